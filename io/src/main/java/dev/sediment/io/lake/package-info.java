@@ -1,0 +1,2 @@
+/** The lake: hive-partitioned Parquet output and the quarantine for bad records. */
+package dev.sediment.io.lake;

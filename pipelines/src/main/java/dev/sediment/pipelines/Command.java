@@ -1,0 +1,26 @@
+package dev.sediment.pipelines;
+
+import java.io.PrintStream;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/** One {@code bin/sediment} command: its name, what it does, its options and how it runs. */
+public interface Command<OptionsT extends PipelineOptions> {
+
+  /** The word after {@code bin/sediment}. */
+  String name();
+
+  /** One line for {@code bin/sediment help}. */
+  String summary();
+
+  /** The usage line after {@code bin/sediment NAME}, e.g. {@code --input=GLOB [options]}. */
+  String usage();
+
+  /** The options interface; its own getters are listed by {@code --help}. */
+  Class<OptionsT> optionsClass();
+
+  /**
+   * Runs the command; returns the exit code. Throws {@link UsageException} for a bad call and
+   * {@link CommandFailedException} for a failure the user can fix.
+   */
+  int run(OptionsT options, PrintStream out) throws Exception;
+}

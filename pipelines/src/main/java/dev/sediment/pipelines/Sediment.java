@@ -1,0 +1,331 @@
+package dev.sediment.pipelines;
+
+import dev.sediment.io.aws.S3CompatibleClientBuilderFactory;
+import dev.sediment.io.aws.SedimentS3Options;
+import dev.sediment.pipelines.demo.Demo;
+import dev.sediment.pipelines.ingest.IngestTable;
+import java.beans.Introspector;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.aws2.options.S3Options;
+import org.apache.beam.sdk.io.aws2.s3.DefaultS3ClientBuilderFactory;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.options.Validation;
+
+/**
+ * The {@code bin/sediment} entry point: {@code sediment COMMAND [--option=value ...]}.
+ *
+ * <p>Options are Beam {@link PipelineOptions}, so runner options work as Beam users expect. Three
+ * more are handled here: {@code --config=FILE.properties} loads options from a file (the command
+ * line wins), {@code --verbose} shows INFO logs and stack traces, {@code --help} describes the
+ * command. Exit codes: 0 done, 1 failed, 2 wrong call.
+ */
+public final class Sediment {
+
+  static final List<Command<?>> COMMANDS = List.of(new Demo(), new IngestTable());
+
+  private Sediment() {}
+
+  public static void main(String[] args) {
+    int code = run(args, System.out, System.err);
+    System.out.flush();
+    System.exit(code);
+  }
+
+  /** Runs one command line; returns the exit code. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    boolean verbose = Arrays.asList(args).contains("--verbose");
+    Logging.configure(verbose);
+    if (args.length == 0) {
+      printCommands(err);
+      return 2;
+    }
+    String name = args[0];
+    if (name.equals("help") || name.equals("--help") || name.equals("-h")) {
+      if (args.length > 1) {
+        Command<?> c = find(args[1]);
+        if (c != null) {
+          printHelp(c, out);
+          return 0;
+        }
+      }
+      printCommands(out);
+      return 0;
+    }
+    Command<?> command = find(name);
+    if (command == null) {
+      err.println(
+          "sediment: unknown command '" + name + "'. Run 'bin/sediment help' for the commands.");
+      return 2;
+    }
+    return runCommand(command, Arrays.copyOfRange(args, 1, args.length), verbose, out, err);
+  }
+
+  private static <OptionsT extends PipelineOptions> int runCommand(
+      Command<OptionsT> command, String[] args, boolean verbose, PrintStream out, PrintStream err) {
+    String prefix = "sediment " + command.name() + ": ";
+    try {
+      List<String> cli = new ArrayList<>();
+      String config = null;
+      for (String a : args) {
+        if (a.equals("--help") || a.equals("-h")) {
+          printHelp(command, out);
+          return 0;
+        } else if (a.startsWith("--help=")) {
+          return printOptionsHelp(a.substring("--help=".length()), out, err);
+        } else if (a.equals("--verbose")) {
+          continue;
+        } else if (a.startsWith("--config=")) {
+          config = a.substring("--config=".length());
+        } else {
+          cli.add(a);
+        }
+      }
+      List<String> merged = config == null ? cli : mergeConfig(config, cli);
+      OptionsT options = parse(command, merged);
+      useS3CompatibleClient(options);
+      FileSystems.setDefaultPipelineOptions(options);
+      return command.run(options, out);
+    } catch (UsageException e) {
+      err.println(prefix + e.getMessage());
+      err.println("Run 'bin/sediment " + command.name() + " --help' for its options.");
+      return 2;
+    } catch (CommandFailedException e) {
+      err.println(prefix + e.getMessage());
+      if (verbose) {
+        e.printStackTrace(err);
+      }
+      return 1;
+    } catch (Exception | Error e) {
+      err.println(prefix + "failed: " + describe(e));
+      if (verbose) {
+        e.printStackTrace(err);
+      } else {
+        err.println("Run again with --verbose for the stack trace.");
+      }
+      return 1;
+    }
+  }
+
+  private static <OptionsT extends PipelineOptions> OptionsT parse(
+      Command<OptionsT> command, List<String> args) {
+    PipelineOptionsFactory.register(command.optionsClass());
+    try {
+      return PipelineOptionsFactory.fromArgs(args.toArray(new String[0]))
+          .withValidation()
+          .as(command.optionsClass());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(firstLine(e.getMessage()));
+    }
+  }
+
+  /** Config file options first, then the command line's, which win for the same name. */
+  static List<String> mergeConfig(String config, List<String> cli) {
+    Path path = Paths.get(config);
+    if (!Files.exists(path) && System.getenv("SEDIMENT_HOME") != null) {
+      Path home = Paths.get(System.getenv("SEDIMENT_HOME")).resolve(config);
+      if (Files.exists(home)) {
+        path = home;
+      }
+    }
+    Properties props = new Properties();
+    try (InputStream in = Files.newInputStream(path)) {
+      props.load(in);
+    } catch (IOException e) {
+      throw new UsageException("cannot read --config=" + config + ": " + e);
+    }
+    Map<String, String> fromCli = new LinkedHashMap<>();
+    for (String a : cli) {
+      if (!a.startsWith("--")) {
+        throw new UsageException("'" + a + "' is not an option; options look like --name=value");
+      }
+      int eq = a.indexOf('=');
+      fromCli.put(eq < 0 ? a.substring(2) : a.substring(2, eq), a);
+    }
+    List<String> merged = new ArrayList<>();
+    for (String key : new TreeMap<>(props).keySet().stream().map(Object::toString).toList()) {
+      if (!fromCli.containsKey(key)) {
+        merged.add("--" + key + "=" + props.getProperty(key).trim());
+      }
+    }
+    merged.addAll(cli);
+    return merged;
+  }
+
+  /** Beam's own S3 client, plus path-style access and the endpoint fixes S3-compatible servers need. */
+  private static void useS3CompatibleClient(PipelineOptions options) {
+    S3Options s3 = options.as(SedimentS3Options.class);
+    if (s3.getS3ClientFactoryClass() == DefaultS3ClientBuilderFactory.class) {
+      s3.setS3ClientFactoryClass(S3CompatibleClientBuilderFactory.class);
+    }
+  }
+
+  private static Command<?> find(String name) {
+    for (Command<?> c : COMMANDS) {
+      if (c.name().equals(name)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  static void printCommands(PrintStream out) {
+    out.println("Usage: bin/sediment COMMAND [--option=value ...]");
+    out.println();
+    out.println("Commands:");
+    for (Command<?> c : COMMANDS) {
+      out.printf("  %-14s %s%n", c.name(), c.summary());
+    }
+    out.printf("  %-14s %s%n", "help", "This list; 'bin/sediment COMMAND --help' for a command.");
+    out.println();
+    out.println("Every command takes Beam pipeline options (--runner=FlinkRunner, ...),");
+    out.println("--config=runner-configs/NAME.properties and --verbose.");
+  }
+
+  static void printHelp(Command<?> c, PrintStream out) {
+    out.println("Usage: bin/sediment " + c.name() + " " + c.usage());
+    out.println();
+    out.println(c.summary());
+    out.println();
+    out.println("Options:");
+    printOwnOptions(c.optionsClass(), out);
+    out.println();
+    out.println("Runner and common options:");
+    row(out, "--runner=NAME", "DirectRunner (default), FlinkRunner or DataflowRunner.");
+    row(out, "--flinkMaster=HOST:PORT", "Flink REST address, or [local] for an embedded cluster.");
+    row(out, "--parallelism=N", "Flink parallelism.");
+    row(out, "--project, --region, --tempLocation", "Dataflow; see runner-configs/dataflow.properties.");
+    row(out, "--config=FILE", "Load options from a .properties file; the command line wins.");
+    row(out, "--verbose", "Show INFO logs and stack traces.");
+    row(
+        out,
+        "--help=INTERFACE",
+        "All options of a Beam options interface: FlinkPipelineOptions,"
+            + " DataflowPipelineOptions, S3Options, AwsOptions, PipelineOptions.");
+    out.println();
+    out.println("JVM settings come from JAVA_OPTS, e.g. JAVA_OPTS=-Xmx2g bin/sediment " + c.name());
+  }
+
+  private static void printOwnOptions(Class<?> iface, PrintStream out) {
+    List<Class<?>> chain = new ArrayList<>();
+    chain.add(iface);
+    for (Class<?> sup : iface.getInterfaces()) {
+      if (sup.getName().startsWith("dev.sediment.")) {
+        chain.add(sup);
+        chain.addAll(Arrays.asList(sup.getInterfaces()));
+      }
+    }
+    for (Class<?> k : chain) {
+      if (!k.getName().startsWith("dev.sediment.")) {
+        continue;
+      }
+      Method[] methods = k.getDeclaredMethods();
+      // Required options first, then by name: getDeclaredMethods has no stable order.
+      Arrays.sort(
+          methods,
+          java.util.Comparator.comparing(
+                  (Method m) -> !m.isAnnotationPresent(Validation.Required.class))
+              .thenComparing(Method::getName));
+      for (Method m : methods) {
+        String n = m.getName();
+        if (m.getParameterCount() != 0 || !(n.startsWith("get") || n.startsWith("is"))) {
+          continue;
+        }
+        String prop = Introspector.decapitalize(n.substring(n.startsWith("get") ? 3 : 2));
+        Description d = m.getAnnotation(Description.class);
+        StringBuilder text = new StringBuilder(d == null ? "" : d.value());
+        if (m.isAnnotationPresent(Validation.Required.class)) {
+          text.insert(0, "(required) ");
+        }
+        String def = defaultOf(m);
+        if (def != null) {
+          text.append(" Default: ").append(def.isEmpty() ? "none" : def).append('.');
+        }
+        row(out, "--" + prop + "=VALUE", text.toString());
+      }
+    }
+    if (SedimentS3Options.class.isAssignableFrom(iface)) {
+      row(
+          out,
+          "--endpoint=URL",
+          "S3 endpoint of an S3-compatible server, e.g. http://127.0.0.1:9000.");
+      row(out, "--awsRegion=NAME", "S3 region, e.g. us-east-1.");
+      row(
+          out,
+          "--awsCredentialsProvider=JSON",
+          "S3 credentials; prefer AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the environment.");
+    }
+  }
+
+  private static String defaultOf(Method m) {
+    if (m.isAnnotationPresent(Default.String.class)) {
+      return m.getAnnotation(Default.String.class).value();
+    } else if (m.isAnnotationPresent(Default.Boolean.class)) {
+      return String.valueOf(m.getAnnotation(Default.Boolean.class).value());
+    } else if (m.isAnnotationPresent(Default.Integer.class)) {
+      return String.valueOf(m.getAnnotation(Default.Integer.class).value());
+    } else if (m.isAnnotationPresent(Default.Long.class)) {
+      return String.valueOf(m.getAnnotation(Default.Long.class).value());
+    }
+    return null;
+  }
+
+  private static void row(PrintStream out, String name, String text) {
+    if (name.length() <= 30) {
+      out.printf("  %-30s %s%n", name, text);
+    } else {
+      out.printf("  %s%n  %-30s %s%n", name, "", text);
+    }
+  }
+
+  private static int printOptionsHelp(String name, PrintStream out, PrintStream err) {
+    for (Class<? extends PipelineOptions> k : PipelineOptionsFactory.getRegisteredOptions()) {
+      if (k.getSimpleName().equals(name) || k.getName().equals(name)) {
+        PipelineOptionsFactory.printHelp(out, k);
+        return 0;
+      }
+    }
+    err.println("sediment: no options interface named '" + name + "'");
+    return 2;
+  }
+
+  static String describe(Throwable e) {
+    Throwable root = e;
+    String message = null;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      root = t;
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        message = t.getMessage();
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    String text = message == null ? root.getClass().getSimpleName() : firstLine(message);
+    return text;
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

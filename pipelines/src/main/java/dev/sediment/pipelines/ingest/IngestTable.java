@@ -1,0 +1,256 @@
+package dev.sediment.pipelines.ingest;
+
+import com.google.auto.value.AutoValue;
+import dev.sediment.io.lake.HivePartition;
+import dev.sediment.io.lake.LakeIO;
+import dev.sediment.io.table.AvroTableSchema;
+import dev.sediment.io.table.TableIO;
+import dev.sediment.pipelines.Command;
+import dev.sediment.pipelines.CommandFailedException;
+import dev.sediment.pipelines.LakePaths;
+import dev.sediment.pipelines.RunCounts;
+import dev.sediment.pipelines.UsageException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.apache.avro.SchemaParseException;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
+import org.apache.beam.sdk.transforms.errorhandling.ErrorHandler.BadRecordErrorHandler;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PDone;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.io.ByteStreams;
+
+/**
+ * {@code bin/sediment ingest-table}: CSV or JSON-lines files into typed, hive-partitioned Parquet
+ * under {@code LAKE/processed/DATASET/}; every line that does not parse or convert goes to {@code
+ * LAKE/quarantine/DATASET/} with its file, line and reason. Prints records in, written and
+ * quarantined, and fails if they do not add up.
+ */
+public final class IngestTable implements Command<IngestTableOptions> {
+  private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+  /** What one ingest writes where; built from options by the CLI, or directly by tests. */
+  @AutoValue
+  public abstract static class Spec {
+    public abstract String input();
+
+    public abstract TableIO.Format format();
+
+    public abstract String avroSchemaJson();
+
+    public abstract String lake();
+
+    public abstract String dataset();
+
+    public abstract List<String> partitionBy();
+
+    public static Spec of(
+        String input,
+        TableIO.Format format,
+        String avroSchemaJson,
+        String lake,
+        String dataset,
+        List<String> partitionBy) {
+      return new AutoValue_IngestTable_Spec(
+          input, format, avroSchemaJson, lake, dataset, List.copyOf(partitionBy));
+    }
+
+    public String processedDir() {
+      return LakePaths.join(lake(), "processed", dataset());
+    }
+
+    public String quarantineDir() {
+      return LakePaths.join(lake(), "quarantine", dataset());
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    IngestTableOptions options =
+        PipelineOptionsFactory.fromArgs(args).withValidation().as(IngestTableOptions.class);
+    System.exit(new IngestTable().run(options, System.out));
+  }
+
+  @Override
+  public String name() {
+    return "ingest-table";
+  }
+
+  @Override
+  public String summary() {
+    return "Parse CSV or JSON-lines files against an Avro schema into partitioned Parquet.";
+  }
+
+  @Override
+  public String usage() {
+    return "--input=GLOB --schema=FILE.avsc --dataset=NAME [--format=csv|jsonl]"
+        + " [--partitionBy=COL,...] [--lake=DIR]";
+  }
+
+  @Override
+  public Class<IngestTableOptions> optionsClass() {
+    return IngestTableOptions.class;
+  }
+
+  @Override
+  public int run(IngestTableOptions options, PrintStream out) throws Exception {
+    // Steps: check the call, read the schema, check the input exists, build, run, report.
+    Spec spec = specFrom(options);
+    PipelineResult result = run(spec, options.as(org.apache.beam.sdk.options.PipelineOptions.class));
+    return report(spec, result, out);
+  }
+
+  /** Builds and runs the pipeline of {@code spec}; waits for it to finish. */
+  public static PipelineResult run(
+      Spec spec, org.apache.beam.sdk.options.PipelineOptions options) {
+    Pipeline p = Pipeline.create(options);
+    checkInputExists(spec.input());
+    expand(p, spec);
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    return result;
+  }
+
+  /** Adds the ingest of {@code spec} to {@code p}. */
+  public static void expand(Pipeline p, Spec spec) {
+    Schema schema = AvroTableSchema.toBeamSchema(spec.avroSchemaJson());
+    BadRecordErrorHandler<PDone> quarantine =
+        p.registerBadRecordErrorHandler(LakeIO.quarantine().to(spec.quarantineDir()));
+    PCollection<Row> rows =
+        p.apply(
+            "ReadTable",
+            TableIO.read()
+                .from(spec.input())
+                .withFormat(spec.format())
+                .withSchema(schema)
+                .withBadRecordErrorHandler(quarantine));
+    rows.apply(
+        "WriteProcessed",
+        LakeIO.writeParquet()
+            .to(spec.processedDir())
+            .withAvroSchema(spec.avroSchemaJson())
+            .partitionBy(spec.partitionBy()));
+    quarantine.close();
+  }
+
+  /** Prints the summary; returns 0, or 1 when the counts do not add up. */
+  public static int report(Spec spec, PipelineResult result, PrintStream out) {
+    if (result.getState() != PipelineResult.State.DONE) {
+      throw new CommandFailedException("the pipeline ended in state " + result.getState());
+    }
+    RunCounts c = RunCounts.of(result);
+    long in = c.get("records_in");
+    long written = c.get("records_written");
+    long quarantined = c.get("records_quarantined");
+    out.printf(
+        "ingest-table %s: %,d records in, %,d written, %,d quarantined, from %,d files%n",
+        spec.dataset(), in, written, quarantined, c.get("files_read"));
+    out.printf("  written:     %s/%n", spec.processedDir());
+    out.printf(
+        "  quarantine:  %s/%s%n",
+        spec.quarantineDir(), quarantined > 0 ? " (each line says file, line and reason)" : "");
+    if (in != written + quarantined) {
+      out.printf(
+          "ERROR: records in (%d) != written (%d) + quarantined (%d): records were lost; report"
+              + " this as a bug with the input attached%n",
+          in, written, quarantined);
+      return 1;
+    }
+    return 0;
+  }
+
+  static Spec specFrom(IngestTableOptions o) {
+    TableIO.Format format;
+    try {
+      format = TableIO.Format.parse(o.getFormat());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--format=" + o.getFormat() + " is not known; use csv or jsonl");
+    }
+    if (!DATASET.matcher(o.getDataset()).matches()) {
+      throw new UsageException(
+          "--dataset="
+              + o.getDataset()
+              + " is not a valid name; use letters, digits, '.', '_' and '-'");
+    }
+    String schemaJson = readSchema(o.getSchema());
+    List<String> partitionBy = new ArrayList<>();
+    for (String c : o.getPartitionBy().split(",")) {
+      if (!c.isBlank()) {
+        partitionBy.add(c.trim());
+      }
+    }
+    Schema beam = AvroTableSchema.toBeamSchema(schemaJson);
+    try {
+      HivePartition.by(partitionBy).checkAgainst(beam);
+      TableIO.read().withSchema(beam);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    return Spec.of(
+        LakePaths.absolute(o.getInput()),
+        format,
+        schemaJson,
+        LakePaths.absolute(o.getLake()),
+        o.getDataset(),
+        partitionBy);
+  }
+
+  /** Reads and checks an Avro record schema from any Beam file system. */
+  public static String readSchema(String path) {
+    String json;
+    try {
+      MatchResult.Metadata m = FileSystems.matchSingleFileSpec(LakePaths.absolute(path));
+      try (InputStream in = Channels.newInputStream(FileSystems.open(m.resourceId()))) {
+        json = new String(ByteStreams.toByteArray(in), StandardCharsets.UTF_8);
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      throw new CommandFailedException(
+          "cannot read --schema=" + path + ": " + firstLine(e.getMessage()));
+    }
+    org.apache.avro.Schema schema;
+    try {
+      schema = new org.apache.avro.Schema.Parser().parse(json);
+    } catch (SchemaParseException e) {
+      throw new CommandFailedException(
+          "--schema=" + path + " is not a valid Avro schema: " + firstLine(e.getMessage()));
+    }
+    if (schema.getType() != org.apache.avro.Schema.Type.RECORD) {
+      throw new CommandFailedException(
+          "--schema=" + path + " must be an Avro record schema, not " + schema.getType());
+    }
+    return json;
+  }
+
+  private static void checkInputExists(String input) {
+    try {
+      MatchResult r = FileSystems.match(List.of(input), EmptyMatchTreatment.ALLOW).get(0);
+      if (r.status() != MatchResult.Status.OK || r.metadata().isEmpty()) {
+        throw new CommandFailedException(
+            "no file matches --input=" + input + "; check the path or glob");
+      }
+    } catch (IOException e) {
+      throw new CommandFailedException(
+          "cannot list --input=" + input + ": " + firstLine(e.getMessage()), e);
+    }
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

@@ -1,0 +1,24 @@
+package dev.sediment.schemas;
+
+/**
+ * Why a record or a file was sent to quarantine. The names are a contract: they appear in
+ * {@code error_type} of every quarantine record and users filter on them.
+ */
+public enum ErrorType {
+  /** The text of a record does not parse: broken CSV quoting, invalid JSON, wrong field count. */
+  MALFORMED_RECORD,
+  /** A value does not convert to the type the schema declares for its column. */
+  TYPE_MISMATCH,
+  /** A column the schema declares non-nullable is empty or absent. */
+  MISSING_VALUE,
+  /** A JSON object carries a key the schema does not declare. */
+  UNKNOWN_FIELD,
+  /** The CSV header names a column the schema lacks, or lacks a column the schema requires. */
+  HEADER_MISMATCH,
+  /** The bytes of a record are not valid UTF-8. */
+  ENCODING,
+  /** A record is longer than the configured limit; its text was not kept whole. */
+  RECORD_TOO_LONG,
+  /** The file could not be read to its end (I/O error, broken compression). */
+  UNREADABLE
+}

@@ -1,0 +1,5 @@
+/**
+ * PTransform families, one package each (validate, lineage, compact, drift, process), each
+ * entered through one holder class.
+ */
+package dev.sediment.transforms;
