@@ -63,6 +63,9 @@ public final class TableIO {
   /** Default for {@link Read#withMaxRecordBytes}: 8 MiB. */
   public static final int DEFAULT_MAX_RECORD_BYTES = 8 << 20;
 
+  /** Keys the parsed rows are spread over before the next step. */
+  static final int SPREAD_BUCKETS = 64;
+
   private TableIO() {}
 
   /** Text table formats. */
@@ -276,8 +279,11 @@ public final class TableIO {
         handler.addErrorCollection(errors);
       }
       PCollection<Row> rows = out.get(ParseFn.ROWS).setRowSchema(schema);
-      // One file fans out into many rows: spread them before the next step.
-      return rows.apply("SpreadRows", Reshuffle.viaRandomKey()).setRowSchema(schema);
+      // One file fans out into many rows: spread them before the next step. A bounded number of
+      // keys keeps the DirectRunner from making one bundle per row.
+      return rows.apply(
+              "SpreadRows", Reshuffle.<Row>viaRandomKey().withNumBuckets(SPREAD_BUCKETS))
+          .setRowSchema(schema);
     }
 
     @Override
