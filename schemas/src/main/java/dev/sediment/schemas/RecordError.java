@@ -38,10 +38,39 @@ public abstract class RecordError {
   @JsonProperty("record")
   public abstract String getRecord();
 
+  /** Used by Beam's schema coder to decode; use {@link #of} to create. */
+  @AutoValue.Builder
+  public abstract static class Builder {
+    public abstract Builder setSource(String source);
+
+    public abstract Builder setLine(long line);
+
+    public abstract Builder setOffset(long offset);
+
+    public abstract Builder setErrorType(String errorType);
+
+    public abstract Builder setMessage(String message);
+
+    public abstract Builder setRecord(String record);
+
+    public abstract RecordError build();
+  }
+
+  public static Builder builder() {
+    return new AutoValue_RecordError.Builder();
+  }
+
   public static RecordError of(
       String source, long line, long offset, ErrorType type, String message, String record) {
     String kept =
         record.length() > MAX_RECORD_CHARS ? record.substring(0, MAX_RECORD_CHARS) : record;
-    return new AutoValue_RecordError(source, line, offset, type.name(), message, kept);
+    return builder()
+        .setSource(source)
+        .setLine(line)
+        .setOffset(offset)
+        .setErrorType(type.name())
+        .setMessage(message)
+        .setRecord(kept)
+        .build();
   }
 }

@@ -1,0 +1,67 @@
+package dev.sediment.io.table;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import org.apache.beam.sdk.values.Row;
+import org.junit.Test;
+
+public class JsonLinesFileParserTest {
+
+  static CsvFileParserTest.Collect parse(String text) throws Exception {
+    CsvFileParserTest.Collect c = new CsvFileParserTest.Collect();
+    long n =
+        new JsonLinesFileParser(CsvFileParserTest.SCHEMA, 1 << 20)
+            .parse("mem.jsonl", new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), c);
+    assertThat(n, equalTo((long) (c.rows.size() + c.errors.size())));
+    return c;
+  }
+
+  @Test
+  public void parse_goodLines_typedRows() throws Exception {
+    CsvFileParserTest.Collect c =
+        parse(
+            "{\"symbol\":\"BTC\",\"ts\":\"2026-02-03T09:00:00.125Z\",\"date\":\"2026-02-03\","
+                + "\"price\":97000.5,\"size\":3}\n\n"
+                + "{\"symbol\":\"ETH\",\"ts\":\"2026-02-03T09:00:00Z\",\"date\":\"2026-02-03\","
+                + "\"price\":1,\"size\":2,\"note\":\"hi\"}\n");
+    assertThat(c.errorSummaries(), equalTo(java.util.List.of()));
+    Row r = c.rows.get(0);
+    assertThat(r.getDateTime("ts").getMillis(), equalTo(1770109200125L));
+    assertThat(r.getDouble("price"), equalTo(97000.5));
+    assertThat(r.getString("note"), equalTo(null));
+    assertThat(c.rows.get(1).getString("note"), equalTo("hi"));
+  }
+
+  @Test
+  public void parse_eachBadKind_typedErrorWithLine() throws Exception {
+    String ok = "\"ts\":\"2026-02-03T09:00:00Z\",\"date\":\"2026-02-03\"";
+    CsvFileParserTest.Collect c =
+        parse(
+            "{\"symbol\":\"A\"," + ok + ",\"price\":\"1\",\"size\":1}\n" // 1 string for double
+                + "{\"symbol\":\"A\"," + ok + ",\"price\":1,\"size\":1.5}\n" // 2 not integral
+                + "{\"symbol\":\"A\"," + ok + ",\"price\":1}\n" // 3 missing size
+                + "{\"symbol\":\"A\"," + ok + ",\"price\":1,\"size\":1,\"x\":0}\n" // 4 unknown
+                + "{\"symbol\":\"A\"," + ok + ",\"price\":1,\n" // 5 truncated
+                + "[1,2]\n" // 6 not an object
+                + "{\"symbol\":\"A\"," + ok + ",\"price\":1,\"size\":1} {}\n" // 7 trailing
+                + "{\"symbol\":\"A\"," + ok + ",\"price\":1,\"size\":9223372036854775808}\n" // 8
+                + "{\"symbol\":\"B\"," + ok + ",\"price\":1,\"size\":1}\n");
+    assertThat(
+        c.errorSummaries(),
+        contains(
+            "1:TYPE_MISMATCH",
+            "2:TYPE_MISMATCH",
+            "3:MISSING_VALUE",
+            "4:UNKNOWN_FIELD",
+            "5:MALFORMED_RECORD",
+            "6:MALFORMED_RECORD",
+            "7:MALFORMED_RECORD",
+            "8:TYPE_MISMATCH"));
+    assertThat(c.rows.size(), equalTo(1));
+    assertThat(c.rows.get(0).getString("symbol"), equalTo("B"));
+  }
+}
