@@ -80,6 +80,8 @@ public final class Sediment {
   private static <OptionsT extends PipelineOptions> int runCommand(
       Command<OptionsT> command, String[] args, boolean verbose, PrintStream out, PrintStream err) {
     String prefix = "sediment " + command.name() + ": ";
+    PipelineOptionsFactory.register(SedimentS3Options.class);
+    PipelineOptionsFactory.register(command.optionsClass());
     try {
       List<String> cli = new ArrayList<>();
       String config = null;
@@ -295,11 +297,21 @@ public final class Sediment {
   }
 
   private static int printOptionsHelp(String name, PrintStream out, PrintStream err) {
-    for (Class<? extends PipelineOptions> k : PipelineOptionsFactory.getRegisteredOptions()) {
+    java.util.Deque<Class<?>> todo =
+        new java.util.ArrayDeque<>(PipelineOptionsFactory.getRegisteredOptions());
+    java.util.Set<Class<?>> seen = new java.util.HashSet<>();
+    while (!todo.isEmpty()) {
+      Class<?> k = todo.poll();
+      if (!seen.add(k) || !PipelineOptions.class.isAssignableFrom(k)) {
+        continue;
+      }
       if (k.getSimpleName().equals(name) || k.getName().equals(name)) {
-        PipelineOptionsFactory.printHelp(out, k);
+        @SuppressWarnings("unchecked")
+        Class<? extends PipelineOptions> options = (Class<? extends PipelineOptions>) k;
+        PipelineOptionsFactory.printHelp(out, options);
         return 0;
       }
+      todo.addAll(Arrays.asList(k.getInterfaces()));
     }
     err.println("sediment: no options interface named '" + name + "'");
     return 2;
