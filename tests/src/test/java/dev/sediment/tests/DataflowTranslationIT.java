@@ -1,0 +1,107 @@
+package dev.sediment.tests;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.api.services.dataflow.model.DataflowPackage;
+import dev.sediment.io.table.TableIO;
+import dev.sediment.pipelines.ingest.IngestTable;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.runners.dataflow.DataflowRunner;
+import org.apache.beam.runners.dataflow.options.DataflowPipelineOptions;
+import org.apache.beam.runners.dataflow.util.PackageUtil;
+import org.apache.beam.runners.dataflow.util.Stager;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory;
+import org.apache.beam.sdk.extensions.gcp.storage.NoopPathValidator;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * ingest-table translated into a Dataflow job specification, offline: no credentials, no network.
+ * Beam 2.62 has no dry run, so the job is written as a template file (what {@code
+ * --templateLocation} does), with path validation, credentials and staging switched off.
+ */
+public class DataflowTranslationIT {
+  @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
+  /** Stages nothing: the job JSON is all this test needs. */
+  public static class NoStager implements Stager {
+    @Override
+    public List<DataflowPackage> stageFiles(List<PackageUtil.StagedFile> files) {
+      return new ArrayList<>();
+    }
+
+    @Override
+    public DataflowPackage stageToFile(byte[] bytes, String name) {
+      return new DataflowPackage().setName(name).setLocation("gs://sediment-test/staging/" + name);
+    }
+  }
+
+  @Test
+  public void ingestTable_translatesToDataflowJob() throws Exception {
+    File template = tmp.newFile("job.json");
+    DataflowPipelineOptions options = PipelineOptionsFactory.as(DataflowPipelineOptions.class);
+    options.setRunner(DataflowRunner.class);
+    options.setProject("sediment-test");
+    options.setRegion("europe-west1");
+    options.setJobName("ingest-trades");
+    options.setTempLocation("gs://sediment-test/tmp");
+    options.setGcpTempLocation("gs://sediment-test/tmp");
+    options.setStagingLocation("gs://sediment-test/staging");
+    options.setPathValidatorClass(NoopPathValidator.class);
+    options.setCredentialFactoryClass(NoopCredentialFactory.class);
+    options.setFilesToStage(new ArrayList<>());
+    options.setStager(new NoStager());
+    options.setTemplateLocation(template.getAbsolutePath());
+
+    String schema =
+        Files.readString(
+            Sediment.home().resolve("tests/src/test/resources/ingest/trades.avsc"),
+            StandardCharsets.UTF_8);
+    IngestTable.Spec spec =
+        IngestTable.Spec.of(
+            "gs://sediment-test/in/trades-*.csv",
+            TableIO.Format.CSV,
+            schema,
+            "gs://sediment-test/lake",
+            "trades",
+            List.of("date"));
+    Pipeline p = Pipeline.create(options);
+    IngestTable.expand(p, spec);
+    p.run();
+
+    JsonNode job = new ObjectMapper().readTree(template);
+    assertThat(job.path("name").asText(), equalTo("ingest-trades"));
+    List<String> names = new ArrayList<>();
+    StringBuilder all = new StringBuilder();
+    for (JsonNode step : job.path("steps")) {
+      names.add(step.path("properties").path("user_name").path("value").asText());
+      all.append(step.toString());
+    }
+    assertThat(
+        names,
+        hasItems(
+            "ReadTable/MatchFiles/Via MatchAll/Match filepatterns",
+            "ReadTable/ParseFiles/ParseRecords",
+            "ReadTable/ParseFiles/SpreadRows/Reshuffle/GroupByKey",
+            "WriteProcessed/ToAvro",
+            "Write to error Sink/ToJson"));
+    String text = all.toString();
+    assertThat(text, containsString("gs://sediment-test/in/trades-*.csv"));
+    assertThat(text, containsString("gs://sediment-test/lake/processed/trades"));
+    assertThat(text, containsString("gs://sediment-test/lake/quarantine/trades"));
+    assertThat(job.path("environment").path("tempStoragePrefix").asText(), containsString("sediment-test"));
+  }
+
+}
