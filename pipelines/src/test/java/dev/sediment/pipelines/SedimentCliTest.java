@@ -151,6 +151,7 @@ public class SedimentCliTest {
   @Test
   public void ingest_countsAddUp_andOutputLands() throws Exception {
     assertThat(run(ingest()), equalTo(0));
+    assertThat(out, containsString("ingest-table trades: reading 2 files on DirectRunner"));
     assertThat(out, containsString("ingest-table trades: 10 records in, 6 written, 4 quarantined, from 2 files"));
     assertThat(Files.isDirectory(lake.resolve("processed/trades/date=2026-02-03")), equalTo(true));
     assertThat(Files.isDirectory(lake.resolve("processed/trades/date=2026-02-04")), equalTo(true));

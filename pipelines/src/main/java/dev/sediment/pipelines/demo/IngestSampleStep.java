@@ -53,7 +53,7 @@ final class IngestSampleStep implements DemoStep {
     String schema = new String(resource(schemaResource), StandardCharsets.UTF_8);
     String glob = LakePaths.join(raw, "*." + (format == TableIO.Format.CSV ? "csv" : "jsonl"));
     IngestTable.Spec spec = IngestTable.Spec.of(glob, format, schema, lake, dataset, partitionBy);
-    PipelineResult result = IngestTable.run(spec, options);
+    PipelineResult result = IngestTable.run(spec, options, out);
     out.printf("  raw:         %s/%n", raw);
     return IngestTable.report(spec, result, out);
   }

@@ -108,20 +108,34 @@ public final class IngestTable implements Command<IngestTableOptions> {
   public int run(IngestTableOptions options, PrintStream out) throws Exception {
     // Steps: check the call, read the schema, check the input exists, build, run, report.
     Spec spec = specFrom(options);
-    PipelineResult result = run(spec, options.as(org.apache.beam.sdk.options.PipelineOptions.class));
+    PipelineResult result = run(spec, options, out);
     return report(spec, result, out);
   }
 
-  /** Builds and runs the pipeline of {@code spec}; waits for it to finish. */
+  /**
+   * Builds and runs the pipeline of {@code spec} and waits for it to finish, printing to {@code
+   * progress} what it reads and, while it runs, how far it got.
+   */
   public static PipelineResult run(
-      Spec spec, org.apache.beam.sdk.options.PipelineOptions options) {
+      Spec spec, org.apache.beam.sdk.options.PipelineOptions options, PrintStream progress) {
     Pipeline p = Pipeline.create(options);
-    checkInputExists(spec.input());
+    int files = checkInputExists(spec.input());
     expand(p, spec);
+    progress.printf(
+        "ingest-table %s: reading %,d files on %s%n",
+        spec.dataset(), files, options.getRunner().getSimpleName());
     PipelineResult result = p.run();
-    result.waitUntilFinish();
+    PipelineResult.State state;
+    while ((state = result.waitUntilFinish(PROGRESS_INTERVAL)) == null || !state.isTerminal()) {
+      progress.printf(
+          "ingest-table %s: %,d records read so far%n",
+          spec.dataset(), RunCounts.of(result).get("records_in"));
+    }
     return result;
   }
+
+  private static final org.joda.time.Duration PROGRESS_INTERVAL =
+      org.joda.time.Duration.standardSeconds(15);
 
   /** Adds the ingest of {@code spec} to {@code p}. */
   public static void expand(Pipeline p, Spec spec) {
@@ -233,13 +247,15 @@ public final class IngestTable implements Command<IngestTableOptions> {
     return json;
   }
 
-  private static void checkInputExists(String input) {
+  /** Returns how many files match; fails when none does. */
+  private static int checkInputExists(String input) {
     try {
       MatchResult r = FileSystems.match(List.of(input), EmptyMatchTreatment.ALLOW).get(0);
       if (r.status() != MatchResult.Status.OK || r.metadata().isEmpty()) {
         throw new CommandFailedException(
             "no file matches --input=" + input + "; check the path or glob");
       }
+      return r.metadata().size();
     } catch (IOException e) {
       throw new CommandFailedException(
           "cannot list --input=" + input + ": " + firstLine(e.getMessage()), e);
