@@ -23,5 +23,18 @@ final class Fixtures {
     return dir;
   }
 
+  /** {@code ingest-table} of the fixtures in {@code in} into {@code lake}, plus {@code extra}. */
+  static String[] ingestArgs(Path in, Path lake, String... extra) {
+    List<String> args = new java.util.ArrayList<>();
+    args.add("ingest-table");
+    args.addAll(List.of(extra));
+    args.add("--input=" + in + "/trades-*.csv");
+    args.add("--schema=" + in + "/trades.avsc");
+    args.add("--dataset=trades");
+    args.add("--partitionBy=date");
+    args.add("--lake=" + lake);
+    return args.toArray(new String[0]);
+  }
+
   private Fixtures() {}
 }

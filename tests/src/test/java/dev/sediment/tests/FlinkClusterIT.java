@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.AfterClass;
@@ -79,7 +78,7 @@ public class FlinkClusterIT {
     Sediment.Result onCluster =
         Sediment.run(
             work,
-            ingestArgs(
+            Fixtures.ingestArgs(
                 in,
                 clusterLake,
                 "--runner=FlinkRunner",
@@ -92,7 +91,7 @@ public class FlinkClusterIT {
     assertThat(jobs.toString(), jobs.size(), equalTo(1));
     assertThat(jobs.toString(), jobs.get(0).path("state").asText(), equalTo("FINISHED"));
 
-    Sediment.Result direct = Sediment.run(work, ingestArgs(in, directLake));
+    Sediment.Result direct = Sediment.run(work, Fixtures.ingestArgs(in, directLake));
     assertThat(direct.toString(), direct.exitCode, equalTo(0));
     assertThat(direct.stdout, containsString("10 records in, 6 written, 4 quarantined"));
 
@@ -102,18 +101,6 @@ public class FlinkClusterIT {
     assertThat(a.quarantine, hasSize(4));
     assertThat(b.rows, equalTo(a.rows));
     assertThat(b.quarantine, equalTo(a.quarantine));
-  }
-
-  private static String[] ingestArgs(Path in, Path lake, String... extra) {
-    List<String> args = new ArrayList<>();
-    args.add("ingest-table");
-    args.addAll(List.of(extra));
-    args.add("--input=" + in + "/trades-*.csv");
-    args.add("--schema=" + in + "/trades.avsc");
-    args.add("--dataset=trades");
-    args.add("--partitionBy=date");
-    args.add("--lake=" + lake);
-    return args.toArray(new String[0]);
   }
 
   private static int freePort() throws IOException {

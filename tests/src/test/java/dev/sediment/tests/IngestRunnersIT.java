@@ -15,18 +15,7 @@ public class IngestRunnersIT {
   @Rule public final TemporaryFolder tmp = new TemporaryFolder();
 
   private Sediment.Result ingest(Path in, Path lake, String... runner) throws Exception {
-    String[] base = {
-      "ingest-table",
-      "--input=" + in + "/trades-*.csv",
-      "--schema=" + in + "/trades.avsc",
-      "--dataset=trades",
-      "--partitionBy=date",
-      "--lake=" + lake
-    };
-    String[] all = new String[base.length + runner.length];
-    System.arraycopy(base, 0, all, 0, base.length);
-    System.arraycopy(runner, 0, all, base.length, runner.length);
-    return Sediment.run(tmp.getRoot().toPath(), all);
+    return Sediment.run(tmp.getRoot().toPath(), Fixtures.ingestArgs(in, lake, runner));
   }
 
   @Test
