@@ -1,0 +1,15 @@
+package dev.sediment.transforms.compact;
+
+/** Why a spool file was left out of a compaction and quarantined. Names are a contract. */
+public enum CompactError {
+  /** The file's schema differs from the partition's (the schema most of its files share). */
+  SCHEMA_MISMATCH,
+  /** A dictionary page does not decode or does not match its column. */
+  DICT_CONFLICT,
+  /** A Snappy-compressed page does not decompress. */
+  SNAPPY_CORRUPT,
+  /** The Parquet footer is missing or unreadable: truncated file, wrong magic bytes. */
+  CORRUPT_FOOTER,
+  /** Any other failure to read the file. */
+  UNREADABLE
+}
