@@ -1,0 +1,137 @@
+package dev.sediment.transforms.compact;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+
+/**
+ * The {@code meta.json} beside a compacted {@code data.parquet}: the commit marker of the
+ * partition. It is written last, to a temporary name and renamed, so a partition whose meta is
+ * missing or does not match its data is incomplete and readers treat it as absent.
+ *
+ * <p>Fields (contract): {@code row_count}, {@code schema_version}, {@code ts_event_min}, {@code
+ * ts_event_max} (nanoseconds, as strings), {@code sha256} (of data.parquet), {@code created_at}
+ * (ISO-8601 UTC), {@code source_files} (how many spool files went in); and beside them {@code
+ * source_file_names}, {@code sort_keys}, {@code dedupe}, {@code inputs_fingerprint}.
+ */
+public final class CompactMeta {
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public long rowCount;
+  public String schemaVersion;
+  public long tsEventMin;
+  public long tsEventMax;
+  public String sha256;
+  public String createdAt;
+  public List<String> sourceFileNames = new ArrayList<>();
+  public List<String> sortKeys = new ArrayList<>();
+  public boolean dedupe;
+  public String inputsFingerprint;
+
+  /** {@code avro64:HEX}: Avro's 64-bit parsing fingerprint of the data's schema. */
+  public static String schemaVersionOf(Schema schema) {
+    return String.format("avro64:%016x", SchemaNormalization.parsingFingerprint64(schema));
+  }
+
+  public static CompactMeta of(
+      PartitionCompactor.Result r, List<String> sortKeys, boolean dedupe, String inputsFingerprint) {
+    CompactMeta m = new CompactMeta();
+    m.rowCount = r.rowCount;
+    m.schemaVersion = schemaVersionOf(new Schema.Parser().parse(r.schemaJson));
+    m.tsEventMin = r.sortKeyMin;
+    m.tsEventMax = r.sortKeyMax;
+    m.sha256 = r.sha256;
+    m.createdAt = Instant.now().toString();
+    for (Path f : r.sourceFiles) {
+      m.sourceFileNames.add(f.getFileName().toString());
+    }
+    m.sortKeys.addAll(sortKeys);
+    m.dedupe = dedupe;
+    m.inputsFingerprint = inputsFingerprint;
+    return m;
+  }
+
+  public String toJson() throws IOException {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("row_count", rowCount);
+    n.put("schema_version", schemaVersion);
+    n.put("ts_event_min", Long.toString(tsEventMin));
+    n.put("ts_event_max", Long.toString(tsEventMax));
+    n.put("sha256", sha256);
+    n.put("created_at", createdAt);
+    n.put("source_files", sourceFileNames.size());
+    ArrayNode names = n.putArray("source_file_names");
+    sourceFileNames.forEach(names::add);
+    ArrayNode keys = n.putArray("sort_keys");
+    sortKeys.forEach(keys::add);
+    n.put("dedupe", dedupe);
+    n.put("inputs_fingerprint", inputsFingerprint);
+    return MAPPER.writeValueAsString(n) + "\n";
+  }
+
+  /** Parses a meta.json; throws {@link IOException} naming what is missing or wrong. */
+  public static CompactMeta parse(String json) throws IOException {
+    JsonNode n = MAPPER.readTree(json);
+    CompactMeta m = new CompactMeta();
+    m.rowCount = required(n, "row_count").asLong();
+    m.schemaVersion = required(n, "schema_version").asText();
+    m.tsEventMin = Long.parseLong(required(n, "ts_event_min").asText());
+    m.tsEventMax = Long.parseLong(required(n, "ts_event_max").asText());
+    m.sha256 = required(n, "sha256").asText();
+    m.createdAt = required(n, "created_at").asText();
+    required(n, "source_files");
+    n.path("source_file_names").forEach(x -> m.sourceFileNames.add(x.asText()));
+    n.path("sort_keys").forEach(x -> m.sortKeys.add(x.asText()));
+    if (m.sortKeys.isEmpty()) {
+      m.sortKeys.addAll(List.of("ts_event", "seq"));
+    }
+    m.dedupe = n.path("dedupe").asBoolean(false);
+    m.inputsFingerprint = n.path("inputs_fingerprint").asText(null);
+    return m;
+  }
+
+  private static JsonNode required(JsonNode n, String field) throws IOException {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      throw new IOException("meta.json has no '" + field + "'");
+    }
+    return v;
+  }
+
+  /** Writes {@code dir/meta.json} atomically: temporary file, fsync, rename, fsync directory. */
+  public void writeTo(Path dir) throws IOException {
+    Path tmp = dir.resolve(".meta.json.tmp-" + UUID.randomUUID());
+    try {
+      try (FileChannel ch =
+              FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+          OutputStream out = Channels.newOutputStream(ch)) {
+        out.write(toJson().getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        ch.force(true);
+      }
+      Files.move(
+          tmp, dir.resolve("meta.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      PartitionCompactor.syncDirectory(dir);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}

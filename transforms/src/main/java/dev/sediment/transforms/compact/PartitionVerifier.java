@@ -1,0 +1,90 @@
+package dev.sediment.transforms.compact;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.hadoop.ParquetReader;
+
+/**
+ * Re-reads a compacted partition ({@code DIR/data.parquet} + {@code DIR/meta.json}) and checks
+ * it against its meta: sha256, row count, total order of the sort keys, and the min/max of the
+ * first sort key. An empty list means the partition is complete and intact.
+ */
+public final class PartitionVerifier {
+  private PartitionVerifier() {}
+
+  public static List<String> verify(Path dir) {
+    List<String> problems = new ArrayList<>();
+    Path data = dir.resolve("data.parquet");
+    CompactMeta meta;
+    try {
+      meta = CompactMeta.parse(Files.readString(dir.resolve("meta.json"), StandardCharsets.UTF_8));
+    } catch (NoSuchFileException e) {
+      problems.add("meta.json is missing: the partition was never committed");
+      return problems;
+    } catch (IOException | RuntimeException e) {
+      problems.add("meta.json does not parse: " + SpoolFileCheck.text(e));
+      return problems;
+    }
+    try {
+      String sha = PartitionCompactor.sha256(data);
+      if (!sha.equals(meta.sha256)) {
+        problems.add("sha256 of data.parquet is " + sha + ", meta.json says " + meta.sha256);
+      }
+      Schema schema = SpoolFileCheck.schemaOf(data);
+      RecordOrder order = RecordOrder.of(schema, meta.sortKeys);
+      int key = schema.getField(meta.sortKeys.get(0)).pos();
+      long rows = 0;
+      long min = Long.MAX_VALUE;
+      long max = Long.MIN_VALUE;
+      GenericRecord prev = null;
+      boolean ordered = true;
+      try (ParquetReader<GenericRecord> r = SpoolFileCheck.open(data)) {
+        GenericRecord rec;
+        while ((rec = r.read()) != null) {
+          if (ordered && prev != null && order.compare(prev, rec) > 0) {
+            problems.add("rows are out of order at row " + rows);
+            ordered = false;
+          }
+          long k = (Long) rec.get(key);
+          min = Math.min(min, k);
+          max = Math.max(max, k);
+          prev = rec;
+          rows++;
+        }
+      }
+      if (rows != meta.rowCount) {
+        problems.add("data.parquet has " + rows + " rows, meta.json says " + meta.rowCount);
+      }
+      if (rows > 0 && (min != meta.tsEventMin || max != meta.tsEventMax)) {
+        problems.add(
+            "sort key range is ["
+                + min
+                + ", "
+                + max
+                + "], meta.json says ["
+                + meta.tsEventMin
+                + ", "
+                + meta.tsEventMax
+                + "]");
+      }
+      String version = CompactMeta.schemaVersionOf(schema);
+      if (!version.equals(meta.schemaVersion)) {
+        problems.add("schema_version is " + version + ", meta.json says " + meta.schemaVersion);
+      }
+    } catch (NoSuchFileException e) {
+      problems.add("data.parquet is missing");
+    } catch (SpoolFileCheck.Rejected e) {
+      problems.add("data.parquet does not read: " + e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      problems.add("data.parquet does not read: " + SpoolFileCheck.text(e));
+    }
+    return problems;
+  }
+}

@@ -1,0 +1,98 @@
+package dev.sediment.transforms.compact;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+public class PartitionVerifierTest {
+  @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
+  private static final Schema BBO =
+      new Schema.Parser()
+          .parse(
+              "{\"type\":\"record\",\"name\":\"Bbo\",\"fields\":["
+                  + "{\"name\":\"ts_event\",\"type\":\"long\"},"
+                  + "{\"name\":\"seq\",\"type\":\"long\"}]}");
+  private static final LocalDate DAY = LocalDate.of(2026, 2, 3);
+  private static final long D0 = DAY.toEpochDay() * PartitionCompactor.NANOS_PER_DAY;
+
+  private Path dir;
+
+  @Before
+  public void compactOnePartition() throws Exception {
+    Path spool = tmp.newFolder("spool").toPath().resolve("a.parquet");
+    try (ParquetWriter<GenericRecord> w = PartitionCompactor.writer(spool, BBO)) {
+      for (long i = 0; i < 10; i++) {
+        GenericData.Record r = new GenericData.Record(BBO);
+        r.put("ts_event", D0 + 100 - i);
+        r.put("seq", i);
+        w.write(r);
+      }
+    }
+    dir = tmp.getRoot().toPath().resolve("target/symbol=btcusdt/date=20260203");
+    PartitionCompactor.Result r =
+        new PartitionCompactor(new PartitionCompactor.Settings())
+            .compact(List.of(spool), DAY, dir.resolve("data.parquet"), tmp.newFolder().toPath());
+    CompactMeta.of(r, List.of("ts_event", "seq"), false, "fp").writeTo(dir);
+  }
+
+  @Test
+  public void meta_hasContractFields() throws Exception {
+    JsonNode n = new ObjectMapper().readTree(dir.resolve("meta.json").toFile());
+    assertThat(n.get("row_count").asLong(), equalTo(10L));
+    assertThat(n.get("ts_event_min").isTextual(), equalTo(true));
+    assertThat(n.get("ts_event_min").asText(), equalTo(Long.toString(D0 + 91)));
+    assertThat(n.get("ts_event_max").asText(), equalTo(Long.toString(D0 + 100)));
+    assertThat(n.get("sha256").asText(), equalTo(PartitionCompactor.sha256(dir.resolve("data.parquet"))));
+    assertThat(n.get("source_files").asInt(), equalTo(1));
+    assertThat(n.get("schema_version").asText().startsWith("avro64:"), equalTo(true));
+    assertThat(n.get("created_at").asText().endsWith("Z"), equalTo(true));
+  }
+
+  @Test
+  public void verify_intactPartition_noProblems() {
+    assertThat(PartitionVerifier.verify(dir), empty());
+  }
+
+  @Test
+  public void verify_missingMeta_notCommitted() throws Exception {
+    Files.delete(dir.resolve("meta.json"));
+    assertThat(PartitionVerifier.verify(dir), contains("meta.json is missing: the partition was never committed"));
+  }
+
+  @Test
+  public void verify_changedBytes_shaMismatch() throws Exception {
+    Path data = dir.resolve("data.parquet");
+    byte[] b = Files.readAllBytes(data);
+    b[b.length / 2] ^= 0x01;
+    Files.write(data, b);
+    List<String> problems = PartitionVerifier.verify(dir);
+    assertThat(problems.get(0), containsString("sha256 of data.parquet is "));
+  }
+
+  @Test
+  public void verify_metaRowCountWrong_reported() throws Exception {
+    Path meta = dir.resolve("meta.json");
+    String json = Files.readString(meta, StandardCharsets.UTF_8).replace("\"row_count\" : 10", "\"row_count\" : 11");
+    Files.writeString(meta, json, StandardCharsets.UTF_8);
+    assertThat(PartitionVerifier.verify(dir), contains("data.parquet has 10 rows, meta.json says 11"));
+  }
+}
