@@ -2,6 +2,8 @@ package dev.sediment.pipelines;
 
 import dev.sediment.io.aws.S3CompatibleClientBuilderFactory;
 import dev.sediment.io.aws.SedimentS3Options;
+import dev.sediment.pipelines.compact.CompactCommand;
+import dev.sediment.pipelines.compact.VerifyCommand;
 import dev.sediment.pipelines.demo.Demo;
 import dev.sediment.pipelines.ingest.IngestTable;
 import java.beans.Introspector;
@@ -38,7 +40,8 @@ import org.apache.beam.sdk.options.Validation;
  */
 public final class Sediment {
 
-  static final List<Command<?>> COMMANDS = List.of(new Demo(), new IngestTable());
+  static final List<Command<?>> COMMANDS =
+      List.of(new Demo(), new IngestTable(), new CompactCommand(), new VerifyCommand());
 
   private Sediment() {}
 

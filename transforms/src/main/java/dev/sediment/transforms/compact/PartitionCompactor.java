@@ -297,7 +297,7 @@ public final class PartitionCompactor {
   }
 
   /** Fixed writer settings: the same rows always give the same bytes. */
-  static ParquetWriter<GenericRecord> writer(Path file, Schema schema) throws IOException {
+  public static ParquetWriter<GenericRecord> writer(Path file, Schema schema) throws IOException {
     return AvroParquetWriter.<GenericRecord>builder(LocalParquetFile.of(file))
         .withSchema(schema)
         .withCompressionCodec(CompressionCodecName.SNAPPY)

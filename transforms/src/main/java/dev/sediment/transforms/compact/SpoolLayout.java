@@ -54,6 +54,26 @@ public final class SpoolLayout {
     return out;
   }
 
+  /** The Parquet files of one partition (directly in its directory), in name order. */
+  public static List<Path> filesOf(Path root, String partition) throws IOException {
+    Path dir = partition.isEmpty() ? root : root.resolve(partition);
+    List<Path> out = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      s.filter(Files::isRegularFile)
+          .filter(
+              f -> {
+                String n = f.getFileName().toString();
+                return n.endsWith(".parquet") && !n.startsWith(".") && !n.startsWith("_");
+              })
+          .sorted()
+          .forEach(out::add);
+    }
+    return out;
+  }
+
   static boolean isPartitionPath(String rel) {
     for (String level : rel.split("/")) {
       if (!LEVEL.matcher(level).matches()) {

@@ -1,0 +1,149 @@
+package dev.sediment.pipelines.compact;
+
+import dev.sediment.pipelines.Command;
+import dev.sediment.pipelines.CommandFailedException;
+import dev.sediment.pipelines.RunCounts;
+import dev.sediment.pipelines.UsageException;
+import dev.sediment.transforms.compact.Compact;
+import dev.sediment.transforms.compact.CompactJob;
+import dev.sediment.transforms.compact.SpoolLayout;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.KV;
+
+/**
+ * {@code bin/sediment compact}: merges each spool partition's files of each chosen date into one
+ * sorted, verified {@code data.parquet} with {@code meta.json}. Exit 0 when every file went in,
+ * 3 when some were quarantined (the rest still compacted), 1 on failure.
+ */
+public final class CompactCommand implements Command<CompactOptions> {
+
+  @Override
+  public String name() {
+    return "compact";
+  }
+
+  @Override
+  public String summary() {
+    return "Merge spool partitions into one sorted, verified data.parquet + meta.json per date.";
+  }
+
+  @Override
+  public String usage() {
+    return "--spool=ROOT --target=ROOT --mode=daily|backfill|single [--date=YYYYMMDD]"
+        + " [--start=YYYYMMDD --end=YYYYMMDD] [--partition=K=V/K=V] [--sortKeys=...]"
+        + " [--dedupe] [--force]";
+  }
+
+  @Override
+  public Class<CompactOptions> optionsClass() {
+    return CompactOptions.class;
+  }
+
+  @Override
+  public int run(CompactOptions o, PrintStream out) throws Exception {
+    // Steps: dates from the mode, partitions from the spool, one task each, run, report.
+    List<LocalDate> dates = dates(o.getMode(), o.getDate(), o.getStart(), o.getEnd(), LocalDate.now(ZoneOffset.UTC));
+    Path spool = Paths.get(o.getSpool()).toAbsolutePath().normalize();
+    Path target = Paths.get(o.getTarget()).toAbsolutePath().normalize();
+    if (!Files.isDirectory(spool)) {
+      throw new CommandFailedException("--spool=" + o.getSpool() + " is not a directory");
+    }
+    String prefix = o.getPartition().replaceAll("^/+|/+$", "");
+    List<KV<String, String>> tasks = new ArrayList<>();
+    Map<String, List<Path>> partitions;
+    try {
+      partitions = SpoolLayout.list(spool);
+    } catch (IOException e) {
+      throw new CommandFailedException("cannot list --spool=" + o.getSpool() + ": " + e.getMessage());
+    }
+    for (String p : partitions.keySet()) {
+      if (prefix.isEmpty() || p.equals(prefix) || p.startsWith(prefix + "/")) {
+        for (LocalDate d : dates) {
+          tasks.add(KV.of(p, d.format(CompactJob.DATE)));
+        }
+      }
+    }
+    if (tasks.isEmpty()) {
+      throw new CommandFailedException(
+          "no spool partition" + (prefix.isEmpty() ? "" : " under --partition=" + prefix) + " in " + spool);
+    }
+    List<String> keys = Arrays.asList(o.getSortKeys().split(","));
+    out.printf("compact: %,d partitions x %,d dates on %s%n", tasks.size() / dates.size(), dates.size(), o.getRunner().getSimpleName());
+    Pipeline p = Pipeline.create(o);
+    p.apply("Tasks", Create.of(tasks).withCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())))
+        .apply(
+            "Compact",
+            Compact.sortedMerge()
+                .from(spool.toString())
+                .to(target.toString())
+                .by(keys)
+                .withDedupe(o.getDedupe())
+                .withForce(o.getForce()));
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    RunCounts c = RunCounts.of(result);
+    long quarantined = c.get("files_quarantined");
+    out.printf(
+        "compact: %,d partitions written, %,d unchanged, %,d without rows; %,d rows; %,d files quarantined%n",
+        c.get("partitions_written"), c.get("partitions_unchanged"), c.get("partitions_without_rows"),
+        c.get("rows_written"), quarantined);
+    out.printf("  target:      %s/%n", target);
+    if (quarantined > 0) {
+      out.printf("  quarantine:  %s/QUARANTINE/ (each date directory has error.json)%n", target);
+      return 3;
+    }
+    return 0;
+  }
+
+  static List<LocalDate> dates(String mode, String date, String start, String end, LocalDate today) {
+    switch (mode) {
+      case "daily":
+        return List.of(date.isEmpty() ? today.minusDays(1) : parse("--date", date));
+      case "single":
+        if (date.isEmpty()) {
+          throw new UsageException("--mode=single needs --date=YYYYMMDD");
+        }
+        return List.of(parse("--date", date));
+      case "backfill":
+        if (start.isEmpty() || end.isEmpty()) {
+          throw new UsageException("--mode=backfill needs --start=YYYYMMDD and --end=YYYYMMDD");
+        }
+        LocalDate s = parse("--start", start);
+        LocalDate e = parse("--end", end);
+        if (e.isBefore(s)) {
+          throw new UsageException("--end=" + end + " is before --start=" + start);
+        }
+        List<LocalDate> out = new ArrayList<>();
+        for (LocalDate d = s; !d.isAfter(e); d = d.plusDays(1)) {
+          out.add(d);
+        }
+        return out;
+      default:
+        throw new UsageException("--mode=" + mode + " is not known; use daily, backfill or single");
+    }
+  }
+
+  static LocalDate parse(String option, String value) {
+    try {
+      return LocalDate.parse(value, CompactJob.DATE);
+    } catch (DateTimeParseException e) {
+      throw new UsageException(option + "=" + value + " is not a date; write YYYYMMDD, e.g. 20260203");
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package dev.sediment.pipelines.compact;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sediment.transforms.compact.PartitionCompactor;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Random;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** compact and verify through the command line, on the DirectRunner and Flink [local]. */
+public class CompactCommandTest {
+  @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
+  private static final Schema BBO =
+      new Schema.Parser()
+          .parse(
+              "{\"type\":\"record\",\"name\":\"Bbo\",\"fields\":["
+                  + "{\"name\":\"ts_event\",\"type\":\"long\"},"
+                  + "{\"name\":\"seq\",\"type\":\"long\"},"
+                  + "{\"name\":\"bid_px\",\"type\":\"double\"}]}");
+  private static final long D0 = LocalDate.of(2026, 2, 3).toEpochDay() * 86_400_000_000_000L;
+
+  private Path spool;
+  private String out;
+
+  private int run(String... args) throws Exception {
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    Method m = Class.forName("dev.sediment.pipelines.Sediment")
+        .getMethod("run", String[].class, PrintStream.class, PrintStream.class);
+    int code =
+        (int)
+            m.invoke(
+                null,
+                args,
+                new PrintStream(o, true, StandardCharsets.UTF_8),
+                new PrintStream(e, true, StandardCharsets.UTF_8));
+    out = o.toString(StandardCharsets.UTF_8) + e.toString(StandardCharsets.UTF_8);
+    return code;
+  }
+
+  private void write(String rel, List<GenericRecord> rows) throws Exception {
+    Path f = spool.resolve(rel);
+    Files.createDirectories(f.getParent());
+    try (ParquetWriter<GenericRecord> w = PartitionCompactor.writer(f, BBO)) {
+      for (GenericRecord r : rows) {
+        w.write(r);
+      }
+    }
+  }
+
+  @Before
+  public void makeSpool() throws Exception {
+    spool = tmp.newFolder("spool").toPath();
+    Random rnd = new Random(3);
+    for (String sym : List.of("btcusdt", "ethusdt")) {
+      for (int f = 0; f < 3; f++) {
+        List<GenericRecord> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+          GenericData.Record r = new GenericData.Record(BBO);
+          r.put("ts_event", D0 - 1000 + rnd.nextInt(1_000_000));
+          r.put("seq", (long) i);
+          r.put("bid_px", (double) rnd.nextInt(100));
+          rows.add(r);
+        }
+        write("exchange=binance/stream=bbo/symbol=" + sym + "/2026-02-0" + (2 + f % 2) + "_0" + f + ".parquet", rows);
+      }
+    }
+  }
+
+  private String sha(Path target, String sym) throws Exception {
+    return new ObjectMapper()
+        .readTree(target.resolve("exchange=binance/stream=bbo/symbol=" + sym + "/date=20260203/meta.json").toFile())
+        .get("sha256").asText();
+  }
+
+  @Test
+  public void compact_thenVerify_thenRerunSkips() throws Exception {
+    Path target = tmp.getRoot().toPath().resolve("archive");
+    assertThat(out, run("compact", "--spool=" + spool, "--target=" + target, "--mode=single", "--date=20260203"), equalTo(0));
+    assertThat(out, containsString("compact: 2 partitions written, 0 unchanged, 0 without rows;"));
+    assertThat(run("verify", "--target=" + target, "--date=20260203"), equalTo(0));
+    assertThat(out, containsString("verify: 2 partitions checked, 0 bad"));
+    assertThat(run("compact", "--spool=" + spool, "--target=" + target, "--mode=single", "--date=20260203"), equalTo(0));
+    assertThat(out, containsString("compact: 0 partitions written, 2 unchanged"));
+
+    Path data = target.resolve("exchange=binance/stream=bbo/symbol=ethusdt/date=20260203/data.parquet");
+    byte[] b = Files.readAllBytes(data);
+    b[b.length / 3] ^= 0x10;
+    Files.write(data, b);
+    assertThat(run("verify", "--target=" + target), equalTo(1));
+    assertThat(out, containsString("BAD exchange=binance/stream=bbo/symbol=ethusdt/date=20260203: sha256 of data.parquet is "));
+  }
+
+  @Test
+  public void compact_directAndFlinkLocalParallel2_sameBytes() throws Exception {
+    Path a = tmp.getRoot().toPath().resolve("a");
+    Path f = tmp.getRoot().toPath().resolve("f");
+    assertThat(out, run("compact", "--spool=" + spool, "--target=" + a, "--mode=backfill", "--start=20260202", "--end=20260204"), equalTo(0));
+    assertThat(out, run("compact", "--spool=" + spool, "--target=" + f, "--mode=backfill", "--start=20260202", "--end=20260204",
+        "--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2"), equalTo(0));
+    for (String sym : List.of("btcusdt", "ethusdt")) {
+      assertThat(sha(f, sym), equalTo(sha(a, sym)));
+    }
+  }
+
+  @Test
+  public void compact_damagedFile_quarantinedExit3_restCompacted() throws Exception {
+    Path bad = spool.resolve("exchange=binance/stream=bbo/symbol=btcusdt/2026-02-03_01.parquet");
+    byte[] b = Files.readAllBytes(bad);
+    Files.write(bad, java.util.Arrays.copyOf(b, b.length / 2));
+    Path target = tmp.getRoot().toPath().resolve("archive");
+    assertThat(out, run("compact", "--spool=" + spool, "--target=" + target, "--mode=daily", "--date=20260203"), equalTo(3));
+    assertThat(out, containsString("2 partitions written"));
+    assertThat(out, containsString("1 files quarantined"));
+    assertThat(Files.exists(target.resolve("QUARANTINE/exchange=binance/stream=bbo/symbol=btcusdt/date=20260203/error.json")), equalTo(true));
+  }
+
+  @Test
+  public void compact_badMode_exit2() throws Exception {
+    assertThat(run("compact", "--spool=" + spool, "--target=x", "--mode=weekly"), equalTo(2));
+    assertThat(out, containsString("--mode=weekly is not known; use daily, backfill or single"));
+    assertThat(run("compact", "--spool=" + spool, "--target=x", "--mode=backfill", "--start=20260205", "--end=20260201"), equalTo(2));
+    assertThat(out, containsString("--end=20260201 is before --start=20260205"));
+  }
+
+  @Test
+  public void dates_dailyDefaultsToYesterdayUtc() {
+    assertThat(CompactCommand.dates("daily", "", "", "", LocalDate.of(2026, 3, 1)), equalTo(List.of(LocalDate.of(2026, 2, 28))));
+  }
+}

@@ -1,0 +1,223 @@
+package dev.sediment.transforms.compact;
+
+import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
+
+import com.google.auto.value.AutoValue;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Sorted-merge compaction as a Beam transform: each input element is one {@code (partition,
+ * yyyyMMdd)} task; each task is compacted by one worker with {@link CompactJob}, so the bytes of
+ * a partition do not depend on the runner or its parallelism, and tasks spread over workers.
+ *
+ * <pre>{@code
+ * PCollection<String> outcomes =
+ *     tasks.apply("Compact",
+ *         Compact.sortedMerge().from("/spool").to("/archive").by(List.of("ts_event", "seq")));
+ * }</pre>
+ *
+ * <p>Output: one line per task, {@code STATUS PARTITION date=YYYYMMDD rows=N quarantined=Q}.
+ * Counters (namespace {@code sediment}): {@code partitions_written}, {@code
+ * partitions_unchanged}, {@code partitions_without_rows}, {@code rows_written}, {@code
+ * files_quarantined}. Spool and target are local paths the workers can reach.
+ */
+public final class Compact {
+  private Compact() {}
+
+  public static SortedMerge sortedMerge() {
+    return new AutoValue_Compact_SortedMerge.Builder()
+        .setSortKeys(List.of("ts_event", "seq"))
+        .setDedupe(false)
+        .setForce(false)
+        .setMaxRowsInMemory(200_000)
+        .setMaxOpenRuns(64)
+        .build();
+  }
+
+  /** Implementation of {@link #sortedMerge()}. */
+  @AutoValue
+  public abstract static class SortedMerge
+      extends PTransform<PCollection<KV<String, String>>, PCollection<String>> {
+    abstract @Nullable String getSpool();
+
+    abstract @Nullable String getTarget();
+
+    abstract List<String> getSortKeys();
+
+    abstract boolean getDedupe();
+
+    abstract boolean getForce();
+
+    abstract int getMaxRowsInMemory();
+
+    abstract int getMaxOpenRuns();
+
+    abstract Builder toBuilder();
+
+    @AutoValue.Builder
+    abstract static class Builder {
+      abstract Builder setSpool(String spool);
+
+      abstract Builder setTarget(String target);
+
+      abstract Builder setSortKeys(List<String> keys);
+
+      abstract Builder setDedupe(boolean dedupe);
+
+      abstract Builder setForce(boolean force);
+
+      abstract Builder setMaxRowsInMemory(int rows);
+
+      abstract Builder setMaxOpenRuns(int runs);
+
+      abstract SortedMerge build();
+    }
+
+    /** The spool root; required. */
+    public SortedMerge from(String spool) {
+      checkArgument(spool != null && !spool.isEmpty(), "spool is empty");
+      return toBuilder().setSpool(spool).build();
+    }
+
+    /** The target root; required. */
+    public SortedMerge to(String target) {
+      checkArgument(target != null && !target.isEmpty(), "target is empty");
+      return toBuilder().setTarget(target).build();
+    }
+
+    /** Sort keys, INT64 columns; the first decides the date of a row. Default ts_event, seq. */
+    public SortedMerge by(List<String> sortKeys) {
+      checkArgument(sortKeys != null && !sortKeys.isEmpty(), "sortKeys is empty");
+      return toBuilder().setSortKeys(List.copyOf(sortKeys)).build();
+    }
+
+    /** Drops rows identical in every column; default keeps them. */
+    public SortedMerge withDedupe(boolean dedupe) {
+      return toBuilder().setDedupe(dedupe).build();
+    }
+
+    /** Rewrites partitions whose inputs did not change; default skips them. */
+    public SortedMerge withForce(boolean force) {
+      return toBuilder().setForce(force).build();
+    }
+
+    /** Rows of an unsorted file sorted in memory at once; default 200,000. */
+    public SortedMerge withMaxRowsInMemory(int rows) {
+      checkArgument(rows >= 1, "maxRowsInMemory must be >= 1, was %s", rows);
+      return toBuilder().setMaxRowsInMemory(rows).build();
+    }
+
+    /** Readers open at once in a merge; default 64. */
+    public SortedMerge withMaxOpenRuns(int runs) {
+      checkArgument(runs >= 2, "maxOpenRuns must be >= 2, was %s", runs);
+      return toBuilder().setMaxOpenRuns(runs).build();
+    }
+
+    @Override
+    public PCollection<String> expand(PCollection<KV<String, String>> tasks) {
+      checkArgument(getSpool() != null, "Compact.sortedMerge() needs from(spool)");
+      checkArgument(getTarget() != null, "Compact.sortedMerge() needs to(target)");
+      return tasks
+          .apply("SpreadTasks", Reshuffle.viaRandomKey())
+          .apply("MergePartitions", ParDo.of(new CompactFn(this)))
+          .setCoder(StringUtf8Coder.of());
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      builder
+          .addIfNotNull(DisplayData.item("spool", getSpool()))
+          .addIfNotNull(DisplayData.item("target", getTarget()))
+          .add(DisplayData.item("sortKeys", String.join(",", getSortKeys())))
+          .add(DisplayData.item("dedupe", getDedupe()))
+          .add(DisplayData.item("force", getForce()));
+    }
+  }
+
+  static class CompactFn extends DoFn<KV<String, String>, String> {
+    private final String spool;
+    private final String target;
+    private final List<String> sortKeys;
+    private final boolean dedupe;
+    private final boolean force;
+    private final int maxRowsInMemory;
+    private final int maxOpenRuns;
+
+    private final Counter written = Metrics.counter("sediment", "partitions_written");
+    private final Counter unchanged = Metrics.counter("sediment", "partitions_unchanged");
+    private final Counter noRows = Metrics.counter("sediment", "partitions_without_rows");
+    private final Counter rows = Metrics.counter("sediment", "rows_written");
+    private final Counter quarantined = Metrics.counter("sediment", "files_quarantined");
+
+    CompactFn(SortedMerge spec) {
+      this.spool = spec.getSpool();
+      this.target = spec.getTarget();
+      this.sortKeys = spec.getSortKeys();
+      this.dedupe = spec.getDedupe();
+      this.force = spec.getForce();
+      this.maxRowsInMemory = spec.getMaxRowsInMemory();
+      this.maxOpenRuns = spec.getMaxOpenRuns();
+    }
+
+    @ProcessElement
+    public void process(@Element KV<String, String> task, OutputReceiver<String> out)
+        throws Exception {
+      String partition = task.getKey();
+      LocalDate date = LocalDate.parse(task.getValue(), CompactJob.DATE);
+      PartitionCompactor.Settings s =
+          new PartitionCompactor.Settings()
+              .withSortKeys(sortKeys)
+              .withDedupe(dedupe)
+              .withMaxRowsInMemory(maxRowsInMemory)
+              .withMaxOpenRuns(maxOpenRuns);
+      Path spoolRoot = Paths.get(spool);
+      Path work = Files.createTempDirectory("sediment-compact-");
+      try {
+        CompactJob.Outcome o =
+            new CompactJob(s, force)
+                .compact(
+                    partition, SpoolLayout.filesOf(spoolRoot, partition), date, Paths.get(target), work);
+        switch (o.status) {
+          case WRITTEN:
+            written.inc();
+            rows.inc(o.rows);
+            break;
+          case UNCHANGED:
+            unchanged.inc();
+            break;
+          default:
+            noRows.inc();
+        }
+        quarantined.inc(o.quarantined.size());
+        out.output(
+            o.status
+                + " "
+                + (partition.isEmpty() ? "." : partition)
+                + " date="
+                + task.getValue()
+                + " rows="
+                + o.rows
+                + " quarantined="
+                + o.quarantined.size());
+      } finally {
+        Files.deleteIfExists(work);
+      }
+    }
+  }
+}
