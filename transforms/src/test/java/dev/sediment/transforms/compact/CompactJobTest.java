@@ -10,10 +10,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.parquet.hadoop.ParquetWriter;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -21,27 +18,15 @@ import org.junit.rules.TemporaryFolder;
 public class CompactJobTest {
   @Rule public final TemporaryFolder tmp = new TemporaryFolder();
 
-  private static final Schema BBO =
-      new Schema.Parser()
-          .parse(
-              "{\"type\":\"record\",\"name\":\"Bbo\",\"fields\":["
-                  + "{\"name\":\"ts_event\",\"type\":\"long\"},"
-                  + "{\"name\":\"seq\",\"type\":\"long\"}]}");
-  private static final LocalDate DAY = LocalDate.of(2026, 2, 3);
-  private static final long D0 = DAY.toEpochDay() * PartitionCompactor.NANOS_PER_DAY;
+  private static final LocalDate DAY = Bbo.DAY;
+  private static final long D0 = Bbo.D0;
 
   private Path spoolFile(Path root, String rel, long... ts) throws Exception {
-    Path f = root.resolve(rel);
-    Files.createDirectories(f.getParent());
-    try (ParquetWriter<GenericRecord> w = PartitionCompactor.writer(f, BBO)) {
-      for (int i = 0; i < ts.length; i++) {
-        GenericData.Record r = new GenericData.Record(BBO);
-        r.put("ts_event", ts[i]);
-        r.put("seq", (long) i);
-        w.write(r);
-      }
+    List<GenericRecord> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < ts.length; i++) {
+      rows.add(Bbo.row(ts[i], i, 1.0));
     }
-    return f;
+    return Bbo.write(root.resolve(rel), rows, Bbo.SCHEMA);
   }
 
   @Test

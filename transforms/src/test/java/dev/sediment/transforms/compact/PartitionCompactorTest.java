@@ -17,7 +17,6 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.ParquetWriter;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -25,33 +24,16 @@ import org.junit.rules.TemporaryFolder;
 public class PartitionCompactorTest {
   @Rule public final TemporaryFolder tmp = new TemporaryFolder();
 
-  private static final Schema BBO =
-      new Schema.Parser()
-          .parse(
-              "{\"type\":\"record\",\"name\":\"Bbo\",\"fields\":["
-                  + "{\"name\":\"ts_event\",\"type\":\"long\"},"
-                  + "{\"name\":\"seq\",\"type\":\"long\"},"
-                  + "{\"name\":\"bid_px\",\"type\":\"double\"}]}");
-  private static final LocalDate DAY = LocalDate.of(2026, 2, 3);
-  private static final long D0 = DAY.toEpochDay() * PartitionCompactor.NANOS_PER_DAY;
+  private static final Schema BBO = Bbo.SCHEMA;
+  private static final LocalDate DAY = Bbo.DAY;
+  private static final long D0 = Bbo.D0;
 
   private static GenericRecord row(long ts, long seq, double px) {
-    GenericData.Record r = new GenericData.Record(BBO);
-    r.put("ts_event", ts);
-    r.put("seq", seq);
-    r.put("bid_px", px);
-    return r;
+    return Bbo.row(ts, seq, px);
   }
 
   private Path spool(String name, List<GenericRecord> rows, Schema schema) throws Exception {
-    Path f = tmp.getRoot().toPath().resolve("spool").resolve(name);
-    Files.createDirectories(f.getParent());
-    try (ParquetWriter<GenericRecord> w = PartitionCompactor.writer(f, schema)) {
-      for (GenericRecord r : rows) {
-        w.write(r);
-      }
-    }
-    return f;
+    return Bbo.write(tmp.getRoot().toPath().resolve("spool").resolve(name), rows, schema);
   }
 
   private static List<String> read(Path f) throws Exception {

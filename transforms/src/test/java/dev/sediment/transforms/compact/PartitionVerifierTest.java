@@ -13,10 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.parquet.hadoop.ParquetWriter;
 import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
@@ -25,28 +22,18 @@ import org.junit.rules.TemporaryFolder;
 public class PartitionVerifierTest {
   @Rule public final TemporaryFolder tmp = new TemporaryFolder();
 
-  private static final Schema BBO =
-      new Schema.Parser()
-          .parse(
-              "{\"type\":\"record\",\"name\":\"Bbo\",\"fields\":["
-                  + "{\"name\":\"ts_event\",\"type\":\"long\"},"
-                  + "{\"name\":\"seq\",\"type\":\"long\"}]}");
-  private static final LocalDate DAY = LocalDate.of(2026, 2, 3);
-  private static final long D0 = DAY.toEpochDay() * PartitionCompactor.NANOS_PER_DAY;
+  private static final LocalDate DAY = Bbo.DAY;
+  private static final long D0 = Bbo.D0;
 
   private Path dir;
 
   @Before
   public void compactOnePartition() throws Exception {
-    Path spool = tmp.newFolder("spool").toPath().resolve("a.parquet");
-    try (ParquetWriter<GenericRecord> w = PartitionCompactor.writer(spool, BBO)) {
-      for (long i = 0; i < 10; i++) {
-        GenericData.Record r = new GenericData.Record(BBO);
-        r.put("ts_event", D0 + 100 - i);
-        r.put("seq", i);
-        w.write(r);
-      }
+    List<GenericRecord> rows = new java.util.ArrayList<>();
+    for (long i = 0; i < 10; i++) {
+      rows.add(Bbo.row(D0 + 100 - i, i, 1.0));
     }
+    Path spool = Bbo.write(tmp.newFolder("spool").toPath().resolve("a.parquet"), rows, Bbo.SCHEMA);
     dir = tmp.getRoot().toPath().resolve("target/symbol=btcusdt/date=20260203");
     PartitionCompactor.Result r =
         new PartitionCompactor(new PartitionCompactor.Settings())
