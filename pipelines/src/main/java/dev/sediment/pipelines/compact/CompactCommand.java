@@ -23,6 +23,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.KV;
 
@@ -84,8 +85,26 @@ public final class CompactCommand implements Command<CompactOptions> {
           "no spool partition" + (prefix.isEmpty() ? "" : " under --partition=" + prefix) + " in " + spool);
     }
     List<String> keys = Arrays.asList(o.getSortKeys().split(","));
-    out.printf("compact: %,d partitions x %,d dates on %s%n", tasks.size() / dates.size(), dates.size(), o.getRunner().getSimpleName());
-    Pipeline p = Pipeline.create(o);
+    out.printf(
+        "compact: %,d partitions x %,d dates on %s%n",
+        tasks.size() / dates.size(), dates.size(), o.getRunner().getSimpleName());
+    return run(o, tasks, spool, target, keys, o.getDedupe(), o.getForce(), out);
+  }
+
+  /**
+   * Runs the compaction of {@code tasks} ({@code (partition, yyyyMMdd)}) and prints the summary;
+   * returns 0, or 3 when files were quarantined.
+   */
+  public static int run(
+      PipelineOptions options,
+      List<KV<String, String>> tasks,
+      Path spool,
+      Path target,
+      List<String> keys,
+      boolean dedupe,
+      boolean force,
+      PrintStream out) {
+    Pipeline p = Pipeline.create(options);
     p.apply("Tasks", Create.of(tasks).withCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())))
         .apply(
             "Compact",
@@ -93,8 +112,8 @@ public final class CompactCommand implements Command<CompactOptions> {
                 .from(spool.toString())
                 .to(target.toString())
                 .by(keys)
-                .withDedupe(o.getDedupe())
-                .withForce(o.getForce()));
+                .withDedupe(dedupe)
+                .withForce(force));
     PipelineResult result = p.run();
     result.waitUntilFinish();
     RunCounts c = RunCounts.of(result);
@@ -109,6 +128,17 @@ public final class CompactCommand implements Command<CompactOptions> {
       return 3;
     }
     return 0;
+  }
+
+  /** All partitions of {@code spool} times {@code dates}, as compaction tasks. */
+  public static List<KV<String, String>> tasks(Path spool, List<LocalDate> dates) throws IOException {
+    List<KV<String, String>> tasks = new ArrayList<>();
+    for (String p : SpoolLayout.list(spool).keySet()) {
+      for (LocalDate d : dates) {
+        tasks.add(KV.of(p, d.format(CompactJob.DATE)));
+      }
+    }
+    return tasks;
   }
 
   static List<LocalDate> dates(String mode, String date, String start, String end, LocalDate today) {

@@ -26,7 +26,8 @@ public final class Demo implements Command<DemoOptions> {
               "sensors.avsc",
               List.of("sensors-part1.jsonl", "sensors-part2.jsonl"),
               TableIO.Format.JSONL,
-              List.of("station")));
+              List.of("station")),
+          new CompactSampleStep());
 
   @Override
   public String name() {
@@ -63,7 +64,8 @@ public final class Demo implements Command<DemoOptions> {
     out.println();
     out.printf("Demo finished: %d of %d steps ok.%n", STEPS.size() - failed, STEPS.size());
     out.printf("Look at %s/processed/ (Parquet, hive-partitioned), %s/quarantine/ (bad lines with"
-        + " reasons) and %s/raw/ (inputs as they arrived).%n", lake, lake, lake);
+        + " reasons), %s/raw/ (inputs as they arrived) and %s/compact/ (sorted daily partitions"
+        + " with meta.json).%n", lake, lake, lake, lake);
     out.println("For example: find " + lake + " -name '*.parquet' | head; cat "
         + lake + "/quarantine/trades/*.jsonl");
     return failed == 0 ? 0 : 1;

@@ -1,0 +1,30 @@
+package dev.sediment.tests;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** The README's first command: {@code bin/sediment demo}, embedded, on local files. */
+public class DemoIT {
+  @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
+  @Test
+  public void demo_runsEveryStep_withExactCounts() throws Exception {
+    Path work = tmp.getRoot().toPath();
+    Sediment.Result r = Sediment.run(work, "demo");
+    assertThat(r.toString(), r.exitCode, equalTo(0));
+    assertThat(r.stdout, containsString("ingest-table trades: 12,005 records in, 12,000 written, 5 quarantined, from 3 files"));
+    assertThat(r.stdout, containsString("ingest-table sensors: 12,003 records in, 12,000 written, 3 quarantined, from 2 files"));
+    assertThat(r.stdout, containsString("compact: 5 partitions written, 0 unchanged, 1 without rows; 23,858 rows; 0 files quarantined"));
+    assertThat(r.stdout, containsString("verified:    5 partitions, 0 bad"));
+    assertThat(r.stdout, containsString("Demo finished: 3 of 3 steps ok."));
+    assertThat(Files.exists(work.resolve("lake/compact/bbo/exchange=binance/stream=bbo/symbol=btcusdt/date=20260203/meta.json")), equalTo(true));
+    assertThat(Files.isDirectory(work.resolve("lake/processed/trades/date=2026-02-03")), equalTo(true));
+  }
+}
