@@ -36,5 +36,24 @@ final class Fixtures {
     return args.toArray(new String[0]);
   }
 
+  /** The run succeeded and counted the fixtures exactly: 10 in, 6 written, 4 quarantined. */
+  static void assertIngested(Sediment.Result r) {
+    org.hamcrest.MatcherAssert.assertThat(r.toString(), r.exitCode, org.hamcrest.Matchers.equalTo(0));
+    org.hamcrest.MatcherAssert.assertThat(
+        r.stdout,
+        org.hamcrest.Matchers.containsString("10 records in, 6 written, 4 quarantined, from 2 files"));
+  }
+
+  /** Both lakes hold the fixtures' 6 rows and 4 quarantine records, identically. */
+  static LakeContents assertSameDataset(Path expectedLake, Path actualLake) throws IOException {
+    LakeContents a = LakeContents.read(expectedLake, "trades");
+    LakeContents b = LakeContents.read(actualLake, "trades");
+    org.hamcrest.MatcherAssert.assertThat(a.rows, org.hamcrest.Matchers.hasSize(6));
+    org.hamcrest.MatcherAssert.assertThat(a.quarantine, org.hamcrest.Matchers.hasSize(4));
+    org.hamcrest.MatcherAssert.assertThat(b.rows, org.hamcrest.Matchers.equalTo(a.rows));
+    org.hamcrest.MatcherAssert.assertThat(b.quarantine, org.hamcrest.Matchers.equalTo(a.quarantine));
+    return a;
+  }
+
   private Fixtures() {}
 }

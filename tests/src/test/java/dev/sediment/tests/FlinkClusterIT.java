@@ -3,7 +3,6 @@ package dev.sediment.tests;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasSize;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -91,16 +90,8 @@ public class FlinkClusterIT {
     assertThat(jobs.toString(), jobs.size(), equalTo(1));
     assertThat(jobs.toString(), jobs.get(0).path("state").asText(), equalTo("FINISHED"));
 
-    Sediment.Result direct = Sediment.run(work, Fixtures.ingestArgs(in, directLake));
-    assertThat(direct.toString(), direct.exitCode, equalTo(0));
-    assertThat(direct.stdout, containsString("10 records in, 6 written, 4 quarantined"));
-
-    LakeContents a = LakeContents.read(directLake, "trades");
-    LakeContents b = LakeContents.read(clusterLake, "trades");
-    assertThat(a.rows, hasSize(6));
-    assertThat(a.quarantine, hasSize(4));
-    assertThat(b.rows, equalTo(a.rows));
-    assertThat(b.quarantine, equalTo(a.quarantine));
+    Fixtures.assertIngested(Sediment.run(work, Fixtures.ingestArgs(in, directLake)));
+    Fixtures.assertSameDataset(directLake, clusterLake);
   }
 
   private static int freePort() throws IOException {

@@ -3,7 +3,6 @@ package dev.sediment.tests;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasSize;
 
 import java.nio.file.Path;
 import org.junit.Rule;
@@ -34,15 +33,9 @@ public class IngestRunnersIT {
             flinkLake,
             "--config=runner-configs/flink-local.properties",
             "--parallelism=2");
-    assertThat(flink.toString(), flink.exitCode, equalTo(0));
-    assertThat(flink.stdout, containsString("10 records in, 6 written, 4 quarantined, from 2 files"));
+    Fixtures.assertIngested(flink);
 
-    LakeContents a = LakeContents.read(directLake, "trades");
-    LakeContents b = LakeContents.read(flinkLake, "trades");
-    assertThat(a.rows, hasSize(6));
-    assertThat(a.quarantine, hasSize(4));
-    assertThat(b.rows, equalTo(a.rows));
-    assertThat(b.quarantine, equalTo(a.quarantine));
+    LakeContents a = Fixtures.assertSameDataset(directLake, flinkLake);
     // Exact content of one row and one quarantine record.
     assertThat(
         a.rows.get(0),

@@ -142,6 +142,36 @@ public class CompactCommandTest {
   }
 
   @Test
+  public void compact_missingSpool_exit1OneLine() throws Exception {
+    assertThat(run("compact", "--spool=" + tmp.getRoot() + "/nope", "--target=x", "--mode=daily"), equalTo(1));
+    assertThat(out, containsString("sediment compact: --spool=" + tmp.getRoot() + "/nope is not a directory"));
+  }
+
+  @Test
+  public void compact_unknownPartition_exit1() throws Exception {
+    assertThat(run("compact", "--spool=" + spool, "--target=x", "--mode=single", "--date=20260203", "--partition=exchange=kraken"), equalTo(1));
+    assertThat(out, containsString("no spool partition under --partition=exchange=kraken"));
+  }
+
+  @Test
+  public void compact_badDate_exit2() throws Exception {
+    assertThat(run("compact", "--spool=" + spool, "--target=x", "--mode=single", "--date=2026-02-03"), equalTo(2));
+    assertThat(out, containsString("--date=2026-02-03 is not a date; write YYYYMMDD, e.g. 20260203"));
+  }
+
+  @Test
+  public void verify_missingTargetOrUncommittedPartition() throws Exception {
+    assertThat(run("verify", "--target=" + tmp.getRoot() + "/nope"), equalTo(1));
+    assertThat(out, containsString("is not a directory"));
+    Path target = tmp.getRoot().toPath().resolve("archive");
+    assertThat(run("compact", "--spool=" + spool, "--target=" + target, "--mode=single", "--date=20260203"), equalTo(0));
+    Files.delete(target.resolve("exchange=binance/stream=bbo/symbol=btcusdt/date=20260203/meta.json"));
+    assertThat(run("verify", "--target=" + target, "--start=20260201", "--end=20260205"), equalTo(1));
+    assertThat(out, containsString("BAD exchange=binance/stream=bbo/symbol=btcusdt/date=20260203: meta.json is missing"));
+    assertThat(out, containsString("verify: 2 partitions checked, 1 bad"));
+  }
+
+  @Test
   public void dates_dailyDefaultsToYesterdayUtc() {
     assertThat(CompactCommand.dates("daily", "", "", "", LocalDate.of(2026, 3, 1)), equalTo(List.of(LocalDate.of(2026, 2, 28))));
   }
