@@ -1,7 +1,9 @@
 package dev.sediment.pipelines.compact;
 
+import dev.sediment.io.lake.LakeFiles;
 import dev.sediment.pipelines.Command;
 import dev.sediment.pipelines.CommandFailedException;
+import dev.sediment.pipelines.LakePaths;
 import dev.sediment.pipelines.RunCounts;
 import dev.sediment.pipelines.UsageException;
 import dev.sediment.transforms.compact.Compact;
@@ -10,7 +12,6 @@ import dev.sediment.transforms.compact.SpoolLayout;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -23,6 +24,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.KV;
@@ -60,17 +62,17 @@ public final class CompactCommand implements Command<CompactOptions> {
   public int run(CompactOptions o, PrintStream out) throws Exception {
     // Steps: dates from the mode, partitions from the spool, one task each, run, report.
     List<LocalDate> dates = dates(o.getMode(), o.getDate(), o.getStart(), o.getEnd(), LocalDate.now(ZoneOffset.UTC));
-    Path spool = Paths.get(o.getSpool()).toAbsolutePath().normalize();
-    Path target = Paths.get(o.getTarget()).toAbsolutePath().normalize();
-    if (!Files.isDirectory(spool)) {
+    String spool = LakePaths.absolute(o.getSpool());
+    String target = LakePaths.absolute(o.getTarget());
+    if (!LakePaths.hasScheme(spool) && !Files.isDirectory(Paths.get(spool))) {
       throw new CommandFailedException("--spool=" + o.getSpool() + " is not a directory");
     }
     String prefix = o.getPartition().replaceAll("^/+|/+$", "");
     List<KV<String, String>> tasks = new ArrayList<>();
-    Map<String, List<Path>> partitions;
+    Map<String, List<MatchResult.Metadata>> partitions;
     try {
-      partitions = SpoolLayout.list(spool);
-    } catch (IOException e) {
+      partitions = SpoolLayout.list(LakeFiles.dir(spool));
+    } catch (IOException | RuntimeException e) {
       throw new CommandFailedException("cannot list --spool=" + o.getSpool() + ": " + e.getMessage());
     }
     for (String p : partitions.keySet()) {
@@ -98,8 +100,8 @@ public final class CompactCommand implements Command<CompactOptions> {
   public static int run(
       PipelineOptions options,
       List<KV<String, String>> tasks,
-      Path spool,
-      Path target,
+      String spool,
+      String target,
       List<String> keys,
       boolean dedupe,
       boolean force,
@@ -109,8 +111,8 @@ public final class CompactCommand implements Command<CompactOptions> {
         .apply(
             "Compact",
             Compact.sortedMerge()
-                .from(spool.toString())
-                .to(target.toString())
+                .from(spool)
+                .to(target)
                 .by(keys)
                 .withDedupe(dedupe)
                 .withForce(force));
@@ -131,9 +133,10 @@ public final class CompactCommand implements Command<CompactOptions> {
   }
 
   /** All partitions of {@code spool} times {@code dates}, as compaction tasks. */
-  public static List<KV<String, String>> tasks(Path spool, List<LocalDate> dates) throws IOException {
+  public static List<KV<String, String>> tasks(String spool, List<LocalDate> dates)
+      throws IOException {
     List<KV<String, String>> tasks = new ArrayList<>();
-    for (String p : SpoolLayout.list(spool).keySet()) {
+    for (String p : SpoolLayout.list(LakeFiles.dir(spool)).keySet()) {
       for (LocalDate d : dates) {
         tasks.add(KV.of(p, d.format(CompactJob.DATE)));
       }

@@ -1,17 +1,19 @@
 package dev.sediment.pipelines.compact;
 
+import dev.sediment.io.lake.LakeFiles;
 import dev.sediment.pipelines.Command;
 import dev.sediment.pipelines.CommandFailedException;
+import dev.sediment.pipelines.LakePaths;
 import dev.sediment.transforms.compact.PartitionVerifier;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.TreeSet;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.ResourceId;
 
 /**
  * {@code bin/sediment verify}: re-reads every compacted partition of the chosen dates and checks
@@ -41,10 +43,11 @@ public final class VerifyCommand implements Command<VerifyOptions> {
 
   @Override
   public int run(VerifyOptions o, PrintStream out) throws Exception {
-    Path target = Paths.get(o.getTarget()).toAbsolutePath().normalize();
-    if (!Files.isDirectory(target)) {
+    String target = LakePaths.absolute(o.getTarget());
+    if (!LakePaths.hasScheme(target) && !Files.isDirectory(Paths.get(target))) {
       throw new CommandFailedException("--target=" + o.getTarget() + " is not a directory");
     }
+    ResourceId root = LakeFiles.dir(target);
     LocalDate from = null;
     LocalDate to = null;
     if (!o.getDate().isEmpty()) {
@@ -53,33 +56,43 @@ public final class VerifyCommand implements Command<VerifyOptions> {
       from = o.getStart().isEmpty() ? LocalDate.MIN : CompactCommand.parse("--start", o.getStart());
       to = o.getEnd().isEmpty() ? LocalDate.MAX : CompactCommand.parse("--end", o.getEnd());
     }
-    List<Path> dirs = new ArrayList<>();
-    try (Stream<Path> s = Files.walk(target)) {
-      for (Path d : (Iterable<Path>) s.filter(Files::isDirectory)::iterator) {
-        String name = d.getFileName().toString();
-        if (!name.startsWith("date=") || target.relativize(d).startsWith("QUARANTINE")) {
+    // Partition directories: where a data.parquet or meta.json lies in a date=YYYYMMDD directory.
+    String base = root.toString();
+    TreeSet<String> dirs = new TreeSet<>();
+    try {
+      for (MatchResult.Metadata m : LakeFiles.listRecursively(root)) {
+        String rel = m.resourceId().toString().substring(base.length());
+        String name = m.resourceId().getFilename();
+        int slash = rel.lastIndexOf('/');
+        if (slash < 0
+            || rel.startsWith("QUARANTINE/")
+            || !("data.parquet".equals(name) || "meta.json".equals(name))) {
+          continue;
+        }
+        String dir = rel.substring(0, slash);
+        String last = dir.substring(dir.lastIndexOf('/') + 1);
+        if (!last.startsWith("date=")) {
           continue;
         }
         LocalDate date;
         try {
-          date = CompactCommand.parse("date", name.substring(5));
+          date = CompactCommand.parse("date", last.substring(5));
         } catch (RuntimeException e) {
           continue;
         }
         if (from == null || (!date.isBefore(from) && !date.isAfter(to))) {
-          dirs.add(d);
+          dirs.add(dir);
         }
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       throw new CommandFailedException("cannot list --target=" + o.getTarget() + ": " + e.getMessage());
     }
-    dirs.sort(null);
     int bad = 0;
-    for (Path d : dirs) {
-      List<String> problems = PartitionVerifier.verify(d);
+    for (String d : dirs) {
+      List<String> problems = PartitionVerifier.verify(LakeFiles.child(root, d + "/"));
       if (!problems.isEmpty()) {
         bad++;
-        out.println("BAD " + target.relativize(d) + ": " + String.join("; ", problems));
+        out.println("BAD " + d + ": " + String.join("; ", problems));
       }
     }
     out.printf("verify: %,d partitions checked, %,d bad%n", dirs.size(), bad);

@@ -45,7 +45,7 @@ final class CompactSampleStep implements DemoStep {
   public int run(DemoOptions options, PrintStream out) throws Exception {
     String lake = LakePaths.absolute(options.getLake());
     if (LakePaths.hasScheme(lake)) {
-      out.println("  compaction reads and writes local paths only so far; run the demo with a local --lake");
+      out.println("  the demo generates its sample spool on local disk: run the demo with a local --lake");
       return 1;
     }
     Path spool = Paths.get(lake, "spool", "bbo");
@@ -56,7 +56,8 @@ final class CompactSampleStep implements DemoStep {
         List.of(LocalDate.of(2026, 2, 2), LocalDate.of(2026, 2, 3), LocalDate.of(2026, 2, 4));
     int code =
         CompactCommand.run(
-            options, CompactCommand.tasks(spool, dates), spool, target, List.of("ts_event", "seq"),
+            options, CompactCommand.tasks(spool.toString(), dates), spool.toString(),
+            target.toString(), List.of("ts_event", "seq"),
             false, true, out);
     int bad = 0;
     int checked = 0;

@@ -3,12 +3,13 @@ package dev.sediment.transforms.compact;
 import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
 
 import com.google.auto.value.AutoValue;
+import dev.sediment.io.lake.LakeFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.LocalDate;
 import java.util.List;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -34,7 +35,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>Output: one line per task, {@code STATUS PARTITION date=YYYYMMDD rows=N quarantined=Q}.
  * Counters (namespace {@code sediment}): {@code partitions_written}, {@code
  * partitions_unchanged}, {@code partitions_without_rows}, {@code rows_written}, {@code
- * files_quarantined}. Spool and target are local paths the workers can reach.
+ * files_quarantined}. Spool and target are local paths the workers can reach, or URIs of a Beam
+ * file system ({@code s3://bucket/spool}); spill files go to the worker's local temporary
+ * directory.
  */
 public final class Compact {
   private Compact() {}
@@ -186,13 +189,17 @@ public final class Compact {
               .withDedupe(dedupe)
               .withMaxRowsInMemory(maxRowsInMemory)
               .withMaxOpenRuns(maxOpenRuns);
-      Path spoolRoot = Paths.get(spool);
+      ResourceId spoolRoot = LakeFiles.dir(spool);
       Path work = Files.createTempDirectory("sediment-compact-");
       try {
         CompactJob.Outcome o =
             new CompactJob(s, force)
                 .compact(
-                    partition, SpoolLayout.filesOf(spoolRoot, partition), date, Paths.get(target), work);
+                    partition,
+                    SpoolLayout.filesOf(spoolRoot, partition),
+                    date,
+                    LakeFiles.dir(target),
+                    work);
         switch (o.status) {
           case WRITTEN:
             written.inc();

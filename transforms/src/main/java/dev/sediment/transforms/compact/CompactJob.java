@@ -4,21 +4,27 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sediment.io.lake.LakeFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * One partition and one date of a compaction on local paths: picks the spool files that may
+ * One partition and one date of a compaction, on local paths or an object store: picks the spool files that may
  * hold the date, skips the work when the inputs did not change since the last commit (unless
  * forced), compacts, commits {@code meta.json} last, and copies rejected files to {@code
  * TARGET/QUARANTINE/PARTITION/date=YYYYMMDD/} with an {@code error.json}.
@@ -60,56 +66,107 @@ public final class CompactJob {
     this.force = force;
   }
 
-  /** The directory of a partition and date under {@code root}. */
+  /** The directory of a partition and date under the local {@code root}. */
   public static Path partitionDir(Path root, String partition, LocalDate date) {
     Path p = partition.isEmpty() ? root : root.resolve(partition);
     return p.resolve("date=" + date.format(DATE));
   }
 
+  /** The directory of a partition and date under {@code root}, on any file system. */
+  public static ResourceId partitionDir(ResourceId root, String partition, LocalDate date) {
+    return LakeFiles.child(
+        root, (partition.isEmpty() ? "" : partition + "/") + "date=" + date.format(DATE) + "/");
+  }
+
+  /**
+   * Compacts one partition and date: {@code files} are the partition's spool files, {@code
+   * targetRoot} the lake root (local or an object store), {@code workDir} a local scratch
+   * directory.
+   *
+   * <p>The commit, for both kinds of target: {@code meta.json} is removed first (the partition
+   * is then absent to readers), {@code data.parquet} is published (atomic rename, or one upload),
+   * and the new {@code meta.json} is written last. A run killed anywhere leaves either the old
+   * committed partition, or a partition without {@code meta.json} (absent), or the new one.
+   */
   public Outcome compact(
-      String partition, List<Path> files, LocalDate date, Path targetRoot, Path workDir)
+      String partition,
+      List<MatchResult.Metadata> files,
+      LocalDate date,
+      ResourceId targetRoot,
+      Path workDir)
       throws IOException {
-    List<Path> candidates = new ArrayList<>();
-    for (Path f : files) {
-      if (SpoolLayout.mayHold(f, date)) {
+    List<MatchResult.Metadata> candidates = new ArrayList<>();
+    for (MatchResult.Metadata f : files) {
+      if (SpoolLayout.mayHold(f.resourceId().getFilename(), date)) {
         candidates.add(f);
       }
     }
-    candidates.sort(null);
-    Path dir = partitionDir(targetRoot, partition, date);
+    candidates.sort(Comparator.comparing(m -> m.resourceId().toString()));
+    ResourceId dir = partitionDir(targetRoot, partition, date);
+    ResourceId metaFile = LakeFiles.child(dir, "meta.json");
     String fingerprint = fingerprint(candidates);
-    if (!force && unchanged(dir, fingerprint)) {
-      return new Outcome(Status.UNCHANGED, CompactMeta.parse(
-          Files.readString(dir.resolve("meta.json"), StandardCharsets.UTF_8)).rowCount, List.of());
+    if (!force) {
+      CompactMeta committed = unchanged(dir, fingerprint);
+      if (committed != null) {
+        return new Outcome(Status.UNCHANGED, committed.rowCount, List.of());
+      }
     }
-    PartitionCompactor.Result r =
-        new PartitionCompactor(settings)
-            .compact(candidates, date, dir.resolve("data.parquet"), workDir);
-    if (!r.rejected.isEmpty()) {
-      quarantine(r.rejected, partitionDir(targetRoot.resolve("QUARANTINE"), partition, date));
-    }
-    if (r.rowCount == 0) {
-      return new Outcome(Status.NO_ROWS, 0, r.rejected);
-    }
-    CompactMeta.of(r, settings.sortKeys, settings.dedupe, fingerprint).writeTo(dir);
-    return new Outcome(Status.WRITTEN, r.rowCount, r.rejected);
-  }
-
-  private static boolean unchanged(Path dir, String fingerprint) {
-    Path meta = dir.resolve("meta.json");
-    if (!Files.exists(meta)) {
-      return false;
+    Path output;
+    if (LakeFiles.isLocal(dir)) {
+      Path local = LakeFiles.localPath(dir);
+      Files.createDirectories(local);
+      removeStaleTemporaries(local);
+      output = LakeFiles.temporarySibling(local.resolve("data.parquet"));
+    } else {
+      output = workDir.resolve("data-" + UUID.randomUUID() + ".parquet");
     }
     try {
-      CompactMeta m = CompactMeta.parse(Files.readString(meta, StandardCharsets.UTF_8));
-      return fingerprint.equals(m.inputsFingerprint) && PartitionVerifier.verify(dir).isEmpty();
+      PartitionCompactor.Result r =
+          new PartitionCompactor(settings).compact(candidates, date, output, workDir);
+      if (!r.rejected.isEmpty()) {
+        quarantine(r.rejected, partitionDir(LakeFiles.child(targetRoot, "QUARANTINE/"), partition, date));
+      }
+      if (r.rowCount == 0) {
+        return new Outcome(Status.NO_ROWS, 0, r.rejected);
+      }
+      LakeFiles.delete(metaFile);
+      LakeFiles.publish(output, LakeFiles.child(dir, "data.parquet"));
+      CompactMeta.of(r, settings.sortKeys, settings.dedupe, fingerprint).writeTo(dir);
+      return new Outcome(Status.WRITTEN, r.rowCount, r.rejected);
+    } finally {
+      Files.deleteIfExists(output);
+    }
+  }
+
+  /** The committed meta when the partition is intact and was made from the same inputs. */
+  private static @Nullable CompactMeta unchanged(ResourceId dir, String fingerprint) {
+    try {
+      String json = LakeFiles.readString(LakeFiles.child(dir, "meta.json"));
+      if (json == null) {
+        return null;
+      }
+      CompactMeta m = CompactMeta.parse(json);
+      return fingerprint.equals(m.inputsFingerprint) && PartitionVerifier.verify(dir).isEmpty()
+          ? m
+          : null;
     } catch (IOException e) {
-      return false;
+      return null;
+    }
+  }
+
+  /** Temporary files a killed run left in the partition directory. */
+  private static void removeStaleTemporaries(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) s::iterator) {
+        if (LakeFiles.isTemporaryName(f.getFileName().toString())) {
+          Files.deleteIfExists(f);
+        }
+      }
     }
   }
 
   /** Names, sizes and modification times of the inputs, and the settings that shape the output. */
-  String fingerprint(List<Path> inputs) throws IOException {
+  String fingerprint(List<MatchResult.Metadata> inputs) {
     MessageDigest md;
     try {
       md = MessageDigest.getInstance("SHA-256");
@@ -118,24 +175,23 @@ public final class CompactJob {
     }
     StringBuilder sb = new StringBuilder();
     sb.append("sort_keys=").append(settings.sortKeys).append(";dedupe=").append(settings.dedupe);
-    for (Path f : inputs) {
+    for (MatchResult.Metadata f : inputs) {
       sb.append('\n')
-          .append(f.getFileName())
+          .append(f.resourceId().getFilename())
           .append('\t')
-          .append(Files.size(f))
+          .append(f.sizeBytes())
           .append('\t')
-          .append(Files.getLastModifiedTime(f).toMillis());
+          .append(f.lastModifiedMillis());
     }
     return "sha256:" + HexFormat.of().formatHex(md.digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
   }
 
-  private static void quarantine(List<PartitionCompactor.Rejection> rejected, Path dir)
+  private static void quarantine(List<PartitionCompactor.Rejection> rejected, ResourceId dir)
       throws IOException {
-    Files.createDirectories(dir);
     String now = Instant.now().toString();
     ArrayNode all = MAPPER.createArrayNode();
     for (PartitionCompactor.Rejection r : rejected) {
-      Files.copy(r.file, dir.resolve(r.file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+      LakeFiles.copy(r.file, LakeFiles.child(dir, r.name()));
       ObjectNode e = all.addObject();
       e.put("error_type", r.type.name());
       e.put("message", r.message);
@@ -144,8 +200,8 @@ public final class CompactJob {
     }
     ObjectNode top = ((ObjectNode) all.get(0)).deepCopy();
     top.set("files", all);
-    Path tmp = dir.resolve(".error.json.tmp");
-    Files.writeString(tmp, MAPPER.writeValueAsString(top) + "\n", StandardCharsets.UTF_8);
-    Files.move(tmp, dir.resolve("error.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    LakeFiles.writeAtomically(
+        LakeFiles.child(dir, "error.json"),
+        (MAPPER.writeValueAsString(top) + "\n").getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -5,25 +5,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sediment.io.lake.LakeFiles;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.beam.sdk.io.fs.ResourceId;
 
 /**
  * The {@code meta.json} beside a compacted {@code data.parquet}: the commit marker of the
- * partition. It is written last, to a temporary name and renamed, so a partition whose meta is
+ * partition. It is written last and atomically (see {@link #writeTo}), so a partition whose meta is
  * missing or does not match its data is incomplete and readers treat it as absent.
  *
  * <p>Fields (contract): {@code row_count}, {@code schema_version}, {@code ts_event_min}, {@code
@@ -60,8 +54,8 @@ public final class CompactMeta {
     m.tsEventMax = r.sortKeyMax;
     m.sha256 = r.sha256;
     m.createdAt = Instant.now().toString();
-    for (Path f : r.sourceFiles) {
-      m.sourceFileNames.add(f.getFileName().toString());
+    for (ResourceId f : r.sourceFiles) {
+      m.sourceFileNames.add(f.getFilename());
     }
     m.sortKeys.addAll(sortKeys);
     m.dedupe = dedupe;
@@ -116,22 +110,11 @@ public final class CompactMeta {
     return v;
   }
 
-  /** Writes {@code dir/meta.json} atomically: temporary file, fsync, rename, fsync directory. */
-  public void writeTo(Path dir) throws IOException {
-    Path tmp = dir.resolve(".meta.json.tmp-" + UUID.randomUUID());
-    try {
-      try (FileChannel ch =
-              FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-          OutputStream out = Channels.newOutputStream(ch)) {
-        out.write(toJson().getBytes(StandardCharsets.UTF_8));
-        out.flush();
-        ch.force(true);
-      }
-      Files.move(
-          tmp, dir.resolve("meta.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      PartitionCompactor.syncDirectory(dir);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+  /**
+   * Writes {@code dir/meta.json}, the partition's commit marker, atomically: on local disks by
+   * rename of a synced temporary file, on object stores by one upload.
+   */
+  public void writeTo(ResourceId dir) throws IOException {
+    LakeFiles.writeAtomically(LakeFiles.child(dir, "meta.json"), toJson().getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -1,19 +1,15 @@
 package dev.sediment.transforms.compact;
 
+import dev.sediment.io.lake.LakeFiles;
 import dev.sediment.io.parquet.LocalParquetFile;
+import dev.sediment.io.parquet.ResourceParquetFile;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +21,14 @@ import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.InputFile;
 
 /**
  * Compacts the spool files of one partition and one UTC date into a single {@code data.parquet}
@@ -46,10 +45,13 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  *       {@code maxRowsInMemory} rows spilled to Avro files. When there are more than {@code
  *       maxOpenRuns} runs, groups of them are merged into longer runs first, so no more than
  *       {@code maxOpenRuns} readers are ever open.
- *   <li>The merge is written to a temporary file beside the target, forced to disk, read back
- *       and checked (row count, order), then renamed over {@code data.parquet} and the directory
- *       forced to disk: a reader sees the old file or the new one, never a part.
+ *   <li>The merge is written to a local file, forced to disk, read back and checked (row count,
+ *       order) and hashed. Publishing it (atomic rename, or one upload to an object store) is
+ *       {@link CompactJob}'s part.
  * </ol>
+ *
+ * <p>Inputs are files of any Beam file system (local, {@code s3://}, {@code gs://}); they are
+ * read at random positions, as Parquet needs, without being copied.
  *
  * <p>The bytes depend only on the rows: not on file names, listing order or run boundaries.
  */
@@ -95,14 +97,19 @@ public final class PartitionCompactor {
 
   /** A file left out, and why. */
   public static final class Rejection {
-    public final Path file;
+    public final ResourceId file;
     public final CompactError type;
     public final String message;
 
-    Rejection(Path file, CompactError type, String message) {
+    Rejection(ResourceId file, CompactError type, String message) {
       this.file = file;
       this.type = type;
       this.message = message;
+    }
+
+    /** The file's name, without its directory. */
+    public String name() {
+      return file.getFilename();
     }
   }
 
@@ -114,7 +121,7 @@ public final class PartitionCompactor {
     public String sha256;
     public String schemaJson;
     public long duplicatesDropped;
-    public final List<Path> sourceFiles = new ArrayList<>();
+    public final List<ResourceId> sourceFiles = new ArrayList<>();
     public final List<Rejection> rejected = new ArrayList<>();
   }
 
@@ -125,21 +132,28 @@ public final class PartitionCompactor {
   }
 
   /**
-   * Compacts the rows of {@code date} in {@code inputs} into {@code target} (a {@code
-   * data.parquet} path), using {@code workDir} for spill files.
+   * Compacts the rows of {@code date} in {@code inputs} into the local file {@code output}
+   * (created or overwritten; give it a temporary name), using {@code workDir} for spill files.
+   * No file is written when no row is of the date.
    */
-  public Result compact(List<Path> inputs, LocalDate date, Path target, Path workDir)
+  public Result compact(
+      List<MatchResult.Metadata> inputs, LocalDate date, Path output, Path workDir)
       throws IOException {
     Result result = new Result();
-    List<Path> files = new ArrayList<>(inputs);
-    files.sort(Comparator.comparing(Path::toString));
+    List<ResourceId> files = new ArrayList<>();
+    Map<ResourceId, InputFile> in = new HashMap<>();
+    for (MatchResult.Metadata m : inputs) {
+      files.add(m.resourceId());
+      in.put(m.resourceId(), ResourceParquetFile.of(m.resourceId(), m.sizeBytes()));
+    }
+    files.sort(Comparator.comparing(ResourceId::toString));
 
     // 1. Schemas: the partition's is the most common one.
-    Map<Path, Schema> schemas = new HashMap<>();
+    Map<ResourceId, Schema> schemas = new HashMap<>();
     Map<String, Integer> votes = new HashMap<>();
-    for (Path f : files) {
+    for (ResourceId f : files) {
       try {
-        Schema s = SpoolFileCheck.schemaOf(f);
+        Schema s = SpoolFileCheck.schemaOf(in.get(f));
         schemas.put(f, s);
         votes.merge(s.toString(), 1, Integer::sum);
       } catch (SpoolFileCheck.Rejected e) {
@@ -161,7 +175,7 @@ public final class PartitionCompactor {
     try {
       order = RecordOrder.of(schema, settings.sortKeys);
     } catch (IllegalArgumentException e) {
-      for (Path f : schemas.keySet()) {
+      for (ResourceId f : schemas.keySet()) {
         result.rejected.add(new Rejection(f, CompactError.SCHEMA_MISMATCH, e.getMessage()));
       }
       result.rejected.sort(Comparator.comparing(r -> r.file.toString()));
@@ -171,9 +185,9 @@ public final class PartitionCompactor {
     long dayStart = date.toEpochDay() * NANOS_PER_DAY;
 
     // 2. Check each file: readable, rows of the date, sorted or not.
-    List<Path> sorted = new ArrayList<>();
-    List<Path> unsorted = new ArrayList<>();
-    for (Path f : files) {
+    List<ResourceId> sorted = new ArrayList<>();
+    List<ResourceId> unsorted = new ArrayList<>();
+    for (ResourceId f : files) {
       Schema s = schemas.get(f);
       if (s == null) {
         continue;
@@ -190,7 +204,7 @@ public final class PartitionCompactor {
         boolean inOrder = true;
         long rows = 0;
         GenericRecord prev = null;
-        try (ParquetReader<GenericRecord> r = SpoolFileCheck.open(f)) {
+        try (ParquetReader<GenericRecord> r = SpoolFileCheck.open(in.get(f))) {
           GenericRecord rec;
           while ((rec = r.read()) != null) {
             if (!onDate(rec, key, dayStart)) {
@@ -222,11 +236,11 @@ public final class PartitionCompactor {
     Path spill = Files.createDirectories(workDir.resolve("spill-" + UUID.randomUUID()));
     try {
       List<RunSource> runs = new ArrayList<>();
-      for (Path f : sorted) {
-        runs.add(new ParquetRun(f, key, dayStart));
+      for (ResourceId f : sorted) {
+        runs.add(new ParquetRun(in.get(f), key, dayStart));
       }
-      for (Path f : unsorted) {
-        runs.addAll(sortIntoRuns(f, schema, order, key, dayStart, spill));
+      for (ResourceId f : unsorted) {
+        runs.addAll(sortIntoRuns(in.get(f), schema, order, key, dayStart, spill));
       }
       while (runs.size() > settings.maxOpenRuns) {
         List<RunSource> next = new ArrayList<>();
@@ -236,17 +250,18 @@ public final class PartitionCompactor {
         }
         runs = next;
       }
-      // 4. Merge, write beside the target, verify, rename.
-      Files.createDirectories(target.getParent());
-      Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+      // 4. Merge into the output, read it back, hash it.
+      Files.createDirectories(output.toAbsolutePath().getParent());
+      boolean done = false;
       try {
-        write(runs, schema, order, tmp, result, key);
-        verify(tmp, order, result.rowCount);
-        result.sha256 = sha256(tmp);
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory(target.getParent());
+        write(runs, schema, order, output, result, key);
+        verify(output, order, result.rowCount);
+        result.sha256 = LakeFiles.sha256(output);
+        done = true;
       } finally {
-        Files.deleteIfExists(tmp);
+        if (!done) {
+          Files.deleteIfExists(output);
+        }
       }
     } finally {
       deleteTree(spill);
@@ -311,7 +326,7 @@ public final class PartitionCompactor {
   private static void verify(Path file, RecordOrder order, long expectedRows) throws IOException {
     long rows = 0;
     GenericRecord prev = null;
-    try (ParquetReader<GenericRecord> r = SpoolFileCheck.open(file)) {
+    try (ParquetReader<GenericRecord> r = SpoolFileCheck.open(LocalParquetFile.of(file))) {
       GenericRecord rec;
       while ((rec = r.read()) != null) {
         if (prev != null && order.compare(prev, rec) > 0) {
@@ -327,7 +342,7 @@ public final class PartitionCompactor {
   }
 
   private List<RunSource> sortIntoRuns(
-      Path f, Schema schema, RecordOrder order, int key, long dayStart, Path spill)
+      InputFile f, Schema schema, RecordOrder order, int key, long dayStart, Path spill)
       throws IOException {
     List<RunSource> runs = new ArrayList<>();
     List<GenericRecord> buf = new ArrayList<>();
@@ -396,29 +411,6 @@ public final class PartitionCompactor {
     }
   }
 
-  static String sha256(Path file) throws IOException {
-    MessageDigest md;
-    try {
-      md = MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    byte[] buf = new byte[1 << 16];
-    try (InputStream in = Files.newInputStream(file)) {
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        md.update(buf, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(md.digest());
-  }
-
-  static void syncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
-  }
-
   private static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
@@ -439,11 +431,11 @@ public final class PartitionCompactor {
 
   /** The rows of the date in a sorted Parquet file. */
   private static final class ParquetRun implements RunSource {
-    final Path file;
+    final InputFile file;
     final int key;
     final long dayStart;
 
-    ParquetRun(Path file, int key, long dayStart) {
+    ParquetRun(InputFile file, int key, long dayStart) {
       this.file = file;
       this.key = key;
       this.dayStart = dayStart;

@@ -1,15 +1,17 @@
 package dev.sediment.transforms.compact;
 
+import dev.sediment.io.lake.LakeFiles;
+import dev.sediment.io.parquet.ResourceParquetFile;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.io.InputFile;
 
 /**
  * Re-reads a compacted partition ({@code DIR/data.parquet} + {@code DIR/meta.json}) and checks
@@ -19,25 +21,39 @@ import org.apache.parquet.hadoop.ParquetReader;
 public final class PartitionVerifier {
   private PartitionVerifier() {}
 
+  /** Verifies the local partition directory {@code dir}. */
   public static List<String> verify(Path dir) {
+    return verify(LakeFiles.dir(dir));
+  }
+
+  /** Verifies the partition directory {@code dir} of any file system. */
+  public static List<String> verify(ResourceId dir) {
     List<String> problems = new ArrayList<>();
-    Path data = dir.resolve("data.parquet");
+    ResourceId data = LakeFiles.child(dir, "data.parquet");
     CompactMeta meta;
     try {
-      meta = CompactMeta.parse(Files.readString(dir.resolve("meta.json"), StandardCharsets.UTF_8));
-    } catch (NoSuchFileException e) {
-      problems.add("meta.json is missing: the partition was never committed");
-      return problems;
+      String json = LakeFiles.readString(LakeFiles.child(dir, "meta.json"));
+      if (json == null) {
+        problems.add("meta.json is missing: the partition was never committed");
+        return problems;
+      }
+      meta = CompactMeta.parse(json);
     } catch (IOException | RuntimeException e) {
       problems.add("meta.json does not parse: " + SpoolFileCheck.text(e));
       return problems;
     }
     try {
-      String sha = PartitionCompactor.sha256(data);
+      MatchResult.Metadata stat = LakeFiles.stat(data);
+      if (stat == null) {
+        problems.add("data.parquet is missing");
+        return problems;
+      }
+      InputFile in = ResourceParquetFile.of(data, stat.sizeBytes());
+      String sha = LakeFiles.sha256(data);
       if (!sha.equals(meta.sha256)) {
         problems.add("sha256 of data.parquet is " + sha + ", meta.json says " + meta.sha256);
       }
-      Schema schema = SpoolFileCheck.schemaOf(data);
+      Schema schema = SpoolFileCheck.schemaOf(in);
       RecordOrder order = RecordOrder.of(schema, meta.sortKeys);
       int key = schema.getField(meta.sortKeys.get(0)).pos();
       long rows = 0;
@@ -45,7 +61,7 @@ public final class PartitionVerifier {
       long max = Long.MIN_VALUE;
       GenericRecord prev = null;
       boolean ordered = true;
-      try (ParquetReader<GenericRecord> r = SpoolFileCheck.open(data)) {
+      try (ParquetReader<GenericRecord> r = SpoolFileCheck.open(in)) {
         GenericRecord rec;
         while ((rec = r.read()) != null) {
           if (ordered && prev != null && order.compare(prev, rec) > 0) {
@@ -78,8 +94,6 @@ public final class PartitionVerifier {
       if (!version.equals(meta.schemaVersion)) {
         problems.add("schema_version is " + version + ", meta.json says " + meta.schemaVersion);
       }
-    } catch (NoSuchFileException e) {
-      problems.add("data.parquet is missing");
     } catch (SpoolFileCheck.Rejected e) {
       problems.add("data.parquet does not read: " + e.getMessage());
     } catch (IOException | RuntimeException e) {

@@ -1,8 +1,6 @@
 package dev.sediment.transforms.compact;
 
-import dev.sediment.io.parquet.LocalParquetFile;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
@@ -11,6 +9,7 @@ import org.apache.parquet.avro.AvroSchemaConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.metadata.FileMetaData;
+import org.apache.parquet.io.InputFile;
 
 /** Reading a spool file's schema, and classifying a failure to read it. */
 final class SpoolFileCheck {
@@ -28,8 +27,8 @@ final class SpoolFileCheck {
   }
 
   /** The Avro schema the file was written with (or converted from its Parquet schema). */
-  static Schema schemaOf(Path file) throws Rejected {
-    try (ParquetFileReader r = ParquetFileReader.open(LocalParquetFile.of(file))) {
+  static Schema schemaOf(InputFile file) throws Rejected {
+    try (ParquetFileReader r = ParquetFileReader.open(file)) {
       FileMetaData meta = r.getFooter().getFileMetaData();
       String avro = meta.getKeyValueMetaData().get("parquet.avro.schema");
       return avro != null
@@ -40,8 +39,8 @@ final class SpoolFileCheck {
     }
   }
 
-  static ParquetReader<GenericRecord> open(Path file) throws IOException {
-    return AvroParquetReader.<GenericRecord>builder(LocalParquetFile.of(file)).build();
+  static ParquetReader<GenericRecord> open(InputFile file) throws IOException {
+    return AvroParquetReader.<GenericRecord>builder(file).build();
   }
 
   /** Classifies a failure while reading rows. */

@@ -1,16 +1,17 @@
 package dev.sediment.transforms.compact;
 
+import dev.sediment.io.lake.LakeFiles;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.ResourceId;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -30,48 +31,51 @@ public final class SpoolLayout {
   private SpoolLayout() {}
 
   /**
-   * Partitions (relative {@code k=v/...} paths) and their Parquet files. Files directly under
-   * the root belong to the partition {@code ""}. Directories that are not {@code KEY=VALUE} and
-   * hidden files ({@code .} or {@code _} first) are ignored.
+   * Partitions (relative {@code k=v/...} paths) and their Parquet files, in name order. Files
+   * directly under the root belong to the partition {@code ""}. Directories that are not {@code
+   * KEY=VALUE} and hidden files ({@code .} or {@code _} first) are ignored. The root may be on
+   * any Beam file system.
    */
-  public static Map<String, List<Path>> list(Path root) throws IOException {
-    Map<String, List<Path>> out = new TreeMap<>();
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path f : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
-        String name = f.getFileName().toString();
-        if (!name.endsWith(".parquet") || name.startsWith(".") || name.startsWith("_")) {
-          continue;
-        }
-        Path rel = root.relativize(f.getParent());
-        String partition = rel.toString().replace('\\', '/');
-        if (!partition.isEmpty() && !isPartitionPath(partition)) {
-          continue;
-        }
-        out.computeIfAbsent(partition, k -> new ArrayList<>()).add(f);
+  public static Map<String, List<MatchResult.Metadata>> list(ResourceId root) throws IOException {
+    String base = root.toString();
+    Map<String, List<MatchResult.Metadata>> out = new TreeMap<>();
+    for (MatchResult.Metadata m : LakeFiles.listRecursively(root)) {
+      String path = m.resourceId().toString();
+      if (!path.startsWith(base) || !isSpoolFile(m.resourceId().getFilename())) {
+        continue;
       }
+      String rel = path.substring(base.length());
+      int slash = rel.lastIndexOf('/');
+      String partition = slash < 0 ? "" : rel.substring(0, slash);
+      if (!partition.isEmpty() && !isPartitionPath(partition)) {
+        continue;
+      }
+      out.computeIfAbsent(partition, k -> new ArrayList<>()).add(m);
     }
-    out.values().forEach(l -> l.sort(null));
+    out.values().forEach(SpoolLayout::sortByName);
     return out;
   }
 
   /** The Parquet files of one partition (directly in its directory), in name order. */
-  public static List<Path> filesOf(Path root, String partition) throws IOException {
-    Path dir = partition.isEmpty() ? root : root.resolve(partition);
-    List<Path> out = new ArrayList<>();
-    if (!Files.isDirectory(dir)) {
-      return out;
+  public static List<MatchResult.Metadata> filesOf(ResourceId root, String partition)
+      throws IOException {
+    ResourceId dir = partition.isEmpty() ? root : LakeFiles.child(root, partition + "/");
+    List<MatchResult.Metadata> out = new ArrayList<>();
+    for (MatchResult.Metadata m : LakeFiles.list(dir)) {
+      if (isSpoolFile(m.resourceId().getFilename())) {
+        out.add(m);
+      }
     }
-    try (Stream<Path> s = Files.list(dir)) {
-      s.filter(Files::isRegularFile)
-          .filter(
-              f -> {
-                String n = f.getFileName().toString();
-                return n.endsWith(".parquet") && !n.startsWith(".") && !n.startsWith("_");
-              })
-          .sorted()
-          .forEach(out::add);
-    }
+    sortByName(out);
     return out;
+  }
+
+  private static boolean isSpoolFile(@Nullable String name) {
+    return name != null && name.endsWith(".parquet") && !name.startsWith(".") && !name.startsWith("_");
+  }
+
+  private static void sortByName(List<MatchResult.Metadata> files) {
+    files.sort(Comparator.comparing(m -> m.resourceId().toString()));
   }
 
   static boolean isPartitionPath(String rel) {
@@ -84,8 +88,8 @@ public final class SpoolLayout {
   }
 
   /** The date a file's name starts with, or null when the name carries none. */
-  static @Nullable LocalDate nameDate(Path file) {
-    Matcher m = NAME_DATE.matcher(file.getFileName().toString());
+  static @Nullable LocalDate nameDate(String fileName) {
+    Matcher m = NAME_DATE.matcher(fileName);
     if (!m.matches()) {
       return null;
     }
@@ -98,8 +102,8 @@ public final class SpoolLayout {
   }
 
   /** False only when the file's name proves it was opened after {@code date} ended. */
-  public static boolean mayHold(Path file, LocalDate date) {
-    LocalDate d = nameDate(file);
+  public static boolean mayHold(String fileName, LocalDate date) {
+    LocalDate d = nameDate(fileName);
     return d == null || !d.isAfter(date);
   }
 }

@@ -7,7 +7,11 @@ import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.parquet.hadoop.ParquetWriter;
+import dev.sediment.io.lake.LakeFiles;
+import java.io.IOException;
+import java.util.ArrayList;
 
 /** Test fixture: BBO-like spool rows of 2026-02-03 and a writer of spool files. */
 final class Bbo {
@@ -38,6 +42,15 @@ final class Bbo {
       }
     }
     return file;
+  }
+
+  /** Local files as the compactor takes them (file system match metadata). */
+  static List<MatchResult.Metadata> local(List<Path> files) throws IOException {
+    List<MatchResult.Metadata> out = new ArrayList<>();
+    for (Path f : files) {
+      out.add(LakeFiles.metadata(f));
+    }
+    return out;
   }
 
   private Bbo() {}

@@ -1,5 +1,8 @@
 package dev.sediment.transforms.compact;
 
+import dev.sediment.io.lake.LakeFiles;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.ResourceId;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -37,18 +40,18 @@ public class CompactJobTest {
     spoolFile(root, "exchange=kraken/symbol=xbtusd/a.parquet", D0);
     spoolFile(root, "exchange=kraken/symbol=xbtusd/.inflight.parquet", D0);
     spoolFile(root, "tmp/x.parquet", D0);
-    Map<String, List<Path>> parts = SpoolLayout.list(root);
+    Map<String, List<MatchResult.Metadata>> parts = SpoolLayout.list(LakeFiles.dir(root));
     assertThat(List.copyOf(parts.keySet()), equalTo(List.of("exchange=binance/stream=bbo/symbol=btcusdt", "exchange=kraken/symbol=xbtusd")));
-    assertThat(parts.get("exchange=binance/stream=bbo/symbol=btcusdt").get(0).getFileName().toString(), equalTo("2026-02-03_10-00-00.parquet"));
+    assertThat(parts.get("exchange=binance/stream=bbo/symbol=btcusdt").get(0).resourceId().getFilename(), equalTo("2026-02-03_10-00-00.parquet"));
     assertThat(parts.get("exchange=kraken/symbol=xbtusd").size(), equalTo(1));
   }
 
   @Test
   public void mayHold_onlyFilesOpenedAfterTheDateAreSkipped() {
-    assertThat(SpoolLayout.mayHold(Path.of("2026-02-04_00-00-01.parquet"), DAY), equalTo(false));
-    assertThat(SpoolLayout.mayHold(Path.of("20260203T2359.parquet"), DAY), equalTo(true));
-    assertThat(SpoolLayout.mayHold(Path.of("2026-02-01_23-00-00.parquet"), DAY), equalTo(true));
-    assertThat(SpoolLayout.mayHold(Path.of("part-0001.parquet"), DAY), equalTo(true));
+    assertThat(SpoolLayout.mayHold("2026-02-04_00-00-01.parquet", DAY), equalTo(false));
+    assertThat(SpoolLayout.mayHold("20260203T2359.parquet", DAY), equalTo(true));
+    assertThat(SpoolLayout.mayHold("2026-02-01_23-00-00.parquet", DAY), equalTo(true));
+    assertThat(SpoolLayout.mayHold("part-0001.parquet", DAY), equalTo(true));
   }
 
   @Test
@@ -58,10 +61,11 @@ public class CompactJobTest {
     String part = "symbol=btcusdt";
     spoolFile(root, part + "/2026-02-03_00-00-00.parquet", D0 + 5, D0 + 9);
     spoolFile(root, part + "/2026-02-04_00-00-00.parquet", D0 + PartitionCompactor.NANOS_PER_DAY + 1);
-    List<Path> files = SpoolLayout.list(root).get(part);
+    List<MatchResult.Metadata> files = SpoolLayout.list(LakeFiles.dir(root)).get(part);
+    ResourceId targetRoot = LakeFiles.dir(target);
     Path work = tmp.newFolder("work").toPath();
 
-    CompactJob.Outcome first = new CompactJob(new PartitionCompactor.Settings(), false).compact(part, files, DAY, target, work);
+    CompactJob.Outcome first = new CompactJob(new PartitionCompactor.Settings(), false).compact(part, files, DAY, targetRoot, work);
     assertThat(first.status, equalTo(CompactJob.Status.WRITTEN));
     assertThat(first.rows, equalTo(2L));
     Path dir = CompactJob.partitionDir(target, part, DAY);
@@ -70,19 +74,19 @@ public class CompactJobTest {
     assertThat(meta.get("source_files").asInt(), equalTo(1));
     String sha = meta.get("sha256").asText();
 
-    CompactJob.Outcome again = new CompactJob(new PartitionCompactor.Settings(), false).compact(part, files, DAY, target, work);
+    CompactJob.Outcome again = new CompactJob(new PartitionCompactor.Settings(), false).compact(part, files, DAY, targetRoot, work);
     assertThat(again.status, equalTo(CompactJob.Status.UNCHANGED));
 
-    CompactJob.Outcome forced = new CompactJob(new PartitionCompactor.Settings(), true).compact(part, files, DAY, target, work);
+    CompactJob.Outcome forced = new CompactJob(new PartitionCompactor.Settings(), true).compact(part, files, DAY, targetRoot, work);
     assertThat(forced.status, equalTo(CompactJob.Status.WRITTEN));
-    assertThat(PartitionCompactor.sha256(dir.resolve("data.parquet")), equalTo(sha));
+    assertThat(LakeFiles.sha256(dir.resolve("data.parquet")), equalTo(sha));
 
     // A damaged data.parquet is not "unchanged": the rerun repairs it to the same bytes.
     Files.write(dir.resolve("data.parquet"), new byte[] {1, 2, 3});
-    CompactJob.Outcome repaired = new CompactJob(new PartitionCompactor.Settings(), false).compact(part, files, DAY, target, work);
+    CompactJob.Outcome repaired = new CompactJob(new PartitionCompactor.Settings(), false).compact(part, files, DAY, targetRoot, work);
     assertThat(repaired.status, equalTo(CompactJob.Status.WRITTEN));
     assertThat(PartitionVerifier.verify(dir), equalTo(List.of()));
-    assertThat(PartitionCompactor.sha256(dir.resolve("data.parquet")), equalTo(sha));
+    assertThat(LakeFiles.sha256(dir.resolve("data.parquet")), equalTo(sha));
   }
 
   @Test
@@ -96,7 +100,7 @@ public class CompactJobTest {
     Files.write(bad, java.util.Arrays.copyOf(bytes, 20));
     CompactJob.Outcome o =
         new CompactJob(new PartitionCompactor.Settings(), false)
-            .compact(part, SpoolLayout.list(root).get(part), DAY, target, tmp.newFolder().toPath());
+            .compact(part, SpoolLayout.list(LakeFiles.dir(root)).get(part), DAY, LakeFiles.dir(target), tmp.newFolder().toPath());
     assertThat(o.rows, equalTo(1L));
     assertThat(o.quarantined.size(), equalTo(1));
     Path q = target.resolve("QUARANTINE/exchange=binance/symbol=ethusdt/date=20260203");

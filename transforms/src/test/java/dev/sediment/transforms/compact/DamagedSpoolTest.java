@@ -37,7 +37,7 @@ public class DamagedSpoolTest {
     Files.write(bad, b);
     PartitionCompactor.Result r =
         new PartitionCompactor(new PartitionCompactor.Settings())
-            .compact(List.of(good, bad), Bbo.DAY, tmp.getRoot().toPath().resolve("out/data.parquet"), tmp.newFolder().toPath());
+            .compact(Bbo.local(List.of(good, bad)), Bbo.DAY, tmp.getRoot().toPath().resolve("out/data.parquet"), tmp.newFolder().toPath());
     assertThat(r.rowCount, equalTo(20_000L));
     assertThat(r.rejected.size(), equalTo(1));
     assertThat(r.rejected.get(0).type, equalTo(CompactError.SNAPPY_CORRUPT));

@@ -1,5 +1,7 @@
 package dev.sediment.transforms.compact;
 
+import dev.sediment.io.lake.LakeFiles;
+import dev.sediment.io.parquet.LocalParquetFile;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.empty;
@@ -38,7 +40,7 @@ public class PartitionCompactorTest {
 
   private static List<String> read(Path f) throws Exception {
     List<String> out = new ArrayList<>();
-    try (ParquetReader<GenericRecord> r = SpoolFileCheck.open(f)) {
+    try (ParquetReader<GenericRecord> r = SpoolFileCheck.open(LocalParquetFile.of(f))) {
       GenericRecord rec;
       while ((rec = r.read()) != null) {
         out.add(rec.get("ts_event") + "/" + rec.get("seq") + "/" + rec.get("bid_px"));
@@ -49,7 +51,7 @@ public class PartitionCompactorTest {
 
   private PartitionCompactor.Result compact(List<Path> in, Path target, PartitionCompactor.Settings s)
       throws Exception {
-    return new PartitionCompactor(s).compact(in, DAY, target, tmp.newFolder().toPath());
+    return new PartitionCompactor(s).compact(Bbo.local(in), DAY, target, tmp.newFolder().toPath());
   }
 
   @Test
@@ -73,7 +75,7 @@ public class PartitionCompactorTest {
     assertThat(r.rowCount, equalTo(6L));
     assertThat(r.sortKeyMin, equalTo(D0 + 10));
     assertThat(r.sortKeyMax, equalTo(D0 + PartitionCompactor.NANOS_PER_DAY - 1));
-    assertThat(r.sha256, equalTo(PartitionCompactor.sha256(target)));
+    assertThat(r.sha256, equalTo(LakeFiles.sha256(target)));
     try (Stream<Path> s = Files.list(target.getParent())) {
       assertThat(s.map(p -> p.getFileName().toString()).collect(Collectors.toList()), equalTo(List.of("data.parquet")));
     }
@@ -143,7 +145,7 @@ public class PartitionCompactorTest {
         compact(List.of(whole, foreign, good2, good1), target, new PartitionCompactor.Settings());
     assertThat(r.rowCount, equalTo(2L));
     assertThat(
-        r.rejected.stream().map(x -> x.file.getFileName() + ":" + x.type).collect(Collectors.toList()),
+        r.rejected.stream().map(x -> x.name() + ":" + x.type).collect(Collectors.toList()),
         equalTo(List.of("f.parquet:SCHEMA_MISMATCH", "t.parquet:CORRUPT_FOOTER")));
   }
 }

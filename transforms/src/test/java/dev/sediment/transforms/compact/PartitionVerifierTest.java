@@ -1,5 +1,6 @@
 package dev.sediment.transforms.compact;
 
+import dev.sediment.io.lake.LakeFiles;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
@@ -37,8 +38,8 @@ public class PartitionVerifierTest {
     dir = tmp.getRoot().toPath().resolve("target/symbol=btcusdt/date=20260203");
     PartitionCompactor.Result r =
         new PartitionCompactor(new PartitionCompactor.Settings())
-            .compact(List.of(spool), DAY, dir.resolve("data.parquet"), tmp.newFolder().toPath());
-    CompactMeta.of(r, List.of("ts_event", "seq"), false, "fp").writeTo(dir);
+            .compact(Bbo.local(List.of(spool)), DAY, dir.resolve("data.parquet"), tmp.newFolder().toPath());
+    CompactMeta.of(r, List.of("ts_event", "seq"), false, "fp").writeTo(LakeFiles.dir(dir));
   }
 
   @Test
@@ -48,7 +49,7 @@ public class PartitionVerifierTest {
     assertThat(n.get("ts_event_min").isTextual(), equalTo(true));
     assertThat(n.get("ts_event_min").asText(), equalTo(Long.toString(D0 + 91)));
     assertThat(n.get("ts_event_max").asText(), equalTo(Long.toString(D0 + 100)));
-    assertThat(n.get("sha256").asText(), equalTo(PartitionCompactor.sha256(dir.resolve("data.parquet"))));
+    assertThat(n.get("sha256").asText(), equalTo(LakeFiles.sha256(dir.resolve("data.parquet"))));
     assertThat(n.get("source_files").asInt(), equalTo(1));
     assertThat(n.get("schema_version").asText().startsWith("avro64:"), equalTo(true));
     assertThat(n.get("created_at").asText().endsWith("Z"), equalTo(true));
