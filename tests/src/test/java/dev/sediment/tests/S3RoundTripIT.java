@@ -7,29 +7,18 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -38,89 +27,26 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * stopped by the test. The server checks signatures, so the credentials really travel.
  */
 public class S3RoundTripIT {
-  private static final String KEY_ID = "sediment-test";
-  private static final String SECRET = "Zq8-very-secret-s3-key-0b7f";
+  private static final String KEY_ID = S3ProxyServer.KEY_ID;
+  private static final String SECRET = S3ProxyServer.SECRET;
   private static final String BUCKET = "lake-bucket";
 
   @Rule public final TemporaryFolder tmp = new TemporaryFolder();
 
-  private Process server;
-  private int port;
+  private S3ProxyServer server;
   private S3Client s3;
 
   @Before
   public void startServer() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
-    Path dir = tmp.newFolder("s3proxy").toPath();
-    Files.createDirectories(dir.resolve("data"));
-    Path conf = dir.resolve("s3proxy.conf");
-    Files.writeString(
-        conf,
-        String.join(
-            "\n",
-            "s3proxy.endpoint=http://127.0.0.1:" + port,
-            "s3proxy.authorization=aws-v2-or-v4",
-            "s3proxy.identity=" + KEY_ID,
-            "s3proxy.credential=" + SECRET,
-            "jclouds.provider=filesystem",
-            "jclouds.filesystem.basedir=" + dir.resolve("data"),
-            ""));
-    Path jar = Paths.get(System.getProperty("s3proxy.jar", "target/servers/s3proxy.jar"));
-    server =
-        new ProcessBuilder(
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-jar",
-                jar.toAbsolutePath().toString(),
-                "--properties",
-                conf.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("server.log").toFile())
-            .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!listening()) {
-      if (!server.isAlive() || System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "S3Proxy did not start: " + Files.readString(dir.resolve("server.log")));
-      }
-      Thread.sleep(200);
-    }
-    s3 =
-        S3Client.builder()
-            .endpointOverride(URI.create("http://127.0.0.1:" + port))
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY_ID, SECRET)))
-            .serviceConfiguration(
-                S3Configuration.builder()
-                    .pathStyleAccessEnabled(true)
-                    .chunkedEncodingEnabled(false)
-                    .build())
-            .build();
+    server = S3ProxyServer.start(tmp.newFolder("s3proxy").toPath());
+    s3 = server.s3;
     s3.createBucket(b -> b.bucket(BUCKET));
   }
 
   @After
   public void stopServer() throws Exception {
-    if (s3 != null) {
-      s3.close();
-    }
     if (server != null) {
-      server.destroy();
-      if (!server.waitFor(10, TimeUnit.SECONDS)) {
-        server.destroyForcibly();
-      }
-    }
-  }
-
-  private boolean listening() {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-      return true;
-    } catch (IOException e) {
-      return false;
+      server.close();
     }
   }
 
@@ -132,7 +58,7 @@ public class S3RoundTripIT {
       "--dataset=trades",
       "--partitionBy=date",
       "--lake=s3://" + BUCKET + "/lake",
-      "--endpoint=http://127.0.0.1:" + port,
+      "--endpoint=http://127.0.0.1:" + server.port,
       "--awsRegion=us-east-1",
       "--s3PathStyleAccess=true"
     };

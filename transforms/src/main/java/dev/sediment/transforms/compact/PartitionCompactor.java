@@ -1,6 +1,7 @@
 package dev.sediment.transforms.compact;
 
 import dev.sediment.io.lake.LakeFiles;
+import dev.sediment.io.parquet.CanonicalFooter;
 import dev.sediment.io.parquet.LocalParquetFile;
 import dev.sediment.io.parquet.ResourceParquetFile;
 import java.io.IOException;
@@ -255,6 +256,7 @@ public final class PartitionCompactor {
       boolean done = false;
       try {
         write(runs, schema, order, output, result, key);
+        CanonicalFooter.sortEncodings(output);
         verify(output, order, result.rowCount);
         result.sha256 = LakeFiles.sha256(output);
         done = true;
@@ -311,7 +313,10 @@ public final class PartitionCompactor {
     }
   }
 
-  /** Fixed writer settings: the same rows always give the same bytes. */
+  /**
+   * Fixed writer settings. With {@link CanonicalFooter#sortEncodings} applied after closing, the
+   * same rows give the same bytes in every JVM.
+   */
   public static ParquetWriter<GenericRecord> writer(Path file, Schema schema) throws IOException {
     return AvroParquetWriter.<GenericRecord>builder(LocalParquetFile.of(file))
         .withSchema(schema)
