@@ -1,7 +1,10 @@
 package dev.sediment.transforms.compact;
 
 import java.io.IOException;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.avro.AvroParquetReader;
@@ -43,27 +46,198 @@ final class SpoolFileCheck {
     return AvroParquetReader.<GenericRecord>builder(file).build();
   }
 
-  /** Classifies a failure while reading rows. */
-  static Rejected classify(Throwable e) {
-    String all = chain(e).toLowerCase(Locale.ROOT);
-    if (all.contains("snappy") || all.contains("failed_to_uncompress")) {
-      return new Rejected(CompactError.SNAPPY_CORRUPT, "a Snappy page does not decompress: " + text(e));
-    }
-    if (all.contains("dictionary")) {
-      return new Rejected(CompactError.DICT_CONFLICT, "a dictionary page does not decode: " + text(e));
-    }
-    return new Rejected(CompactError.UNREADABLE, "the rows do not read: " + text(e));
-  }
+  /** Phrases of parquet-mr's messages for a dictionary that does not fit the column chunk. */
+  private static final List<String> DICTIONARY_MISMATCH =
+      List.of(
+          " as the dictionary was missing for encoding ",
+          "more than one dictionary page in column ",
+          "could not verify dictionary page integrity");
 
-  private static String chain(Throwable e) {
-    StringBuilder sb = new StringBuilder();
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      sb.append(t.getClass().getName()).append(": ").append(t.getMessage()).append('\n');
-      if (t.getCause() == t) {
-        break;
+  /** Phrases of parquet-mr's messages for a dictionary page that does not decode. */
+  private static final List<String> DICTIONARY_UNDECODABLE =
+      List.of("could not decode the dictionary for ", "Could not decompress dictionary page");
+
+  private static final Pattern COLUMN =
+      Pattern.compile("(?:in column|in col|dictionary for) (\\[[^\\]]*\\])");
+
+  /**
+   * Classifies a failure while reading rows, by the exceptions parquet-mr throws and where they
+   * are thrown (their stack frames), not by loose words in their messages:
+   *
+   * <ol>
+   *   <li>{@code SNAPPY_CORRUPT}: an exception of snappy-java, or thrown by it (snappy-java's
+   *       {@code IOException: FAILED_TO_UNCOMPRESS(5)} comes from {@code SnappyNative}). This is
+   *       checked first: a Snappy failure inside a dictionary page is a Snappy failure.
+   *   <li>{@code DICT_CONFLICT}: a data page refers to a dictionary entry that its dictionary page
+   *       does not have (an {@link IndexOutOfBoundsException} thrown by a parquet {@code
+   *       *Dictionary*} class, e.g. {@code PlainValuesDictionary$PlainDoubleDictionary
+   *       .decodeToDouble}); a dictionary page does not decode (thrown while parquet builds the
+   *       dictionary: {@code Encoding.initDictionary} or a {@code *Dictionary} constructor, or
+   *       parquet's "could not decode the dictionary for ..."); or the dictionary does not fit
+   *       the column chunk (parquet's "... as the dictionary was missing for encoding ...",
+   *       "more than one dictionary page in column ...", "could not verify dictionary page
+   *       integrity ...").
+   *   <li>{@code UNREADABLE}: anything else.
+   * </ol>
+   */
+  static Rejected classify(Throwable e) {
+    List<Throwable> chain = causes(e);
+    String column = column(chain);
+    for (Throwable t : chain) {
+      if (isSnappy(t)) {
+        return new Rejected(
+            CompactError.SNAPPY_CORRUPT, "a Snappy page does not decompress: " + line(t));
       }
     }
-    return sb.toString();
+    for (Throwable t : chain) {
+      if (t instanceof IndexOutOfBoundsException && thrownByDictionary(t)) {
+        return new Rejected(
+            CompactError.DICT_CONFLICT,
+            "a data page refers to a dictionary entry that its dictionary page does not have"
+                + in(column)
+                + ": "
+                + line(t));
+      }
+    }
+    for (Throwable t : chain) {
+      if (isParquet(t) && containsAny(t.getMessage(), DICTIONARY_MISMATCH)) {
+        return new Rejected(
+            CompactError.DICT_CONFLICT,
+            "the dictionary pages do not match the data pages" + in(column) + ": " + line(t));
+      }
+    }
+    for (Throwable t : chain) {
+      if ((isParquet(t) && containsAny(t.getMessage(), DICTIONARY_UNDECODABLE))
+          || buildingDictionary(t)) {
+        return new Rejected(
+            CompactError.DICT_CONFLICT,
+            "a dictionary page does not decode" + in(column) + ": " + deepest(chain, t));
+      }
+    }
+    return new Rejected(CompactError.UNREADABLE, "the rows do not read: " + detail(chain));
+  }
+
+  private static List<Throwable> causes(Throwable e) {
+    List<Throwable> out = new ArrayList<>();
+    for (Throwable t = e; t != null && !out.contains(t); t = t.getCause()) {
+      out.add(t);
+    }
+    return out;
+  }
+
+  private static boolean isSnappy(Throwable t) {
+    if (t.getClass().getName().startsWith("org.xerial.snappy.")) {
+      return true;
+    }
+    StackTraceElement[] st = t.getStackTrace();
+    return st.length > 0 && st[0].getClassName().startsWith("org.xerial.snappy.");
+  }
+
+  /** Thrown by a parquet class named *Dictionary* (the top parquet frame of its stack). */
+  private static boolean thrownByDictionary(Throwable t) {
+    for (StackTraceElement f : t.getStackTrace()) {
+      if (f.getClassName().startsWith("org.apache.parquet.")) {
+        return simpleName(f.getClassName()).contains("Dictionary");
+      }
+    }
+    return false;
+  }
+
+  /** Thrown while parquet builds a dictionary from its page. */
+  private static boolean buildingDictionary(Throwable t) {
+    for (StackTraceElement f : t.getStackTrace()) {
+      if (!f.getClassName().startsWith("org.apache.parquet.")) {
+        continue;
+      }
+      if (f.getMethodName().equals("initDictionary")
+          || (f.getMethodName().equals("<init>")
+              && simpleName(f.getClassName()).endsWith("Dictionary"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isParquet(Throwable t) {
+    StackTraceElement[] st = t.getStackTrace();
+    return st.length > 0 && st[0].getClassName().startsWith("org.apache.parquet.");
+  }
+
+  private static String simpleName(String className) {
+    return className.substring(className.lastIndexOf('.') + 1);
+  }
+
+  private static boolean containsAny(String message, List<String> phrases) {
+    if (message == null) {
+      return false;
+    }
+    for (String p : phrases) {
+      if (message.contains(p)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The column the chain names (e.g. {@code [bid_px]}), from parquet-mr's messages. */
+  private static String column(List<Throwable> chain) {
+    for (Throwable t : chain) {
+      if (t.getMessage() != null) {
+        Matcher m = COLUMN.matcher(t.getMessage());
+        if (m.find()) {
+          return m.group(1);
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String in(String column) {
+    return column == null ? "" : " in column " + column;
+  }
+
+  /** The deepest exception from {@code from} on that has a message, as one line. */
+  private static String deepest(List<Throwable> chain, Throwable from) {
+    String out = line(from);
+    for (Throwable t : chain.subList(chain.indexOf(from), chain.size())) {
+      if (t.getMessage() != null) {
+        out = line(t);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The deepest exception that has a message, or the exception around it when that one's message
+   * repeats it with more context (parquet's "can not read class ...PageHeader: " + Thrift's
+   * message).
+   */
+  private static String detail(List<Throwable> chain) {
+    int at = -1;
+    for (int i = 0; i < chain.size(); i++) {
+      if (chain.get(i).getMessage() != null) {
+        at = i;
+      }
+    }
+    if (at < 0) {
+      return line(chain.get(0));
+    }
+    while (at > 0
+        && chain.get(at - 1).getMessage() != null
+        && chain.get(at - 1).getMessage().contains(chain.get(at).getMessage())) {
+      at--;
+    }
+    return line(chain.get(at));
+  }
+
+  /** {@code SimpleName: message}, first line only. */
+  private static String line(Throwable t) {
+    String msg =
+        t.getMessage() == null
+            ? t.getClass().getSimpleName()
+            : t.getClass().getSimpleName() + ": " + t.getMessage();
+    int nl = msg.indexOf('\n');
+    return nl < 0 ? msg : msg.substring(0, nl);
   }
 
   static String text(Throwable e) {
