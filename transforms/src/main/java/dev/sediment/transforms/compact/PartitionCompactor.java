@@ -1,5 +1,6 @@
 package dev.sediment.transforms.compact;
 
+import dev.sediment.io.parquet.AvroParquetRows;
 import dev.sediment.io.lake.LakeFiles;
 import dev.sediment.io.parquet.CanonicalFooter;
 import dev.sediment.io.parquet.LocalParquetFile;
@@ -24,6 +25,7 @@ import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetReader;
@@ -122,6 +124,8 @@ public final class PartitionCompactor {
     public String sha256;
     public String schemaJson;
     public long duplicatesDropped;
+    /** The most input readers (spool files and spilled runs) that were open at once. */
+    public int peakOpenReaders;
     public final List<ResourceId> sourceFiles = new ArrayList<>();
     public final List<Rejection> rejected = new ArrayList<>();
   }
@@ -205,7 +209,7 @@ public final class PartitionCompactor {
         boolean inOrder = true;
         long rows = 0;
         GenericRecord prev = null;
-        try (ParquetReader<GenericRecord> r = SpoolFileCheck.open(in.get(f))) {
+        try (AvroParquetRows r = SpoolFileCheck.open(in.get(f))) {
           GenericRecord rec;
           while ((rec = r.read()) != null) {
             if (!onDate(rec, key, dayStart)) {
@@ -247,7 +251,8 @@ public final class PartitionCompactor {
         List<RunSource> next = new ArrayList<>();
         for (int i = 0; i < runs.size(); i += settings.maxOpenRuns) {
           List<RunSource> group = runs.subList(i, Math.min(runs.size(), i + settings.maxOpenRuns));
-          next.add(group.size() == 1 ? group.get(0) : mergeToSpill(group, schema, order, spill));
+          next.add(
+              group.size() == 1 ? group.get(0) : mergeToSpill(group, schema, order, spill, result));
         }
         runs = next;
       }
@@ -284,6 +289,7 @@ public final class PartitionCompactor {
       for (RunSource r : runs) {
         its.add(r.open());
       }
+      result.peakOpenReaders = Math.max(result.peakOpenReaders, its.size());
       KWayMerge<GenericRecord> merge = new KWayMerge<>(its, order, settings.dedupe);
       try (ParquetWriter<GenericRecord> w = writer(tmp, schema)) {
         boolean first = true;
@@ -319,6 +325,7 @@ public final class PartitionCompactor {
    */
   public static ParquetWriter<GenericRecord> writer(Path file, Schema schema) throws IOException {
     return AvroParquetWriter.<GenericRecord>builder(LocalParquetFile.of(file))
+        .withConf(new Configuration(false))
         .withSchema(schema)
         .withCompressionCodec(CompressionCodecName.SNAPPY)
         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
@@ -331,7 +338,7 @@ public final class PartitionCompactor {
   private static void verify(Path file, RecordOrder order, long expectedRows) throws IOException {
     long rows = 0;
     GenericRecord prev = null;
-    try (ParquetReader<GenericRecord> r = SpoolFileCheck.open(LocalParquetFile.of(file))) {
+    try (AvroParquetRows r = SpoolFileCheck.open(LocalParquetFile.of(file))) {
       GenericRecord rec;
       while ((rec = r.read()) != null) {
         if (prev != null && order.compare(prev, rec) > 0) {
@@ -351,7 +358,7 @@ public final class PartitionCompactor {
       throws IOException {
     List<RunSource> runs = new ArrayList<>();
     List<GenericRecord> buf = new ArrayList<>();
-    try (ParquetReader<GenericRecord> r = SpoolFileCheck.open(f)) {
+    try (AvroParquetRows r = SpoolFileCheck.open(f)) {
       GenericRecord rec;
       while ((rec = r.read()) != null) {
         if (!onDate(rec, key, dayStart)) {
@@ -385,7 +392,8 @@ public final class PartitionCompactor {
   }
 
   private RunSource mergeToSpill(
-      List<RunSource> group, Schema schema, RecordOrder order, Path spill) throws IOException {
+      List<RunSource> group, Schema schema, RecordOrder order, Path spill, Result result)
+      throws IOException {
     Path file = spill.resolve("merged-" + UUID.randomUUID() + ".avro");
     List<Iterator<GenericRecord>> its = new ArrayList<>();
     try (DataFileWriter<GenericRecord> w =
@@ -394,6 +402,7 @@ public final class PartitionCompactor {
       for (RunSource r : group) {
         its.add(r.open());
       }
+      result.peakOpenReaders = Math.max(result.peakOpenReaders, its.size());
       // Duplicates are only dropped in the final merge, where all copies meet.
       new KWayMerge<>(its, order, false).forEachRemaining(rec -> append(w, rec));
     } finally {
@@ -448,7 +457,7 @@ public final class PartitionCompactor {
 
     @Override
     public CloseableIterator open() throws IOException {
-      ParquetReader<GenericRecord> r = SpoolFileCheck.open(file);
+      AvroParquetRows r = SpoolFileCheck.open(file);
       return new CloseableIterator() {
         GenericRecord next = advance();
 

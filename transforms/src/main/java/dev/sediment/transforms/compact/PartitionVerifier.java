@@ -1,5 +1,6 @@
 package dev.sediment.transforms.compact;
 
+import dev.sediment.io.parquet.AvroParquetRows;
 import dev.sediment.io.lake.LakeFiles;
 import dev.sediment.io.parquet.ResourceParquetFile;
 import java.io.IOException;
@@ -61,7 +62,7 @@ public final class PartitionVerifier {
       long max = Long.MIN_VALUE;
       GenericRecord prev = null;
       boolean ordered = true;
-      try (ParquetReader<GenericRecord> r = SpoolFileCheck.open(in)) {
+      try (AvroParquetRows r = SpoolFileCheck.open(in)) {
         GenericRecord rec;
         while ((rec = r.read()) != null) {
           if (ordered && prev != null && order.compare(prev, rec) > 0) {

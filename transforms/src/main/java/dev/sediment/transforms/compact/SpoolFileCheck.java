@@ -1,5 +1,6 @@
 package dev.sediment.transforms.compact;
 
+import dev.sediment.io.parquet.AvroParquetRows;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,8 +43,8 @@ final class SpoolFileCheck {
     }
   }
 
-  static ParquetReader<GenericRecord> open(InputFile file) throws IOException {
-    return AvroParquetReader.<GenericRecord>builder(file).build();
+  static AvroParquetRows open(InputFile file) throws IOException {
+    return AvroParquetRows.open(file);
   }
 
   /** Phrases of parquet-mr's messages for a dictionary that does not fit the column chunk. */

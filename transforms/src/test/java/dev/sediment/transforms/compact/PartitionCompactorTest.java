@@ -1,5 +1,6 @@
 package dev.sediment.transforms.compact;
 
+import dev.sediment.io.parquet.AvroParquetRows;
 import dev.sediment.io.lake.LakeFiles;
 import dev.sediment.io.parquet.LocalParquetFile;
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -40,7 +41,7 @@ public class PartitionCompactorTest {
 
   private static List<String> read(Path f) throws Exception {
     List<String> out = new ArrayList<>();
-    try (ParquetReader<GenericRecord> r = SpoolFileCheck.open(LocalParquetFile.of(f))) {
+    try (AvroParquetRows r = SpoolFileCheck.open(LocalParquetFile.of(f))) {
       GenericRecord rec;
       while ((rec = r.read()) != null) {
         out.add(rec.get("ts_event") + "/" + rec.get("seq") + "/" + rec.get("bid_px"));
