@@ -116,8 +116,20 @@ public final class CompactCommand implements Command<CompactOptions> {
                 .by(keys)
                 .withDedupe(dedupe)
                 .withForce(force));
+    long started = System.nanoTime();
     PipelineResult result = p.run();
-    result.waitUntilFinish();
+    PipelineResult.State state;
+    while ((state = result.waitUntilFinish(PROGRESS_INTERVAL)) == null || !state.isTerminal()) {
+      RunCounts now = RunCounts.of(result);
+      long done =
+          now.get("partitions_written") + now.get("partitions_unchanged") + now.get("partitions_without_rows");
+      out.printf(
+          "compact: %,d of %,d partition-dates done, %,d rows written so far (%d s)%n",
+          done, tasks.size(), now.get("rows_written"), (System.nanoTime() - started) / 1_000_000_000L);
+    }
+    if (state != PipelineResult.State.DONE) {
+      throw new CommandFailedException("the compaction pipeline ended " + state);
+    }
     RunCounts c = RunCounts.of(result);
     long quarantined = c.get("files_quarantined");
     out.printf(
@@ -131,6 +143,9 @@ public final class CompactCommand implements Command<CompactOptions> {
     }
     return 0;
   }
+
+  private static final org.joda.time.Duration PROGRESS_INTERVAL =
+      org.joda.time.Duration.standardSeconds(15);
 
   /** All partitions of {@code spool} times {@code dates}, as compaction tasks. */
   public static List<KV<String, String>> tasks(String spool, List<LocalDate> dates)
