@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.UUID;
+import java.util.concurrent.SynchronousQueue;
 import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.file.DataFileWriter;
@@ -32,34 +33,45 @@ import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.InputFile;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Compacts the spool files of one partition and one UTC date into a single {@code data.parquet}
  * in total order of {@link RecordOrder}, with bounded memory:
  *
  * <ol>
- *   <li>Each file's schema is read from its footer; the partition's schema is the one most files
- *       share (ties: the smallest schema text), other files are rejected as {@code
- *       SCHEMA_MISMATCH}, unreadable footers as {@code CORRUPT_FOOTER}.
- *   <li>Each file is read once to check it: rows of other dates are skipped (a row belongs to
- *       the UTC date of its first sort key, nanoseconds since the epoch), a read failure rejects
- *       the file with a typed {@link CompactError}, and the file is found sorted or not.
- *   <li>Sorted files are merged as they are; unsorted ones are first sorted into runs of at most
- *       {@code maxRowsInMemory} rows spilled to Avro files. When there are more than {@code
- *       maxOpenRuns} runs, groups of them are merged into longer runs first, so no more than
- *       {@code maxOpenRuns} readers are ever open.
- *   <li>The merge is written to a local file, forced to disk, read back and checked (row count,
- *       order) and hashed. Publishing it (atomic rename, or one upload to an object store) is
- *       {@link CompactJob}'s part.
+ *   <li>Each file's footer is read: its schema (the partition's schema is the one most files
+ *       share, ties: the smallest schema text; other files are rejected as {@code
+ *       SCHEMA_MISMATCH}, unreadable footers as {@code CORRUPT_FOOTER}), the size of its largest
+ *       row group and the statistics of the first sort key. A file whose statistics prove it holds
+ *       no row of the date is not read at all.
+ *   <li>Files are merged straight from Parquet while the row groups their readers hold fit in a
+ *       quarter of the heap ({@link Settings#withReaderMemory}) and in half of {@code
+ *       maxOpenRuns}; the others are first read once into spilled Avro runs: a sorted file
+ *       becomes one run as it streams, an unsorted one is cut into sorted runs of at most {@code
+ *       maxRowsInMemory} rows. When there are more runs than {@code maxOpenRuns}, groups of
+ *       spilled runs are merged into longer ones first, so no more than {@code maxOpenRuns}
+ *       readers are ever open.
+ *   <li>Every run is decoded by its own thread a batch ahead of the merge, so decoding and
+ *       encoding use two cores. A file merged straight that turns out unsorted is spilled and the
+ *       merge starts again; a file that fails to read is rejected with a typed {@link
+ *       CompactError} and the merge starts again without it.
+ *   <li>Rows of other dates are skipped (a row belongs to the UTC date of its first sort key,
+ *       nanoseconds since the epoch). The merge is written to a local file with fixed writer
+ *       settings, its footer made canonical ({@link CanonicalFooter}), forced to disk, read back
+ *       and checked (row count, order) and hashed. Publishing it (atomic rename, or one upload to
+ *       an object store) is {@link CompactJob}'s part.
  * </ol>
  *
  * <p>Inputs are files of any Beam file system (local, {@code s3://}, {@code gs://}); they are
  * read at random positions, as Parquet needs, without being copied.
  *
- * <p>The bytes depend only on the rows: not on file names, listing order or run boundaries.
+ * <p>The bytes depend only on the rows: not on file names, listing order, run boundaries, memory
+ * settings or the JVM.
  */
 public final class PartitionCompactor {
   static final long NANOS_PER_DAY = 86_400_000_000_000L;
+  private static final int BATCH = 1024;
 
   /** Settings; all have defaults. */
   public static final class Settings {
@@ -67,6 +79,7 @@ public final class PartitionCompactor {
     boolean dedupe;
     int maxRowsInMemory = 200_000;
     int maxOpenRuns = 64;
+    long readerMemory = Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 4);
 
     public Settings withSortKeys(List<String> keys) {
       if (keys.isEmpty()) {
@@ -94,6 +107,18 @@ public final class PartitionCompactor {
         throw new IllegalArgumentException("maxOpenRuns must be >= 2, was " + runs);
       }
       maxOpenRuns = runs;
+      return this;
+    }
+
+    /**
+     * Bytes of compressed row groups that Parquet readers merged straight from the spool may
+     * hold at once; default a quarter of the heap. 0 spills every file first.
+     */
+    public Settings withReaderMemory(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("readerMemory must be >= 0, was " + bytes);
+      }
+      readerMemory = bytes;
       return this;
     }
   }
@@ -126,6 +151,9 @@ public final class PartitionCompactor {
     public long duplicatesDropped;
     /** The most input readers (spool files and spilled runs) that were open at once. */
     public int peakOpenReaders;
+    /** Files merged straight from Parquet, and files first spilled to sorted runs. */
+    public int filesMergedDirectly;
+    public int filesSpilled;
     public final List<ResourceId> sourceFiles = new ArrayList<>();
     public final List<Rejection> rejected = new ArrayList<>();
   }
@@ -134,6 +162,17 @@ public final class PartitionCompactor {
 
   public PartitionCompactor(Settings settings) {
     this.settings = settings;
+  }
+
+  /** A file that failed while the merge read it. */
+  private static final class RunFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final int run;
+
+    RunFailed(int run, Throwable cause) {
+      super(cause);
+      this.run = run;
+    }
   }
 
   /**
@@ -152,20 +191,22 @@ public final class PartitionCompactor {
       in.put(m.resourceId(), ResourceParquetFile.of(m.resourceId(), m.sizeBytes()));
     }
     files.sort(Comparator.comparing(ResourceId::toString));
+    String keyName = settings.sortKeys.get(0);
+    long dayStart = date.toEpochDay() * NANOS_PER_DAY;
 
-    // 1. Schemas: the partition's is the most common one.
-    Map<ResourceId, Schema> schemas = new HashMap<>();
+    // 1. Footers: the partition's schema is the most common one.
+    Map<ResourceId, SpoolFileCheck.Footer> footers = new HashMap<>();
     Map<String, Integer> votes = new HashMap<>();
     for (ResourceId f : files) {
       try {
-        Schema s = SpoolFileCheck.schemaOf(in.get(f));
-        schemas.put(f, s);
-        votes.merge(s.toString(), 1, Integer::sum);
+        SpoolFileCheck.Footer ft = SpoolFileCheck.footer(in.get(f), keyName);
+        footers.put(f, ft);
+        votes.merge(ft.schema.toString(), 1, Integer::sum);
       } catch (SpoolFileCheck.Rejected e) {
         result.rejected.add(new Rejection(f, e.type, e.getMessage()));
       }
     }
-    if (schemas.isEmpty()) {
+    if (footers.isEmpty()) {
       return result;
     }
     String chosen =
@@ -180,98 +221,105 @@ public final class PartitionCompactor {
     try {
       order = RecordOrder.of(schema, settings.sortKeys);
     } catch (IllegalArgumentException e) {
-      for (ResourceId f : schemas.keySet()) {
+      for (ResourceId f : footers.keySet()) {
         result.rejected.add(new Rejection(f, CompactError.SCHEMA_MISMATCH, e.getMessage()));
       }
       result.rejected.sort(Comparator.comparing(r -> r.file.toString()));
       return result;
     }
-    int key = schema.getField(settings.sortKeys.get(0)).pos();
-    long dayStart = date.toEpochDay() * NANOS_PER_DAY;
+    result.schemaJson = chosen;
+    int key = schema.getField(keyName).pos();
 
-    // 2. Check each file: readable, rows of the date, sorted or not.
-    List<ResourceId> sorted = new ArrayList<>();
-    List<ResourceId> unsorted = new ArrayList<>();
+    // 2. Which files to read, and how: straight from Parquet while their readers fit.
+    List<ResourceId> direct = new ArrayList<>();
+    List<ResourceId> toSpill = new ArrayList<>();
+    long readerBytes = 0;
     for (ResourceId f : files) {
-      Schema s = schemas.get(f);
-      if (s == null) {
+      SpoolFileCheck.Footer ft = footers.get(f);
+      if (ft == null) {
         continue;
       }
-      if (!s.toString().equals(chosen)) {
+      if (!ft.schema.toString().equals(chosen)) {
         result.rejected.add(
             new Rejection(
                 f,
                 CompactError.SCHEMA_MISMATCH,
-                "the file's schema differs from the partition's: " + s + " is not " + chosen));
+                "the file's schema differs from the partition's: " + ft.schema + " is not " + chosen));
         continue;
       }
-      try {
-        boolean inOrder = true;
-        long rows = 0;
-        GenericRecord prev = null;
-        try (AvroParquetRows r = SpoolFileCheck.open(in.get(f))) {
-          GenericRecord rec;
-          while ((rec = r.read()) != null) {
-            if (!onDate(rec, key, dayStart)) {
-              continue;
-            }
-            rows++;
-            if (inOrder && prev != null && order.compare(prev, rec) > 0) {
-              inOrder = false;
-            }
-            prev = rec;
-          }
-        }
-        if (rows > 0) {
-          (inOrder ? sorted : unsorted).add(f);
-          result.sourceFiles.add(f);
-        }
-      } catch (IOException | RuntimeException e) {
-        SpoolFileCheck.Rejected r = SpoolFileCheck.classify(e);
-        result.rejected.add(new Rejection(f, r.type, r.getMessage()));
+      if (!ft.mayHold(dayStart, dayStart + NANOS_PER_DAY)) {
+        continue;
       }
-    }
-    result.rejected.sort(Comparator.comparing(r -> r.file.toString()));
-    result.schemaJson = chosen;
-    if (result.sourceFiles.isEmpty()) {
-      return result;
+      if (direct.size() < settings.maxOpenRuns / 2
+          && readerBytes + ft.maxRowGroupBytes <= settings.readerMemory) {
+        direct.add(f);
+        readerBytes += ft.maxRowGroupBytes;
+      } else {
+        toSpill.add(f);
+      }
     }
 
-    // 3. Runs: sorted files as they are, unsorted ones sorted into spilled runs.
+    Map<ResourceId, Long> rowsOf = new HashMap<>();
     Path spill = Files.createDirectories(workDir.resolve("spill-" + UUID.randomUUID()));
     try {
-      List<RunSource> runs = new ArrayList<>();
-      for (ResourceId f : sorted) {
-        runs.add(new ParquetRun(in.get(f), key, dayStart));
+      // 3. Spill what does not fit, one file at a time.
+      List<RunSource> spilled = new ArrayList<>();
+      for (ResourceId f : toSpill) {
+        spillFile(f, in.get(f), schema, order, key, dayStart, spill, spilled, rowsOf, result);
       }
-      for (ResourceId f : unsorted) {
-        runs.addAll(sortIntoRuns(in.get(f), schema, order, key, dayStart, spill));
-      }
-      while (runs.size() > settings.maxOpenRuns) {
-        List<RunSource> next = new ArrayList<>();
-        for (int i = 0; i < runs.size(); i += settings.maxOpenRuns) {
-          List<RunSource> group = runs.subList(i, Math.min(runs.size(), i + settings.maxOpenRuns));
-          next.add(
-              group.size() == 1 ? group.get(0) : mergeToSpill(group, schema, order, spill, result));
-        }
-        runs = next;
-      }
-      // 4. Merge into the output, read it back, hash it.
+      // 4. Merge; a straight file that proves unsorted is spilled, one that fails is rejected.
       Files.createDirectories(output.toAbsolutePath().getParent());
-      boolean done = false;
-      try {
-        write(runs, schema, order, output, result, key);
-        CanonicalFooter.sortEncodings(output);
-        verify(output, order, result.rowCount);
-        result.sha256 = LakeFiles.sha256(output);
-        done = true;
-      } finally {
-        if (!done) {
+      while (true) {
+        int room = Math.max(1, settings.maxOpenRuns - direct.size());
+        spilled = shrink(spilled, room, schema, order, spill, result);
+        List<RunSource> runs = new ArrayList<>();
+        for (ResourceId f : direct) {
+          runs.add(new ParquetRun(f, in.get(f), key, dayStart));
+        }
+        runs.addAll(spilled);
+        Map<ResourceId, Long> counted = new HashMap<>();
+        try {
+          write(runs, schema, order, output, result, key, counted);
+          rowsOf.putAll(counted);
+          break;
+        } catch (RunFailed e) {
           Files.deleteIfExists(output);
+          ResourceId f = ((ParquetRun) runs.get(e.run)).file;
+          direct.remove(f);
+          if (e.getCause() instanceof UnsortedRunException) {
+            spillFile(f, in.get(f), schema, order, key, dayStart, spill, spilled, rowsOf, result);
+          } else {
+            SpoolFileCheck.Rejected r = SpoolFileCheck.classify(e.getCause());
+            result.rejected.add(new Rejection(f, r.type, r.getMessage()));
+          }
         }
       }
     } finally {
       deleteTree(spill);
+    }
+    result.filesMergedDirectly = direct.size();
+    result.rejected.sort(Comparator.comparing(r -> r.file.toString()));
+    for (ResourceId f : files) {
+      if (rowsOf.getOrDefault(f, 0L) > 0) {
+        result.sourceFiles.add(f);
+      }
+    }
+    if (result.rowCount == 0) {
+      Files.deleteIfExists(output);
+      return result;
+    }
+
+    // 5. Canonical footer, read back, hash.
+    boolean done = false;
+    try {
+      CanonicalFooter.sortEncodings(output);
+      verify(output, order, result.rowCount);
+      result.sha256 = LakeFiles.sha256(output);
+      done = true;
+    } finally {
+      if (!done) {
+        Files.deleteIfExists(output);
+      }
     }
     return result;
   }
@@ -281,16 +329,108 @@ public final class PartitionCompactor {
     return ts >= dayStart && ts - dayStart < NANOS_PER_DAY;
   }
 
-  private void write(
-      List<RunSource> runs, Schema schema, RecordOrder order, Path tmp, Result result, int key)
+  /**
+   * Reads the rows of the date in {@code file} once into sorted Avro runs: one run while the rows
+   * come in order, then runs of at most {@code maxRowsInMemory} rows sorted in memory. A file
+   * that fails to read is rejected and its runs dropped.
+   */
+  private void spillFile(
+      ResourceId id,
+      InputFile file,
+      Schema schema,
+      RecordOrder order,
+      int key,
+      long dayStart,
+      Path spill,
+      List<RunSource> runs,
+      Map<ResourceId, Long> rowsOf,
+      Result result)
       throws IOException {
-    List<Iterator<GenericRecord>> its = new ArrayList<>();
+    List<AvroRun> mine = new ArrayList<>();
+    long rows = 0;
+    try (AvroParquetRows r = SpoolFileCheck.open(file)) {
+      AvroRunWriter streaming = new AvroRunWriter(schema, spill);
+      mine.add(streaming.run);
+      List<GenericRecord> buf = null;
+      GenericRecord prev = null;
+      try {
+        GenericRecord rec;
+        while ((rec = r.read()) != null) {
+          if (!onDate(rec, key, dayStart)) {
+            continue;
+          }
+          rows++;
+          if (buf == null) {
+            if (prev == null || order.compare(prev, rec) <= 0) {
+              streaming.append(rec);
+              prev = rec;
+              continue;
+            }
+            buf = new ArrayList<>();
+          }
+          buf.add(rec);
+          if (buf.size() >= settings.maxRowsInMemory) {
+            mine.add(spillSorted(buf, schema, order, spill));
+            buf.clear();
+          }
+        }
+      } finally {
+        streaming.close();
+      }
+      if (buf != null && !buf.isEmpty()) {
+        mine.add(spillSorted(buf, schema, order, spill));
+      }
+    } catch (IOException | RuntimeException e) {
+      for (AvroRun run : mine) {
+        Files.deleteIfExists(run.file);
+      }
+      SpoolFileCheck.Rejected r = SpoolFileCheck.classify(e);
+      result.rejected.add(new Rejection(id, r.type, r.getMessage()));
+      return;
+    }
+    rowsOf.put(id, rows);
+    result.filesSpilled++;
+    runs.addAll(mine);
+  }
+
+  /** Merges groups of spilled runs until at most {@code room} are left. */
+  private List<RunSource> shrink(
+      List<RunSource> runs, int room, Schema schema, RecordOrder order, Path spill, Result result)
+      throws IOException {
+    while (runs.size() > room) {
+      List<RunSource> next = new ArrayList<>();
+      int fanIn = settings.maxOpenRuns;
+      for (int i = 0; i < runs.size(); i += fanIn) {
+        List<RunSource> group = runs.subList(i, Math.min(runs.size(), i + fanIn));
+        next.add(group.size() == 1 ? group.get(0) : mergeToSpill(group, schema, order, spill, result));
+      }
+      runs = next;
+    }
+    return runs;
+  }
+
+  private void write(
+      List<RunSource> runs,
+      Schema schema,
+      RecordOrder order,
+      Path tmp,
+      Result result,
+      int key,
+      Map<ResourceId, Long> counted)
+      throws IOException {
+    List<CloseableIterator> its = new ArrayList<>();
+    result.rowCount = 0;
     try {
-      for (RunSource r : runs) {
-        its.add(r.open());
+      for (int i = 0; i < runs.size(); i++) {
+        its.add(new Prefetch(runs.get(i), i));
       }
       result.peakOpenReaders = Math.max(result.peakOpenReaders, its.size());
-      KWayMerge<GenericRecord> merge = new KWayMerge<>(its, order, settings.dedupe);
+      KWayMerge<GenericRecord> merge;
+      try {
+        merge = new KWayMerge<>(its, order, settings.dedupe);
+      } catch (UnsortedRunException e) {
+        throw new RunFailed(e.run(), e);
+      }
       try (ParquetWriter<GenericRecord> w = writer(tmp, schema)) {
         boolean first = true;
         while (merge.hasNext()) {
@@ -304,18 +444,31 @@ public final class PartitionCompactor {
           w.write(r);
           result.rowCount++;
         }
+      } catch (UnsortedRunException e) {
+        throw new RunFailed(e.run(), e);
       }
       result.duplicatesDropped = merge.duplicatesDropped();
-    } finally {
-      for (Iterator<GenericRecord> it : its) {
-        if (it instanceof AutoCloseable) {
-          try {
-            ((AutoCloseable) it).close();
-          } catch (Exception e) {
-            throw new IOException("closing a run failed", e);
-          }
+      for (int i = 0; i < runs.size(); i++) {
+        if (runs.get(i) instanceof ParquetRun) {
+          counted.put(((ParquetRun) runs.get(i)).file, ((Prefetch) its.get(i)).delivered);
         }
       }
+    } finally {
+      closeAll(its);
+    }
+  }
+
+  private static void closeAll(List<CloseableIterator> its) throws IOException {
+    IOException first = null;
+    for (CloseableIterator it : its) {
+      try {
+        it.close();
+      } catch (IOException e) {
+        first = first == null ? e : first;
+      }
+    }
+    if (first != null) {
+      throw first;
     }
   }
 
@@ -338,91 +491,60 @@ public final class PartitionCompactor {
   private static void verify(Path file, RecordOrder order, long expectedRows) throws IOException {
     long rows = 0;
     GenericRecord prev = null;
-    try (AvroParquetRows r = SpoolFileCheck.open(LocalParquetFile.of(file))) {
-      GenericRecord rec;
-      while ((rec = r.read()) != null) {
+    try (CloseableIterator it = new Prefetch(new ParquetRun(null, LocalParquetFile.of(file), -1, 0), 0)) {
+      while (it.hasNext()) {
+        GenericRecord rec = it.next();
         if (prev != null && order.compare(prev, rec) > 0) {
           throw new IOException(file + " read back out of order at row " + rows);
         }
         prev = rec;
         rows++;
       }
+    } catch (RunFailed e) {
+      throw new IOException(file + " does not read back: " + SpoolFileCheck.text(e.getCause()), e.getCause());
     }
     if (rows != expectedRows) {
       throw new IOException(file + " read back " + rows + " rows, " + expectedRows + " written");
     }
   }
 
-  private List<RunSource> sortIntoRuns(
-      InputFile f, Schema schema, RecordOrder order, int key, long dayStart, Path spill)
-      throws IOException {
-    List<RunSource> runs = new ArrayList<>();
-    List<GenericRecord> buf = new ArrayList<>();
-    try (AvroParquetRows r = SpoolFileCheck.open(f)) {
-      GenericRecord rec;
-      while ((rec = r.read()) != null) {
-        if (!onDate(rec, key, dayStart)) {
-          continue;
-        }
-        buf.add(rec);
-        if (buf.size() >= settings.maxRowsInMemory) {
-          runs.add(spillSorted(buf, schema, order, spill));
-          buf.clear();
-        }
-      }
-    }
-    if (!buf.isEmpty()) {
-      runs.add(spillSorted(buf, schema, order, spill));
-    }
-    return runs;
-  }
-
-  private static RunSource spillSorted(
+  private static AvroRun spillSorted(
       List<GenericRecord> buf, Schema schema, RecordOrder order, Path spill) throws IOException {
     buf.sort(order);
-    Path file = spill.resolve("run-" + UUID.randomUUID() + ".avro");
-    try (DataFileWriter<GenericRecord> w =
-        new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(schema))) {
-      w.create(schema, file.toFile());
+    AvroRunWriter w = new AvroRunWriter(schema, spill);
+    try {
       for (GenericRecord r : buf) {
         w.append(r);
       }
+    } finally {
+      w.close();
     }
-    return new AvroRun(file);
+    return w.run;
   }
 
   private RunSource mergeToSpill(
       List<RunSource> group, Schema schema, RecordOrder order, Path spill, Result result)
       throws IOException {
-    Path file = spill.resolve("merged-" + UUID.randomUUID() + ".avro");
-    List<Iterator<GenericRecord>> its = new ArrayList<>();
-    try (DataFileWriter<GenericRecord> w =
-        new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(schema))) {
-      w.create(schema, file.toFile());
-      for (RunSource r : group) {
-        its.add(r.open());
+    AvroRunWriter w = new AvroRunWriter(schema, spill);
+    List<CloseableIterator> its = new ArrayList<>();
+    try {
+      for (int i = 0; i < group.size(); i++) {
+        its.add(new Prefetch(group.get(i), i));
       }
       result.peakOpenReaders = Math.max(result.peakOpenReaders, its.size());
       // Duplicates are only dropped in the final merge, where all copies meet.
-      new KWayMerge<>(its, order, false).forEachRemaining(rec -> append(w, rec));
-    } finally {
-      for (Iterator<GenericRecord> it : its) {
-        try {
-          ((AutoCloseable) it).close();
-        } catch (Exception e) {
-          throw new IOException("closing a run failed", e);
-        }
+      KWayMerge<GenericRecord> merge = new KWayMerge<>(its, order, false);
+      while (merge.hasNext()) {
+        w.append(merge.next());
       }
+    } finally {
+      w.close();
+      closeAll(its);
     }
-    return new AvroRun(file);
-  }
-
-  private static void append(DataFileWriter<GenericRecord> w, GenericRecord r) {
-    try {
-      w.append(r);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    for (RunSource r : group) {
+      Files.deleteIfExists(((AvroRun) r).file);
     }
+    return w.run;
   }
 
   private static void deleteTree(Path dir) throws IOException {
@@ -441,23 +563,136 @@ public final class PartitionCompactor {
     CloseableIterator open() throws IOException;
   }
 
-  private abstract static class CloseableIterator implements Iterator<GenericRecord>, AutoCloseable {}
+  private abstract static class CloseableIterator implements Iterator<GenericRecord>, AutoCloseable {
+    @Override
+    public abstract void close() throws IOException;
+  }
+
+  /**
+   * Opens and reads a run on its own thread, {@link #BATCH} rows ahead of the consumer (at most
+   * three batches in memory), so decoding overlaps the merge and the writer. A failure to open or
+   * read reaches the consumer as {@link RunFailed} naming the run.
+   */
+  private static final class Prefetch extends CloseableIterator {
+    private static final List<GenericRecord> END = new ArrayList<>();
+    private final RunSource runSource;
+    private volatile @Nullable CloseableIterator source;
+    private final int run;
+    private final SynchronousQueue<Object> handoff = new SynchronousQueue<>();
+    private final Thread thread;
+    private volatile boolean closed;
+    private List<GenericRecord> batch = List.of();
+    private int pos;
+    private boolean ended;
+    long delivered;
+
+    Prefetch(RunSource runSource, int run) {
+      this.runSource = runSource;
+      this.run = run;
+      this.thread = new Thread(this::produce, "sediment-compact-read-" + run);
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    private void produce() {
+      try {
+        CloseableIterator source = runSource.open();
+        this.source = source;
+        while (!closed) {
+          List<GenericRecord> b = new ArrayList<>(BATCH);
+          while (b.size() < BATCH && source.hasNext()) {
+            b.add(source.next());
+          }
+          if (b.isEmpty()) {
+            handoff.put(END);
+            return;
+          }
+          handoff.put(b);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Throwable t) {
+        try {
+          handoff.put(t);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public boolean hasNext() {
+      if (pos < batch.size()) {
+        return true;
+      }
+      if (ended) {
+        return false;
+      }
+      Object o;
+      try {
+        o = handoff.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RunFailed(run, e);
+      }
+      if (o instanceof Throwable) {
+        ended = true;
+        Throwable t = (Throwable) o;
+        throw new RunFailed(run, t instanceof java.io.UncheckedIOException ? t.getCause() : t);
+      }
+      if (o == END) {
+        ended = true;
+        return false;
+      }
+      batch = (List<GenericRecord>) o;
+      pos = 0;
+      return true;
+    }
+
+    @Override
+    public GenericRecord next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      delivered++;
+      return batch.get(pos++);
+    }
+
+    @Override
+    public void close() throws IOException {
+      closed = true;
+      thread.interrupt();
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      CloseableIterator s = source;
+      if (s != null) {
+        s.close();
+      }
+    }
+  }
 
   /** The rows of the date in a sorted Parquet file. */
   private static final class ParquetRun implements RunSource {
-    final InputFile file;
+    final ResourceId file;
+    final InputFile input;
     final int key;
     final long dayStart;
 
-    ParquetRun(InputFile file, int key, long dayStart) {
+    /** {@code key < 0}: every row, no date filter. */
+    ParquetRun(ResourceId file, InputFile input, int key, long dayStart) {
       this.file = file;
+      this.input = input;
       this.key = key;
       this.dayStart = dayStart;
     }
 
     @Override
     public CloseableIterator open() throws IOException {
-      AvroParquetRows r = SpoolFileCheck.open(file);
+      AvroParquetRows r = SpoolFileCheck.open(input);
       return new CloseableIterator() {
         GenericRecord next = advance();
 
@@ -465,7 +700,7 @@ public final class PartitionCompactor {
           try {
             GenericRecord rec;
             while ((rec = r.read()) != null) {
-              if (onDate(rec, key, dayStart)) {
+              if (key < 0 || onDate(rec, key, dayStart)) {
                 return rec;
               }
             }
@@ -495,6 +730,26 @@ public final class PartitionCompactor {
           r.close();
         }
       };
+    }
+  }
+
+  /** Writes one spilled Avro run. */
+  private static final class AvroRunWriter {
+    final AvroRun run;
+    private final DataFileWriter<GenericRecord> writer;
+
+    AvroRunWriter(Schema schema, Path spill) throws IOException {
+      this.run = new AvroRun(spill.resolve("run-" + UUID.randomUUID() + ".avro"));
+      this.writer = new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(schema));
+      writer.create(schema, run.file.toFile());
+    }
+
+    void append(GenericRecord r) throws IOException {
+      writer.append(r);
+    }
+
+    void close() throws IOException {
+      writer.close();
     }
   }
 

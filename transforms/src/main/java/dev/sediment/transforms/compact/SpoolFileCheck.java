@@ -12,7 +12,11 @@ import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.avro.AvroSchemaConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.FileMetaData;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.apache.parquet.io.InputFile;
 
 /** Reading a spool file's schema, and classifying a failure to read it. */
@@ -30,17 +34,72 @@ final class SpoolFileCheck {
     }
   }
 
-  /** The Avro schema the file was written with (or converted from its Parquet schema). */
-  static Schema schemaOf(InputFile file) throws Rejected {
+  /** What a file's footer tells before any row is read. */
+  static final class Footer {
+    /** The Avro schema the file was written with (or converted from its Parquet schema). */
+    final Schema schema;
+    /** The largest row group, compressed: what a reader of the file holds in memory. */
+    final long maxRowGroupBytes;
+    /** Per row group {min, max} of a column's statistics, or null where they are missing. */
+    final List<long @Nullable []> ranges;
+
+    Footer(Schema schema, long maxRowGroupBytes, List<long @Nullable []> ranges) {
+      this.schema = schema;
+      this.maxRowGroupBytes = maxRowGroupBytes;
+      this.ranges = ranges;
+    }
+
+    /** False only when every row group's statistics prove no value lies in [from, until). */
+    boolean mayHold(long from, long until) {
+      if (ranges.isEmpty()) {
+        return false;
+      }
+      for (long[] r : ranges) {
+        if (r == null || (r[1] >= from && r[0] < until)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /** The file's schema, row group sizes and the statistics of the INT64 column {@code key}. */
+  static Footer footer(InputFile file, String key) throws Rejected {
     try (ParquetFileReader r = ParquetFileReader.open(file)) {
       FileMetaData meta = r.getFooter().getFileMetaData();
       String avro = meta.getKeyValueMetaData().get("parquet.avro.schema");
-      return avro != null
-          ? new Schema.Parser().parse(avro)
-          : new AvroSchemaConverter().convert(meta.getSchema());
+      Schema schema =
+          avro != null
+              ? new Schema.Parser().parse(avro)
+              : new AvroSchemaConverter().convert(meta.getSchema());
+      long max = 0;
+      List<long @Nullable []> ranges = new ArrayList<>();
+      for (BlockMetaData b : r.getFooter().getBlocks()) {
+        max = Math.max(max, b.getCompressedSize());
+        long[] range = null;
+        for (ColumnChunkMetaData c : b.getColumns()) {
+          if (c.getPath().size() == 1 && c.getPath().toArray()[0].equals(key)) {
+            Statistics<?> st = c.getStatistics();
+            if (st != null
+                && !st.isEmpty()
+                && st.hasNonNullValue()
+                && st.genericGetMin() instanceof Long
+                && st.genericGetMax() instanceof Long) {
+              range = new long[] {(Long) st.genericGetMin(), (Long) st.genericGetMax()};
+            }
+          }
+        }
+        ranges.add(b.getRowCount() == 0 ? new long[] {Long.MAX_VALUE, Long.MIN_VALUE} : range);
+      }
+      return new Footer(schema, max, ranges);
     } catch (IOException | RuntimeException e) {
       throw new Rejected(CompactError.CORRUPT_FOOTER, "the Parquet footer does not read: " + text(e));
     }
+  }
+
+  /** The Avro schema the file was written with (or converted from its Parquet schema). */
+  static Schema schemaOf(InputFile file) throws Rejected {
+    return footer(file, "").schema;
   }
 
   static AvroParquetRows open(InputFile file) throws IOException {

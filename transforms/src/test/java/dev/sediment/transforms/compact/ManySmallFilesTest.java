@@ -78,15 +78,21 @@ public class ManySmallFilesTest {
     assertThat(many.sourceFiles.size(), equalTo(FILES));
     // 2,000 runs merge as 32 groups of at most 64 into 32 runs, then once more: 64 at most.
     assertThat(many.peakOpenReaders, equalTo(64));
+    // Half the fan-in is merged straight from Parquet, the rest spilled to runs first.
+    assertThat(many.filesMergedDirectly, equalTo(32));
+    assertThat(many.filesSpilled, equalTo(FILES - 32));
     assertThat(peak.get() - baseline, lessThan(300));
 
-    // The same rows as one shuffled file take the in-memory sort path: same bytes.
+    // The same rows as one shuffled file: merged straight, found unsorted, spilled as its sorted
+    // prefix plus one run sorted in memory; same bytes.
     Collections.shuffle(all, new java.util.Random(7));
     Path one = Bbo.write(tmp.getRoot().toPath().resolve("one/all.parquet"), all, Bbo.SCHEMA);
     PartitionCompactor.Result single =
         new PartitionCompactor(new PartitionCompactor.Settings())
             .compact(Bbo.local(List.of(one)), DAY, tmp.getRoot().toPath().resolve("single/data.parquet"), tmp.newFolder().toPath());
-    assertThat(single.peakOpenReaders, equalTo(1));
+    assertThat(single.filesMergedDirectly, equalTo(0));
+    assertThat(single.filesSpilled, equalTo(1));
+    assertThat(single.peakOpenReaders, equalTo(2));
     assertThat(many.sha256, equalTo(single.sha256));
   }
 }

@@ -108,6 +108,14 @@ public class PartitionCompactorTest {
         compact(files, t2, new PartitionCompactor.Settings().withMaxRowsInMemory(7).withMaxOpenRuns(3));
     assertThat(r2.rowCount, equalTo(500L));
     assertThat(r2.sha256, equalTo(sha1));
+    assertThat(r2.peakOpenReaders <= 3, equalTo(true));
+    // No reader memory: the sorted files are spilled first instead of merged straight.
+    PartitionCompactor.Result r3 =
+        compact(List.of(s2, s1), tmp.getRoot().toPath().resolve("t3/data.parquet"),
+            new PartitionCompactor.Settings().withReaderMemory(0));
+    assertThat(r3.filesMergedDirectly, equalTo(0));
+    assertThat(r3.filesSpilled, equalTo(2));
+    assertThat(r3.sha256, equalTo(sha1));
   }
 
   @Test
