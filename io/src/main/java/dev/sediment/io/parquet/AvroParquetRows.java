@@ -37,6 +37,10 @@ public final class AvroParquetRows implements Closeable {
   private final RecordMaterializer<GenericRecord> materializer;
   private @Nullable RecordReader<GenericRecord> rows;
   private long left;
+  private int stride = 1;
+  private int offset;
+  private int next;
+  private int group = -1;
 
   private AvroParquetRows(
       ParquetFileReader reader, MessageColumnIO columnIO, RecordMaterializer<GenericRecord> m) {
@@ -69,9 +73,40 @@ public final class AvroParquetRows implements Closeable {
     }
   }
 
+  /** The number of row groups in the file. */
+  public int rowGroups() {
+    return reader.getRowGroups().size();
+  }
+
+  /**
+   * Reads only the row groups whose index {@code i} has {@code i % stride == offset}: several
+   * readers of one file, each with its own offset, share its row groups between threads. Call
+   * before the first {@link #read}.
+   */
+  public AvroParquetRows onlyRowGroups(int stride, int offset) {
+    if (stride < 1 || offset < 0 || offset >= stride) {
+      throw new IllegalArgumentException("row group stride " + stride + ", offset " + offset);
+    }
+    this.stride = stride;
+    this.offset = offset;
+    return this;
+  }
+
+  /** The index of the row group the last row came from. */
+  public int rowGroup() {
+    return group;
+  }
+
   /** The next row, or null after the last. */
   public @Nullable GenericRecord read() throws IOException {
     while (left == 0) {
+      while ((next % stride) != offset) {
+        if (!reader.skipNextRowGroup()) {
+          return null;
+        }
+        next++;
+      }
+      group = next++;
       PageReadStore pages = reader.readNextRowGroup();
       if (pages == null) {
         return null;

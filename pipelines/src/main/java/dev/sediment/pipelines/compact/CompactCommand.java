@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -106,6 +107,12 @@ public final class CompactCommand implements Command<CompactOptions> {
       boolean dedupe,
       boolean force,
       PrintStream out) {
+    if (options.getRunner().getSimpleName().equals("DirectRunner")) {
+      // The DirectRunner's scheduler spins on every idle worker thread while a long bundle runs
+      // (apache/beam#18070), taking a core from the compaction: no more threads than tasks.
+      DirectOptions direct = options.as(DirectOptions.class);
+      direct.setTargetParallelism(Math.max(1, Math.min(direct.getTargetParallelism(), tasks.size())));
+    }
     Pipeline p = Pipeline.create(options);
     p.apply("Tasks", Create.of(tasks).withCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())))
         .apply(

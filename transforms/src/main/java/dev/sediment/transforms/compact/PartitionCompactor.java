@@ -154,6 +154,11 @@ public final class PartitionCompactor {
     /** Files merged straight from Parquet, and files first spilled to sorted runs. */
     public int filesMergedDirectly;
     public int filesSpilled;
+    /** Wall milliseconds of each phase: footers, spilling, merge and write, read-back and hash. */
+    public long millisFooters;
+    public long millisSpill;
+    public long millisMerge;
+    public long millisVerify;
     public final List<ResourceId> sourceFiles = new ArrayList<>();
     public final List<Rejection> rejected = new ArrayList<>();
   }
@@ -194,6 +199,7 @@ public final class PartitionCompactor {
     String keyName = settings.sortKeys.get(0);
     long dayStart = date.toEpochDay() * NANOS_PER_DAY;
 
+    long t0 = System.nanoTime();
     // 1. Footers: the partition's schema is the most common one.
     Map<ResourceId, SpoolFileCheck.Footer> footers = new HashMap<>();
     Map<String, Integer> votes = new HashMap<>();
@@ -259,6 +265,7 @@ public final class PartitionCompactor {
       }
     }
 
+    result.millisFooters = (System.nanoTime() - t0) / 1_000_000;
     Map<ResourceId, Long> rowsOf = new HashMap<>();
     Path spill = Files.createDirectories(workDir.resolve("spill-" + UUID.randomUUID()));
     try {
@@ -267,6 +274,8 @@ public final class PartitionCompactor {
       for (ResourceId f : toSpill) {
         spillFile(f, in.get(f), schema, order, key, dayStart, spill, spilled, rowsOf, result);
       }
+      long t1 = System.nanoTime();
+      result.millisSpill = (t1 - t0) / 1_000_000 - result.millisFooters;
       // 4. Merge; a straight file that proves unsorted is spilled, one that fails is rejected.
       Files.createDirectories(output.toAbsolutePath().getParent());
       while (true) {
@@ -294,6 +303,7 @@ public final class PartitionCompactor {
           }
         }
       }
+      result.millisMerge = (System.nanoTime() - t1) / 1_000_000;
     } finally {
       deleteTree(spill);
     }
@@ -311,10 +321,12 @@ public final class PartitionCompactor {
 
     // 5. Canonical footer, read back, hash.
     boolean done = false;
+    long t2 = System.nanoTime();
     try {
       CanonicalFooter.sortEncodings(output);
       verify(output, order, result.rowCount);
       result.sha256 = LakeFiles.sha256(output);
+      result.millisVerify = (System.nanoTime() - t2) / 1_000_000;
       done = true;
     } finally {
       if (!done) {
@@ -488,20 +500,87 @@ public final class PartitionCompactor {
         .build();
   }
 
-  private static void verify(Path file, RecordOrder order, long expectedRows) throws IOException {
-    long rows = 0;
-    GenericRecord prev = null;
-    try (CloseableIterator it = new Prefetch(new ParquetRun(null, LocalParquetFile.of(file), -1, 0), 0)) {
-      while (it.hasNext()) {
-        GenericRecord rec = it.next();
-        if (prev != null && order.compare(prev, rec) > 0) {
-          throw new IOException(file + " read back out of order at row " + rows);
-        }
-        prev = rec;
-        rows++;
+  /**
+   * Reads {@code file} back and checks its row count and order. Row groups are shared between
+   * up to two threads when their readers fit in the reader memory; each checks the order within
+   * its row groups, and the borders between row groups are checked at the end.
+   */
+  private void verify(Path file, RecordOrder order, long expectedRows) throws IOException {
+    InputFile in = LocalParquetFile.of(file);
+    SpoolFileCheck.Footer footer;
+    try {
+      footer = SpoolFileCheck.footer(in, "");
+    } catch (SpoolFileCheck.Rejected e) {
+      throw new IOException(file + " does not read back: " + e.getMessage(), e);
+    }
+    int groups = footer.ranges.size();
+    long perReader = Math.max(1, footer.maxRowGroupBytes);
+    int threads =
+        (int) Math.max(1, Math.min(Math.min(2, groups), settings.readerMemory / perReader));
+    long[] counts = new long[groups];
+    GenericRecord[] firsts = new GenericRecord[groups];
+    GenericRecord[] lasts = new GenericRecord[groups];
+    List<java.util.concurrent.Future<Void>> parts = new ArrayList<>();
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "sediment-compact-verify");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      for (int t = 0; t < threads; t++) {
+        int offset = t;
+        int stride = threads;
+        parts.add(
+            pool.submit(
+                () -> {
+                  try (AvroParquetRows r = SpoolFileCheck.open(in).onlyRowGroups(stride, offset)) {
+                    GenericRecord rec;
+                    GenericRecord prev = null;
+                    int prevGroup = -1;
+                    while ((rec = r.read()) != null) {
+                      int g = r.rowGroup();
+                      if (g != prevGroup) {
+                        firsts[g] = rec;
+                        prev = null;
+                        prevGroup = g;
+                      }
+                      if (prev != null && order.compare(prev, rec) > 0) {
+                        throw new IOException(
+                            file + " read back out of order in row group " + g + " at row " + counts[g]);
+                      }
+                      counts[g]++;
+                      lasts[g] = rec;
+                      prev = rec;
+                    }
+                  }
+                  return null;
+                }));
       }
-    } catch (RunFailed e) {
-      throw new IOException(file + " does not read back: " + SpoolFileCheck.text(e.getCause()), e.getCause());
+      for (java.util.concurrent.Future<Void> f : parts) {
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          Throwable c = e.getCause();
+          throw c instanceof IOException
+              ? (IOException) c
+              : new IOException(file + " does not read back: " + SpoolFileCheck.text(c), c);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted while reading back " + file);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    long rows = 0;
+    for (int g = 0; g < groups; g++) {
+      rows += counts[g];
+      if (g > 0 && lasts[g - 1] != null && firsts[g] != null && order.compare(lasts[g - 1], firsts[g]) > 0) {
+        throw new IOException(file + " read back out of order between row groups " + (g - 1) + " and " + g);
+      }
     }
     if (rows != expectedRows) {
       throw new IOException(file + " read back " + rows + " rows, " + expectedRows + " written");
