@@ -18,7 +18,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -27,9 +33,9 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 /**
- * ingest-table submitted with the FlinkRunner to a real standalone Flink session cluster
- * ({@code bin/flink-cluster}: a JobManager and a TaskManager JVM on 127.0.0.1), compared with
- * the same ingest on the DirectRunner.
+ * ingest-table and compact submitted with the FlinkRunner to a real standalone Flink session
+ * cluster ({@code bin/flink-cluster}: a JobManager and a TaskManager JVM on 127.0.0.1, started
+ * once for both tests), each compared with the same run on the DirectRunner.
  */
 public class FlinkClusterIT {
   @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
@@ -74,6 +80,7 @@ public class FlinkClusterIT {
     Path clusterLake = work.resolve("cluster-lake");
     Path directLake = work.resolve("direct-lake");
 
+    Set<String> before = jobIds();
     Sediment.Result onCluster =
         Sediment.run(
             work,
@@ -86,12 +93,139 @@ public class FlinkClusterIT {
     assertThat(onCluster.stdout, containsString("10 records in, 6 written, 4 quarantined"));
 
     // The job really ran on the cluster: its JobManager lists it, finished.
-    JsonNode jobs = get("/jobs/overview").path("jobs");
-    assertThat(jobs.toString(), jobs.size(), equalTo(1));
-    assertThat(jobs.toString(), jobs.get(0).path("state").asText(), equalTo("FINISHED"));
+    assertThat(newJob(before).path("state").asText(), equalTo("FINISHED"));
 
     Fixtures.assertIngested(Sediment.run(work, Fixtures.ingestArgs(in, directLake)));
     Fixtures.assertSameDataset(directLake, clusterLake);
+  }
+
+  /**
+   * compact --mode=backfill of a BBO spool (3 partitions x 2 dates: overlapping sorted files, an
+   * unsorted one, one running past midnight UTC, one partition without rows on the first date)
+   * on the cluster with parallelism 2 and on the DirectRunner: same counts, same rows in total
+   * order, and byte-identical data.parquet in every partition.
+   */
+  @Test
+  public void compactBackfill_onStandaloneCluster_sameBytesAsDirectRunner() throws Exception {
+    Path work = TMP.newFolder("compact").toPath();
+    Path spool = BboSpool.write(work.resolve("spool"), COMPACT_SPOOL);
+    Path clusterTarget = work.resolve("targets/cluster");
+    Path directTarget = work.resolve("targets/direct");
+
+    Set<String> before = jobIds();
+    Sediment.Result onCluster =
+        Sediment.run(
+            work,
+            compactArgs(
+                spool,
+                clusterTarget,
+                "--runner=FlinkRunner",
+                "--flinkMaster=127.0.0.1:" + restPort,
+                "--parallelism=2"));
+    assertThat(onCluster.toString() + logTail(), onCluster.exitCode, equalTo(0));
+    assertThat(onCluster.stdout, containsString("compact: 3 partitions x 2 dates on FlinkRunner"));
+    assertThat(onCluster.stdout, containsString(COMPACT_SUMMARY));
+    JsonNode job = newJob(before);
+    assertThat(job.toString(), job.path("state").asText(), equalTo("FINISHED"));
+
+    Sediment.Result direct = Sediment.run(work, compactArgs(spool, directTarget));
+    assertThat(direct.toString(), direct.exitCode, equalTo(0));
+    assertThat(direct.stdout, containsString("compact: 3 partitions x 2 dates on DirectRunner"));
+    assertThat(direct.stdout, containsString(COMPACT_SUMMARY));
+
+    Map<String, CompactedTarget.Dir> d = CompactedTarget.read(directTarget);
+    Map<String, CompactedTarget.Dir> c = CompactedTarget.read(clusterTarget);
+    assertThat(d.keySet(), equalTo(COMPACT_ROWS.keySet()));
+    assertThat(c.keySet(), equalTo(COMPACT_ROWS.keySet()));
+    for (Map<String, CompactedTarget.Dir> target : List.of(d, c)) {
+      for (CompactedTarget.Dir p : target.values()) {
+        assertThat(p.toString(), p.files, equalTo(List.of("data.parquet", "meta.json")));
+        assertThat(p.toString(), p.metaSha256(), equalTo(p.dataSha256));
+        assertThat(p.toString(), p.rowCount(), equalTo(COMPACT_ROWS.get(p.path)));
+      }
+    }
+    // The rows first (so a byte difference below is not a difference of content), then the bytes.
+    for (String p : COMPACT_ROWS.keySet()) {
+      String partition = p.substring(0, p.lastIndexOf('/'));
+      LocalDate date = LocalDate.parse(p.substring(p.length() - 8), DateTimeFormatter.BASIC_ISO_DATE);
+      List<String> expected = BboSpool.keysOn(COMPACT_SPOOL, partition, date);
+      assertThat(p, CompactedTarget.keys(directTarget.resolve(p).resolve("data.parquet")), equalTo(expected));
+      assertThat(p, CompactedTarget.keys(clusterTarget.resolve(p).resolve("data.parquet")), equalTo(expected));
+    }
+    assertThat("same rows, so any difference is in the bytes alone", CompactedTarget.shas(c), equalTo(CompactedTarget.shas(d)));
+
+    // One verify over both targets (it walks every date directory below --target).
+    Sediment.Result v = Sediment.run(work, "verify", "--target=" + work.resolve("targets"));
+    assertThat(v.toString(), v.exitCode, equalTo(0));
+    assertThat(v.stdout, containsString("verify: 10 partitions checked, 0 bad"));
+  }
+
+  private static final LocalDate D2 = LocalDate.of(2026, 2, 2);
+  private static final LocalDate D3 = LocalDate.of(2026, 2, 3);
+  private static final String BTC = "exchange=binance/stream=bbo/symbol=btcusdt";
+  private static final String ETH = "exchange=binance/stream=bbo/symbol=ethusdt";
+  private static final String OKX = "exchange=okx/stream=bbo/symbol=btcusdt";
+  private static final long S = BboSpool.SECOND;
+
+  /**
+   * btcusdt: a collector from 02-02 22:00 running past midnight, then an unsorted file and a
+   * sorted one overlapping it on the same half-second grid (equal timestamps, told apart by seq).
+   * ethusdt: one file on 02-02, two overlapping on 02-03. okx: two overlapping files on 02-03
+   * only, so 02-02 has no rows there.
+   */
+  private static final List<BboSpool.SpoolFile> COMPACT_SPOOL =
+      List.of(
+          new BboSpool.SpoolFile(BTC, "2026-02-02_22-00-00", BboSpool.at(D2, 22, 0), S, 9_000, 0, true),
+          new BboSpool.SpoolFile(BTC, "2026-02-03_01-00-00", BboSpool.at(D3, 1, 0), S / 2, 6_000, 1_000_000, false),
+          new BboSpool.SpoolFile(BTC, "2026-02-03_01-30-00", BboSpool.at(D3, 1, 30), S / 2, 4_000, 2_000_000, true),
+          new BboSpool.SpoolFile(ETH, "2026-02-02_10-00-00", BboSpool.at(D2, 10, 0), 2 * S, 5_000, 0, true),
+          new BboSpool.SpoolFile(ETH, "2026-02-03_00-00-00", BboSpool.at(D3, 0, 0), S, 3_000, 1_000_000, true),
+          new BboSpool.SpoolFile(ETH, "2026-02-03_00-10-00", BboSpool.at(D3, 0, 10), S, 3_000, 2_000_000, true),
+          new BboSpool.SpoolFile(OKX, "2026-02-03_08-00-00", BboSpool.at(D3, 8, 0), S, 4_000, 0, true),
+          new BboSpool.SpoolFile(OKX, "2026-02-03_08-30-00", BboSpool.at(D3, 8, 30), S, 4_000, 1_000_000, true));
+
+  private static final Map<String, Long> COMPACT_ROWS =
+      Map.of(
+          BTC + "/date=20260202", 7_200L,
+          BTC + "/date=20260203", 11_800L,
+          ETH + "/date=20260202", 5_000L,
+          ETH + "/date=20260203", 6_000L,
+          OKX + "/date=20260203", 8_000L);
+  private static final String COMPACT_SUMMARY =
+      "compact: 5 partitions written, 0 unchanged, 1 without rows; 38,000 rows; 0 files quarantined";
+
+  private static String[] compactArgs(Path spool, Path target, String... extra) {
+    List<String> args = new ArrayList<>();
+    args.add("compact");
+    args.add("--spool=" + spool);
+    args.add("--target=" + target);
+    args.add("--mode=backfill");
+    args.add("--start=20260202");
+    args.add("--end=20260203");
+    args.addAll(List.of(extra));
+    return args.toArray(new String[0]);
+  }
+
+  /** The ids of the jobs the cluster knows. */
+  private static Set<String> jobIds() throws IOException, InterruptedException {
+    Set<String> ids = new TreeSet<>();
+    for (JsonNode j : get("/jobs/overview").path("jobs")) {
+      ids.add(j.path("jid").asText());
+    }
+    return ids;
+  }
+
+  /** The one job submitted since {@code before} was taken. */
+  private static JsonNode newJob(Set<String> before) throws IOException, InterruptedException {
+    List<JsonNode> added = new ArrayList<>();
+    JsonNode jobs = get("/jobs/overview").path("jobs");
+    for (JsonNode j : jobs) {
+      if (!before.contains(j.path("jid").asText())) {
+        added.add(j);
+      }
+    }
+    assertThat(jobs.toString(), added.size(), equalTo(1));
+    return added.get(0);
   }
 
   private static int freePort() throws IOException {

@@ -43,11 +43,71 @@ final class Sediment {
     return jar.toAbsolutePath();
   }
 
-  static Result run(Path workDir, Map<String, String> env, String... args)
-      throws IOException, InterruptedException {
+  /** A run started with {@link #start}; {@link #close} kills it if it is still running. */
+  static final class Running implements AutoCloseable {
+    final Process process;
+    private final String[] args;
+    private final File out;
+    private final File err;
+
+    private Running(Process process, String[] args, File out, File err) {
+      this.process = process;
+      this.args = args;
+      this.out = out;
+      this.err = err;
+    }
+
+    /** Waits up to {@code timeout} for the run to end by itself, then returns what it printed. */
+    Result await(long timeout, TimeUnit unit) throws IOException, InterruptedException {
+      if (!process.waitFor(timeout, unit)) {
+        close();
+        throw new AssertionError(
+            "sediment " + String.join(" ", args) + " did not finish in " + timeout + " " + unit);
+      }
+      return result();
+    }
+
+    /** What the run has printed to stdout so far. */
+    String stdoutSoFar() throws IOException {
+      return Files.readString(out.toPath(), StandardCharsets.UTF_8);
+    }
+
+    /** Kills the run with SIGKILL (no shutdown hooks, no finally blocks) and waits for it to die. */
+    Result kill() throws IOException, InterruptedException {
+      process.destroyForcibly();
+      process.waitFor();
+      return result();
+    }
+
+    private Result result() throws IOException {
+      Result r =
+          new Result(
+              process.exitValue(),
+              Files.readString(out.toPath(), StandardCharsets.UTF_8),
+              Files.readString(err.toPath(), StandardCharsets.UTF_8));
+      Files.deleteIfExists(out.toPath());
+      Files.deleteIfExists(err.toPath());
+      return r;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      if (process.isAlive()) {
+        process.destroyForcibly();
+        process.waitFor();
+      }
+    }
+  }
+
+  /**
+   * Starts the bundled jar in its own JVM with {@code jvmOptions} (e.g. {@code -Xmx512m}) and
+   * returns at once; stdout and stderr go to files in {@code workDir}.
+   */
+  static Running start(Path workDir, Map<String, String> env, List<String> jvmOptions, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx1g");
+    cmd.addAll(jvmOptions);
     cmd.add("-jar");
     cmd.add(jar().toString());
     cmd.addAll(List.of(args));
@@ -57,19 +117,14 @@ final class Sediment {
     File out = workDir.resolve(".stdout-" + System.nanoTime()).toFile();
     File err = workDir.resolve(".stderr-" + System.nanoTime()).toFile();
     pb.redirectOutput(out).redirectError(err);
-    Process p = pb.start();
-    if (!p.waitFor(10, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new AssertionError("sediment " + String.join(" ", args) + " did not finish in 10 minutes");
+    return new Running(pb.start(), args, out, err);
+  }
+
+  static Result run(Path workDir, Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
+    try (Running r = start(workDir, env, List.of("-Xmx1g"), args)) {
+      return r.await(10, TimeUnit.MINUTES);
     }
-    Result r =
-        new Result(
-            p.exitValue(),
-            Files.readString(out.toPath(), StandardCharsets.UTF_8),
-            Files.readString(err.toPath(), StandardCharsets.UTF_8));
-    Files.delete(out.toPath());
-    Files.delete(err.toPath());
-    return r;
   }
 
   static Result run(Path workDir, String... args) throws IOException, InterruptedException {
