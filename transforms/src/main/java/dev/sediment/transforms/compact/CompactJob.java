@@ -127,6 +127,10 @@ public final class CompactJob {
         quarantine(r.rejected, partitionDir(LakeFiles.child(targetRoot, "QUARANTINE/"), partition, date));
       }
       if (r.rowCount == 0) {
+        if (LakeFiles.isLocal(dir)) {
+          Files.deleteIfExists(output);
+          pruneEmpty(LakeFiles.localPath(dir), LakeFiles.localPath(targetRoot));
+        }
         return new Outcome(Status.NO_ROWS, 0, r.rejected);
       }
       LakeFiles.delete(metaFile);
@@ -151,6 +155,19 @@ public final class CompactJob {
           : null;
     } catch (IOException e) {
       return null;
+    }
+  }
+
+  /** Removes {@code dir} and its parents below {@code root} while they are empty. */
+  private static void pruneEmpty(Path dir, Path root) throws IOException {
+    Path stop = root.toAbsolutePath().normalize();
+    for (Path d = dir.toAbsolutePath().normalize(); d != null && d.startsWith(stop) && !d.equals(stop); d = d.getParent()) {
+      try (Stream<Path> s = Files.list(d)) {
+        if (s.findAny().isPresent()) {
+          return;
+        }
+      }
+      Files.delete(d);
     }
   }
 
