@@ -87,6 +87,12 @@ public final class BboSpool {
    */
   public static List<Path> generate(Path spool, long rows, int files, long seed, int threads)
       throws Exception {
+    return generate(spool, rows, files, seed, threads, ParquetWriter.DEFAULT_BLOCK_SIZE);
+  }
+
+  /** As {@link #generate(Path, long, int, long, int)}, with row groups of {@code rowGroupBytes}. */
+  public static List<Path> generate(
+      Path spool, long rows, int files, long seed, int threads, long rowGroupBytes) throws Exception {
     if (files < 1 || rows < files) {
       throw new IllegalArgumentException("need files >= 1 and rows >= files, got " + files + ", " + rows);
     }
@@ -97,7 +103,7 @@ public final class BboSpool {
       List<Future<Path>> out = new ArrayList<>();
       for (int i = 0; i < files; i++) {
         final int f = i;
-        out.add(pool.submit(() -> writeFile(dir, f, files, rowsOf(f, files, rows), seed)));
+        out.add(pool.submit(() -> writeFile(dir, f, files, rowsOf(f, files, rows), seed, rowGroupBytes)));
       }
       List<Path> written = new ArrayList<>();
       for (Future<Path> p : out) {
@@ -109,7 +115,8 @@ public final class BboSpool {
     }
   }
 
-  static Path writeFile(Path dir, int i, int files, long n, long seed) throws IOException {
+  static Path writeFile(Path dir, int i, int files, long n, long seed, long rowGroupBytes)
+      throws IOException {
     Random rnd = new Random(seed + i);
     long start = windowStart(i, files);
     long step = WINDOW / n;
@@ -127,6 +134,7 @@ public final class BboSpool {
             .withSchema(SCHEMA)
             .withCompressionCodec(CompressionCodecName.SNAPPY)
             .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+            .withRowGroupSize(rowGroupBytes)
             .build()) {
       for (long k = 0; k < n; k++) {
         mid *= 1 + rnd.nextGaussian() * 0.00002;
@@ -144,13 +152,17 @@ public final class BboSpool {
     return file;
   }
 
-  /** {@code --spool=DIR [--rows=20000000] [--files=8] [--seed=20260203] [--threads=2]}. */
+  /**
+   * {@code --spool=DIR [--rows=20000000] [--files=8] [--seed=20260203] [--threads=N]
+   * [--rowGroupMB=128]} (128 MB is parquet-avro's default row-group size).
+   */
   public static void main(String[] args) throws Exception {
     Path spool = null;
     long rows = 20_000_000L;
     int files = 8;
     long seed = 20260203L;
     int threads = Runtime.getRuntime().availableProcessors();
+    long rowGroupBytes = ParquetWriter.DEFAULT_BLOCK_SIZE;
     for (String a : args) {
       String v = a.substring(a.indexOf('=') + 1);
       if (a.startsWith("--spool=")) {
@@ -161,6 +173,8 @@ public final class BboSpool {
         files = Integer.parseInt(v);
       } else if (a.startsWith("--seed=")) {
         seed = Long.parseLong(v);
+      } else if (a.startsWith("--rowGroupMB=")) {
+        rowGroupBytes = Long.parseLong(v) << 20;
       } else if (a.startsWith("--threads=")) {
         threads = Integer.parseInt(v);
       } else {
@@ -171,7 +185,7 @@ public final class BboSpool {
       throw new IllegalArgumentException("--spool=DIR is required");
     }
     long t0 = System.nanoTime();
-    List<Path> written = generate(spool, rows, files, seed, threads);
+    List<Path> written = generate(spool, rows, files, seed, threads, rowGroupBytes);
     long bytes = 0;
     for (Path p : written) {
       bytes += Files.size(p);

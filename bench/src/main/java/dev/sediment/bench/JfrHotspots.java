@@ -89,6 +89,9 @@ public final class JfrHotspots {
     Duration gcTime = Duration.ZERO;
     Duration gcLongest = Duration.ZERO;
     long heapUsedMax = 0;
+    Map<String, double[]> threadLoad = new HashMap<>();
+    Map<String, long[]> threadSplit = new HashMap<>();
+    int hwThreads = 1;
     double cpuJvmSum = 0;
     double cpuMachineSum = 0;
     long cpuN = 0;
@@ -113,6 +116,17 @@ public final class JfrHotspots {
           case "jdk.GCHeapSummary":
             heapUsedMax = Math.max(heapUsedMax, e.getLong("heapUsed"));
             continue;
+          case "jdk.CPUInformation":
+            hwThreads = Math.max(1, e.getInt("hwThreads"));
+            continue;
+          case "jdk.ThreadCPULoad":
+            {
+              String tn = e.getThread() == null ? "?" : e.getThread().getJavaName() + "#" + e.getThread().getJavaThreadId();
+              double[] acc = threadLoad.computeIfAbsent(tn, k -> new double[2]);
+              acc[0] += e.getFloat("user") + e.getFloat("system");
+              acc[1]++;
+            }
+            continue;
           case "jdk.CPULoad":
             cpuJvmSum += e.getFloat("jvmUser") + e.getFloat("jvmSystem");
             cpuMachineSum += e.getFloat("machineTotal");
@@ -133,7 +147,9 @@ public final class JfrHotspots {
           nativeSamples++;
         }
         String thread =
-            e.getThread("sampledThread") == null ? "?" : e.getThread("sampledThread").getJavaName();
+            e.getThread("sampledThread") == null
+                ? "?"
+                : e.getThread("sampledThread").getJavaName() + "#" + e.getThread("sampledThread").getJavaThreadId();
         byThread.merge(String.valueOf(thread), 1L, Long::sum);
         List<String> frames = new ArrayList<>();
         for (RecordedFrame f : st.getFrames()) {
@@ -153,6 +169,7 @@ public final class JfrHotspots {
               .add(at + "\n      " + String.join("\n      ", frames.subList(0, Math.min(30, frames.size()))));
         }
         byLeaf.merge(leaf, 1L, Long::sum);
+        threadSplit.computeIfAbsent(thread, k -> new long[2])[phase == null ? 1 : 0]++;
         if (phase == null) {
           continue;
         }
@@ -194,8 +211,21 @@ public final class JfrHotspots {
     }
 
     System.out.println();
-    System.out.println("samples by thread (top 8):");
-    top(byThread, 8).forEach(en -> System.out.printf("  %6.1f%%  %s%n", pct(en.getValue(), all), en.getKey()));
+    System.out.println("samples by thread (top 8): share of all samples, and of the thread's own samples in the compaction:");
+    top(byThread, 8).forEach(
+        en -> {
+          long[] split = threadSplit.getOrDefault(en.getKey(), new long[2]);
+          System.out.printf(
+              "  %6.1f%%  %-28s %5.1f%% of its samples in the compaction%n",
+              pct(en.getValue(), all), en.getKey(), pct(split[0], split[0] + split[1]));
+        });
+    System.out.println();
+    System.out.printf("mean CPU load per thread (jdk.ThreadCPULoad, in cores; %d hardware threads):%n", hwThreads);
+    final int hw = hwThreads;
+    threadLoad.entrySet().stream()
+        .sorted((a, b) -> Double.compare(b.getValue()[0] / b.getValue()[1], a.getValue()[0] / a.getValue()[1]))
+        .limit(8)
+        .forEach(en -> System.out.printf("  %5.2f  %s (%d periods)%n", hw * en.getValue()[0] / en.getValue()[1], en.getKey(), (long) en.getValue()[1]));
 
     System.out.println();
     System.out.println("compaction phases (share of compaction samples; wall span = first..last sample, from JVM start):");
