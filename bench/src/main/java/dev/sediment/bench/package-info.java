@@ -1,0 +1,2 @@
+/** Benchmark harness for compaction: spool generator, DuckDB peer, JFR hotspot summary. */
+package dev.sediment.bench;
