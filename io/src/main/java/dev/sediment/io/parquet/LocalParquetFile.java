@@ -2,11 +2,11 @@ package dev.sediment.io.parquet;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -39,9 +39,12 @@ public final class LocalParquetFile implements InputFile, OutputFile {
 
   @Override
   public SeekableInputStream newStream() throws IOException {
-    FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
-    InputStream in = Channels.newInputStream(ch);
-    return new DelegatingSeekableInputStream(in) {
+    return stream(FileChannel.open(path, StandardOpenOption.READ), path.toString());
+  }
+
+  /** A Parquet input stream over a seekable channel; closing it closes the channel. */
+  static SeekableInputStream stream(SeekableByteChannel ch, String name) {
+    return new DelegatingSeekableInputStream(Channels.newInputStream(ch)) {
       @Override
       public long getPos() throws IOException {
         return ch.position();
@@ -61,7 +64,7 @@ public final class LocalParquetFile implements InputFile, OutputFile {
       public void readFully(ByteBuffer buf) throws IOException {
         while (buf.hasRemaining()) {
           if (ch.read(buf) < 0) {
-            throw new java.io.EOFException("end of " + path + " reached early");
+            throw new java.io.EOFException("end of " + name + " reached early");
           }
         }
       }

@@ -1,15 +1,11 @@
 package dev.sediment.io.parquet;
 
-import java.io.EOFException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Paths;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
-import org.apache.parquet.io.DelegatingSeekableInputStream;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;
 
@@ -47,37 +43,7 @@ public final class ResourceParquetFile implements InputFile {
       open.close();
       throw new IOException(resource + " cannot be read at random positions (no seekable channel)");
     }
-    SeekableByteChannel ch = (SeekableByteChannel) open;
-    return new DelegatingSeekableInputStream(Channels.newInputStream(ch)) {
-      @Override
-      public long getPos() throws IOException {
-        return ch.position();
-      }
-
-      @Override
-      public void seek(long newPos) throws IOException {
-        ch.position(newPos);
-      }
-
-      @Override
-      public int read(ByteBuffer buf) throws IOException {
-        return ch.read(buf);
-      }
-
-      @Override
-      public void readFully(ByteBuffer buf) throws IOException {
-        while (buf.hasRemaining()) {
-          if (ch.read(buf) < 0) {
-            throw new EOFException("end of " + resource + " reached early");
-          }
-        }
-      }
-
-      @Override
-      public void close() throws IOException {
-        ch.close();
-      }
-    };
+    return LocalParquetFile.stream((SeekableByteChannel) open, resource.toString());
   }
 
   @Override
