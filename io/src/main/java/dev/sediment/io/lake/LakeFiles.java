@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -199,15 +200,36 @@ public final class LakeFiles {
   }
 
   /**
-   * Publishes the finished local file {@code source} as {@code dest}: a local {@code dest} gets it
-   * by atomic rename ({@code source} must be on the same file system, best in the same
-   * directory), a remote one by a single upload, after which {@code source} is deleted.
+   * Publishes the finished, synced local file {@code source} as {@code dest}: a local {@code
+   * dest} gets it by atomic rename (from another file system: copied beside it, synced, then
+   * renamed), a remote one by a single upload; {@code source} is gone afterwards.
    */
   public static void publish(Path source, ResourceId dest) throws IOException {
     if (isLocal(dest)) {
       Path target = localPath(dest);
       Files.createDirectories(target.getParent());
-      moveAtomically(source, target);
+      try {
+        moveAtomically(source, target);
+      } catch (AtomicMoveNotSupportedException e) {
+        // Another file system: copy beside the target, force it to disk, then rename there.
+        Path tmp = temporarySibling(target);
+        try {
+          try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
+              FileChannel out =
+                  FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            long pos = 0;
+            long size = in.size();
+            while (pos < size) {
+              pos += in.transferTo(pos, size - pos, out);
+            }
+            out.force(true);
+          }
+          moveAtomically(tmp, target);
+        } finally {
+          Files.deleteIfExists(tmp);
+        }
+        Files.deleteIfExists(source);
+      }
       return;
     }
     try (WritableByteChannel out = create(dest);

@@ -111,15 +111,9 @@ public final class CompactJob {
         return new Outcome(Status.UNCHANGED, committed.rowCount, List.of());
       }
     }
-    Path output;
-    if (LakeFiles.isLocal(dir)) {
-      Path local = LakeFiles.localPath(dir);
-      Files.createDirectories(local);
-      removeStaleTemporaries(local);
-      output = LakeFiles.temporarySibling(local.resolve("data.parquet"));
-    } else {
-      output = workDir.resolve("data-" + UUID.randomUUID() + ".parquet");
-    }
+    // The merge is written in the work directory: the partition's directory appears only when
+    // there is something to publish.
+    Path output = workDir.resolve("data-" + UUID.randomUUID() + ".parquet");
     try {
       PartitionCompactor.Result r =
           new PartitionCompactor(settings).compact(candidates, date, output, workDir);
@@ -127,11 +121,10 @@ public final class CompactJob {
         quarantine(r.rejected, partitionDir(LakeFiles.child(targetRoot, "QUARANTINE/"), partition, date));
       }
       if (r.rowCount == 0) {
-        if (LakeFiles.isLocal(dir)) {
-          Files.deleteIfExists(output);
-          pruneEmpty(LakeFiles.localPath(dir), LakeFiles.localPath(targetRoot));
-        }
         return new Outcome(Status.NO_ROWS, 0, r.rejected);
+      }
+      if (LakeFiles.isLocal(dir) && Files.isDirectory(LakeFiles.localPath(dir))) {
+        removeStaleTemporaries(LakeFiles.localPath(dir));
       }
       LakeFiles.delete(metaFile);
       LakeFiles.publish(output, LakeFiles.child(dir, "data.parquet"));
@@ -155,19 +148,6 @@ public final class CompactJob {
           : null;
     } catch (IOException e) {
       return null;
-    }
-  }
-
-  /** Removes {@code dir} and its parents below {@code root} while they are empty. */
-  private static void pruneEmpty(Path dir, Path root) throws IOException {
-    Path stop = root.toAbsolutePath().normalize();
-    for (Path d = dir.toAbsolutePath().normalize(); d != null && d.startsWith(stop) && !d.equals(stop); d = d.getParent()) {
-      try (Stream<Path> s = Files.list(d)) {
-        if (s.findAny().isPresent()) {
-          return;
-        }
-      }
-      Files.delete(d);
     }
   }
 
