@@ -1,0 +1,275 @@
+package dev.sediment.io.seismic;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One trace (SEG-Y, SEG-2, SAC) or one data record (miniSEED) with its samples widened to
+ * float64, which holds every stored value exactly (int8 to int32, IBM and IEEE float32, float64),
+ * and its headers. Fields a format does not have are {@code null}.
+ *
+ * <p>{@link #headers()} holds every format-specific header field by its standard name (SEG-Y
+ * trace header fields, SAC header variables, miniSEED fixed-header fields and blockettes, SEG-2
+ * trace descriptor strings) as decimal or plain text, enough for the format's writer to write the
+ * trace back with the same values.
+ */
+public final class SeismicTrace {
+  private final SeismicFormat format;
+  private final long index;
+  private final long offset;
+  private final String network;
+  private final String station;
+  private final String location;
+  private final String channel;
+  private final Long line;
+  private final Long cdp;
+  private final Long traceNumber;
+  private final Long startTimeNanos;
+  private final double sampleRateHz;
+  private final String encoding;
+  private final double[] samples;
+  private final Map<String, String> headers;
+
+  private SeismicTrace(Builder b) {
+    this.format = Objects.requireNonNull(b.format, "format");
+    this.index = b.index;
+    this.offset = b.offset;
+    this.network = b.network;
+    this.station = b.station;
+    this.location = b.location;
+    this.channel = b.channel;
+    this.line = b.line;
+    this.cdp = b.cdp;
+    this.traceNumber = b.traceNumber;
+    this.startTimeNanos = b.startTimeNanos;
+    this.sampleRateHz = b.sampleRateHz;
+    this.encoding = Objects.requireNonNull(b.encoding, "encoding");
+    this.samples = Objects.requireNonNull(b.samples, "samples");
+    this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
+  }
+
+  public static Builder builder(SeismicFormat format) {
+    return new Builder(format);
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder(format);
+    b.index = index;
+    b.offset = offset;
+    b.network = network;
+    b.station = station;
+    b.location = location;
+    b.channel = channel;
+    b.line = line;
+    b.cdp = cdp;
+    b.traceNumber = traceNumber;
+    b.startTimeNanos = startTimeNanos;
+    b.sampleRateHz = sampleRateHz;
+    b.encoding = encoding;
+    b.samples = samples;
+    b.headers.putAll(headers);
+    return b;
+  }
+
+  public SeismicFormat format() {
+    return format;
+  }
+
+  /** 0-based ordinal of the trace or record in its file. */
+  public long index() {
+    return index;
+  }
+
+  /** Byte offset in the file where the trace (its header) or record starts. */
+  public long offset() {
+    return offset;
+  }
+
+  /** FDSN network code (miniSEED, SAC KNETWK), or null. */
+  public String network() {
+    return network;
+  }
+
+  public String station() {
+    return station;
+  }
+
+  public String location() {
+    return location;
+  }
+
+  public String channel() {
+    return channel;
+  }
+
+  /** SEG-Y inline (or field record) number, or null. */
+  public Long line() {
+    return line;
+  }
+
+  /** SEG-Y CDP ensemble number, or null. */
+  public Long cdp() {
+    return cdp;
+  }
+
+  /** SEG-Y trace sequence number within line, SEG-2 channel number, or null. */
+  public Long traceNumber() {
+    return traceNumber;
+  }
+
+  /** Time of the first sample in nanoseconds since 1970-01-01T00:00Z UTC, or null if unknown. */
+  public Long startTimeNanos() {
+    return startTimeNanos;
+  }
+
+  /** Nominal sample rate in Hz; NaN when not evenly sampled or unknown. */
+  public double sampleRateHz() {
+    return sampleRateHz;
+  }
+
+  /** The stored encoding, one of {@link SampleEncoding}'s names. */
+  public String encoding() {
+    return encoding;
+  }
+
+  /** The samples; the array is shared, do not modify it. */
+  public double[] samples() {
+    return samples;
+  }
+
+  public int sampleCount() {
+    return samples.length;
+  }
+
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  /** The header {@code name}, or null. */
+  public String header(String name) {
+    return headers.get(name);
+  }
+
+  @Override
+  public String toString() {
+    return format.label()
+        + " trace "
+        + index
+        + " at byte "
+        + offset
+        + " ("
+        + samples.length
+        + " "
+        + encoding
+        + " samples)";
+  }
+
+  /** Builds a {@link SeismicTrace}; every setter returns {@code this}. */
+  public static final class Builder {
+    private final SeismicFormat format;
+    private long index;
+    private long offset;
+    private String network;
+    private String station;
+    private String location;
+    private String channel;
+    private Long line;
+    private Long cdp;
+    private Long traceNumber;
+    private Long startTimeNanos;
+    private double sampleRateHz = Double.NaN;
+    private String encoding;
+    private double[] samples = new double[0];
+    private final Map<String, String> headers = new LinkedHashMap<>();
+
+    private Builder(SeismicFormat format) {
+      this.format = format;
+    }
+
+    public Builder index(long index) {
+      this.index = index;
+      return this;
+    }
+
+    public Builder offset(long offset) {
+      this.offset = offset;
+      return this;
+    }
+
+    public Builder network(String network) {
+      this.network = network;
+      return this;
+    }
+
+    public Builder station(String station) {
+      this.station = station;
+      return this;
+    }
+
+    public Builder location(String location) {
+      this.location = location;
+      return this;
+    }
+
+    public Builder channel(String channel) {
+      this.channel = channel;
+      return this;
+    }
+
+    public Builder line(Long line) {
+      this.line = line;
+      return this;
+    }
+
+    public Builder cdp(Long cdp) {
+      this.cdp = cdp;
+      return this;
+    }
+
+    public Builder traceNumber(Long traceNumber) {
+      this.traceNumber = traceNumber;
+      return this;
+    }
+
+    public Builder startTimeNanos(Long startTimeNanos) {
+      this.startTimeNanos = startTimeNanos;
+      return this;
+    }
+
+    public Builder sampleRateHz(double sampleRateHz) {
+      this.sampleRateHz = sampleRateHz;
+      return this;
+    }
+
+    public Builder encoding(String encoding) {
+      this.encoding = encoding;
+      return this;
+    }
+
+    public Builder samples(double[] samples) {
+      this.samples = samples;
+      return this;
+    }
+
+    /** Sets one header; a null value removes it. */
+    public Builder header(String name, String value) {
+      if (value == null) {
+        headers.remove(name);
+      } else {
+        headers.put(name, value);
+      }
+      return this;
+    }
+
+    public Builder headers(Map<String, String> all) {
+      headers.putAll(all);
+      return this;
+    }
+
+    public SeismicTrace build() {
+      return new SeismicTrace(this);
+    }
+  }
+}
