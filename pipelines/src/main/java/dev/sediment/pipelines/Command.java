@@ -1,6 +1,7 @@
 package dev.sediment.pipelines;
 
 import java.io.PrintStream;
+import java.util.List;
 import org.apache.beam.sdk.options.PipelineOptions;
 
 /** One {@code bin/sediment} command: its name, what it does, its options and how it runs. */
@@ -23,4 +24,17 @@ public interface Command<OptionsT extends PipelineOptions> {
    * {@link CommandFailedException} for a failure the user can fix.
    */
   int run(OptionsT options, PrintStream out) throws Exception;
+
+  /**
+   * Whether the command takes file names as plain arguments after its options ({@code inspect
+   * FILE...}); then {@link #run(PipelineOptions, List, PrintStream)} receives them.
+   */
+  default boolean takesFileArguments() {
+    return false;
+  }
+
+  /** Runs a command that {@link #takesFileArguments()}; the default ignores {@code files}. */
+  default int run(OptionsT options, List<String> files, PrintStream out) throws Exception {
+    return run(options, out);
+  }
 }

@@ -5,7 +5,9 @@ import dev.sediment.io.aws.SedimentS3Options;
 import dev.sediment.pipelines.compact.CompactCommand;
 import dev.sediment.pipelines.compact.VerifyCommand;
 import dev.sediment.pipelines.demo.Demo;
+import dev.sediment.pipelines.ingest.Ingest;
 import dev.sediment.pipelines.ingest.IngestTable;
+import dev.sediment.pipelines.ingest.Inspect;
 import java.beans.Introspector;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,7 +43,13 @@ import org.apache.beam.sdk.options.Validation;
 public final class Sediment {
 
   static final List<Command<?>> COMMANDS =
-      List.of(new Demo(), new IngestTable(), new CompactCommand(), new VerifyCommand());
+      List.of(
+          new Demo(),
+          new Ingest(),
+          new Inspect(),
+          new IngestTable(),
+          new CompactCommand(),
+          new VerifyCommand());
 
   private Sediment() {}
 
@@ -87,9 +95,12 @@ public final class Sediment {
     PipelineOptionsFactory.register(command.optionsClass());
     try {
       List<String> cli = new ArrayList<>();
+      List<String> files = new ArrayList<>();
       String config = null;
       for (String a : args) {
-        if (a.equals("--help") || a.equals("-h")) {
+        if (command.takesFileArguments() && !a.startsWith("-")) {
+          files.add(a);
+        } else if (a.equals("--help") || a.equals("-h")) {
           printHelp(command, out);
           return 0;
         } else if (a.startsWith("--help=")) {
@@ -106,7 +117,9 @@ public final class Sediment {
       OptionsT options = parse(command, merged);
       useS3CompatibleClient(options);
       FileSystems.setDefaultPipelineOptions(options);
-      return command.run(options, out);
+      return command.takesFileArguments()
+          ? command.run(options, files, out)
+          : command.run(options, out);
     } catch (UsageException e) {
       err.println(prefix + e.getMessage());
       err.println("Run 'bin/sediment " + command.name() + " --help' for its options.");

@@ -61,6 +61,14 @@ public final class LakeIO {
     return new AutoValue_LakeIO_WriteParquet.Builder().setPartitionColumns(List.of()).build();
   }
 
+  /**
+   * Writes Avro records already keyed by their partition directory ({@code k=v/k2=v2}, or empty)
+   * as Parquet under a dataset directory; for producers that make Avro records themselves.
+   */
+  public static WriteRecords writeRecords() {
+    return new AutoValue_LakeIO_WriteRecords.Builder().build();
+  }
+
   public static Quarantine quarantine() {
     return new AutoValue_LakeIO_Quarantine.Builder().build();
   }
@@ -126,17 +134,7 @@ public final class LakeIO {
       return input
           .apply("ToAvro", ParDo.of(new ToAvroFn(json, partition)))
           .setCoder(KvCoder.of(StringUtf8Coder.of(), AvroCoder.of(avro)))
-          .apply(
-              "WriteParquet",
-              FileIO.<String, KV<String, GenericRecord>>writeDynamic()
-                  .by(KV::getKey)
-                  .withDestinationCoder(StringUtf8Coder.of())
-                  .via(Contextful.fn(KV::getValue), ParquetIO.sink(avro))
-                  .to(dir)
-                  .withNaming(
-                      key ->
-                          FileIO.Write.defaultNaming(
-                              key.isEmpty() ? "part" : key + "/part", ".parquet")));
+          .apply("WriteParquet", writeRecords().to(dir).withAvroSchema(json));
     }
 
     @Override
@@ -145,6 +143,65 @@ public final class LakeIO {
       builder
           .addIfNotNull(DisplayData.item("directory", getDirectory()))
           .add(DisplayData.item("partitionBy", String.join(",", getPartitionColumns())));
+    }
+  }
+
+  /** Implementation of {@link #writeRecords()}. */
+  @AutoValue
+  public abstract static class WriteRecords
+      extends PTransform<PCollection<KV<String, GenericRecord>>, WriteFilesResult<String>> {
+    abstract @Nullable String getDirectory();
+
+    abstract @Nullable String getAvroSchemaJson();
+
+    abstract Builder toBuilder();
+
+    @AutoValue.Builder
+    abstract static class Builder {
+      abstract Builder setDirectory(String directory);
+
+      abstract Builder setAvroSchemaJson(String json);
+
+      abstract WriteRecords build();
+    }
+
+    /** The dataset directory (local, s3://, gs://); required. */
+    public WriteRecords to(String directory) {
+      checkArgument(directory != null && !directory.isEmpty(), "directory is empty");
+      return toBuilder().setDirectory(directory).build();
+    }
+
+    /** The Avro schema of the records, as JSON; required. */
+    public WriteRecords withAvroSchema(String avroSchemaJson) {
+      checkArgument(avroSchemaJson != null, "avroSchemaJson can not be null");
+      new org.apache.avro.Schema.Parser().parse(avroSchemaJson);
+      return toBuilder().setAvroSchemaJson(avroSchemaJson).build();
+    }
+
+    @Override
+    public WriteFilesResult<String> expand(PCollection<KV<String, GenericRecord>> input) {
+      String dir = getDirectory();
+      String json = getAvroSchemaJson();
+      checkArgument(dir != null, "LakeIO.writeRecords() needs to(directory)");
+      checkArgument(json != null, "LakeIO.writeRecords() needs withAvroSchema(json)");
+      org.apache.avro.Schema avro = new org.apache.avro.Schema.Parser().parse(json);
+      return input.apply(
+          "WriteParquet",
+          FileIO.<String, KV<String, GenericRecord>>writeDynamic()
+              .by(KV::getKey)
+              .withDestinationCoder(StringUtf8Coder.of())
+              .via(Contextful.fn(KV::getValue), ParquetIO.sink(avro))
+              .to(dir)
+              .withNaming(
+                  key ->
+                      FileIO.Write.defaultNaming(
+                          key.isEmpty() ? "part" : key + "/part", ".parquet")));
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      builder.addIfNotNull(DisplayData.item("directory", getDirectory()));
     }
   }
 

@@ -40,7 +40,7 @@ import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.io.ByteStreams
  * quarantined, and fails if they do not add up.
  */
 public final class IngestTable implements Command<IngestTableOptions> {
-  private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+  static final Pattern DATASET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
   /** What one ingest writes where; built from options by the CLI, or directly by tests. */
   @AutoValue
@@ -248,7 +248,7 @@ public final class IngestTable implements Command<IngestTableOptions> {
   }
 
   /** Returns how many files match; fails when none does. */
-  private static int checkInputExists(String input) {
+  static int checkInputExists(String input) {
     try {
       MatchResult r = FileSystems.match(List.of(input), EmptyMatchTreatment.ALLOW).get(0);
       if (r.status() != MatchResult.Status.OK || r.metadata().isEmpty()) {
@@ -262,7 +262,7 @@ public final class IngestTable implements Command<IngestTableOptions> {
     }
   }
 
-  private static String firstLine(String s) {
+  static String firstLine(String s) {
     if (s == null) {
       return "";
     }

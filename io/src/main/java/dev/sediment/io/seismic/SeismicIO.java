@@ -1,0 +1,391 @@
+package dev.sediment.io.seismic;
+
+import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
+
+import com.google.auto.value.AutoValue;
+import dev.sediment.schemas.RecordError;
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.util.Map;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.range.OffsetRange;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.schemas.NoSuchSchemaException;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
+import org.apache.beam.sdk.transforms.errorhandling.BadRecordRouter;
+import org.apache.beam.sdk.transforms.errorhandling.ErrorHandler;
+import org.apache.beam.sdk.transforms.splittabledofn.OffsetRangeTracker;
+import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Reads SEG-Y, SEG-2, miniSEED 2/3 and SAC files into trace records ({@code SeismicTrace.avsc},
+ * see {@link TraceRecords}), one per trace or miniSEED data record.
+ *
+ * <pre>{@code
+ * PCollection<GenericRecord> traces =
+ *     p.apply("ReadSeismic",
+ *         SeismicIO.read()
+ *             .from("gs://survey/raw/*.sgy")
+ *             .withBadRecordErrorHandler(quarantine));
+ * }</pre>
+ *
+ * <p>The format of each file is detected from its content unless {@link Read#withFormat} forces
+ * one. Each file is read by a splittable {@code DoFn} over byte ranges of {@link
+ * Read#withSplitBytes} (default 64 MiB): a range yields the traces or records whose first byte
+ * lies in it, so one 10 GB SEG-Y or miniSEED file spreads over many workers, and runners may split
+ * ranges further while they run.
+ *
+ * <p>A file that is not a known format, or a trace or record that does not decode, becomes a
+ * {@link BadRecord} whose record is a {@link RecordError}: {@code source} the file, {@code offset}
+ * the byte offset of the problem, {@code error_type} a {@link SeismicError} name. Reading goes
+ * on after a bad trace or record from the next one the format can find. With no handler set, the
+ * first bad record stops the pipeline with its message.
+ *
+ * <p>Counters (namespace {@code sediment}): {@code records_in} (traces read plus bad records),
+ * {@code traces_read}, {@code records_bad}, {@code files_read}, {@code ranges_read}.
+ */
+public final class SeismicIO {
+  static final String METRICS_NAMESPACE = "sediment";
+
+  /** Default size of the byte ranges one file is read in. */
+  public static final long DEFAULT_SPLIT_BYTES = 64L << 20;
+
+  private SeismicIO() {}
+
+  /** Reads the files matching a file pattern. */
+  public static Read read() {
+    return new AutoValue_SeismicIO_Read.Builder().setSplitBytes(DEFAULT_SPLIT_BYTES).build();
+  }
+
+  /** Reads files already matched, e.g. by {@link FileIO#match()} and {@link FileIO#readMatches()}. */
+  public static ReadFiles readFiles() {
+    return new AutoValue_SeismicIO_ReadFiles.Builder().setSplitBytes(DEFAULT_SPLIT_BYTES).build();
+  }
+
+  /** Implementation of {@link #read()}. */
+  @AutoValue
+  public abstract static class Read extends PTransform<PBegin, PCollection<GenericRecord>> {
+    abstract @Nullable String getFilepattern();
+
+    abstract @Nullable SeismicFormat getFormat();
+
+    abstract long getSplitBytes();
+
+    abstract @Nullable ErrorHandler<BadRecord, ?> getBadRecordErrorHandler();
+
+    abstract Builder toBuilder();
+
+    @AutoValue.Builder
+    abstract static class Builder {
+      abstract Builder setFilepattern(String filepattern);
+
+      abstract Builder setFormat(SeismicFormat format);
+
+      abstract Builder setSplitBytes(long splitBytes);
+
+      abstract Builder setBadRecordErrorHandler(ErrorHandler<BadRecord, ?> handler);
+
+      abstract Read build();
+    }
+
+    /** Reads files matching {@code filepattern} (any Beam file system: local, s3://, gs://). */
+    public Read from(String filepattern) {
+      checkArgument(filepattern != null && !filepattern.isEmpty(), "filepattern is empty");
+      return toBuilder().setFilepattern(filepattern).build();
+    }
+
+    /** Reads every file as {@code format} instead of detecting it from the content. */
+    public Read withFormat(SeismicFormat format) {
+      checkArgument(format != null, "format can not be null");
+      return toBuilder().setFormat(format).build();
+    }
+
+    /** Size of the byte ranges a file is split into; default 64 MiB, at least 1 KiB. */
+    public Read withSplitBytes(long splitBytes) {
+      checkArgument(splitBytes >= 1024, "splitBytes must be >= 1024, was %s", splitBytes);
+      return toBuilder().setSplitBytes(splitBytes).build();
+    }
+
+    /** Sends files and records that do not decode to {@code handler} instead of failing. */
+    public Read withBadRecordErrorHandler(ErrorHandler<BadRecord, ?> handler) {
+      checkArgument(handler != null, "handler can not be null");
+      return toBuilder().setBadRecordErrorHandler(handler).build();
+    }
+
+    @Override
+    public PCollection<GenericRecord> expand(PBegin input) {
+      String pattern = getFilepattern();
+      checkArgument(pattern != null, "SeismicIO.read() needs from(filepattern)");
+      ReadFiles files = readFiles().withSplitBytes(getSplitBytes());
+      if (getFormat() != null) {
+        files = files.withFormat(getFormat());
+      }
+      if (getBadRecordErrorHandler() != null) {
+        files = files.withBadRecordErrorHandler(getBadRecordErrorHandler());
+      }
+      return input
+          .apply(
+              "MatchFiles",
+              FileIO.match()
+                  .filepattern(pattern)
+                  .withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
+          .apply("OpenFiles", FileIO.readMatches())
+          .apply("ReadTraces", files);
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      builder
+          .addIfNotNull(DisplayData.item("filepattern", getFilepattern()))
+          .addIfNotNull(
+              DisplayData.item("format", getFormat() == null ? null : getFormat().label()))
+          .add(DisplayData.item("splitBytes", getSplitBytes()));
+    }
+  }
+
+  /** Implementation of {@link #readFiles()}. */
+  @AutoValue
+  public abstract static class ReadFiles
+      extends PTransform<PCollection<FileIO.ReadableFile>, PCollection<GenericRecord>> {
+    abstract @Nullable SeismicFormat getFormat();
+
+    abstract long getSplitBytes();
+
+    abstract @Nullable ErrorHandler<BadRecord, ?> getBadRecordErrorHandler();
+
+    abstract Builder toBuilder();
+
+    @AutoValue.Builder
+    abstract static class Builder {
+      abstract Builder setFormat(SeismicFormat format);
+
+      abstract Builder setSplitBytes(long splitBytes);
+
+      abstract Builder setBadRecordErrorHandler(ErrorHandler<BadRecord, ?> handler);
+
+      abstract ReadFiles build();
+    }
+
+    /** See {@link Read#withFormat}. */
+    public ReadFiles withFormat(SeismicFormat format) {
+      checkArgument(format != null, "format can not be null");
+      return toBuilder().setFormat(format).build();
+    }
+
+    /** See {@link Read#withSplitBytes}. */
+    public ReadFiles withSplitBytes(long splitBytes) {
+      checkArgument(splitBytes >= 1024, "splitBytes must be >= 1024, was %s", splitBytes);
+      return toBuilder().setSplitBytes(splitBytes).build();
+    }
+
+    /** See {@link Read#withBadRecordErrorHandler}. */
+    public ReadFiles withBadRecordErrorHandler(ErrorHandler<BadRecord, ?> handler) {
+      checkArgument(handler != null, "handler can not be null");
+      return toBuilder().setBadRecordErrorHandler(handler).build();
+    }
+
+    @Override
+    public PCollection<GenericRecord> expand(PCollection<FileIO.ReadableFile> input) {
+      Coder<RecordError> errorCoder;
+      try {
+        errorCoder = input.getPipeline().getSchemaRegistry().getSchemaCoder(RecordError.class);
+      } catch (NoSuchSchemaException e) {
+        throw new IllegalStateException("RecordError has no schema", e);
+      }
+      ErrorHandler<BadRecord, ?> handler = getBadRecordErrorHandler();
+      BadRecordRouter router =
+          handler == null ? BadRecordRouter.THROWING_ROUTER : BadRecordRouter.RECORDING_ROUTER;
+      PCollectionTuple out =
+          input.apply(
+              "DecodeRanges",
+              ParDo.of(new ReadRangesFn(getFormat(), getSplitBytes(), router, errorCoder))
+                  .withOutputTags(
+                      ReadRangesFn.TRACES, TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG)));
+      PCollection<BadRecord> errors = out.get(BadRecordRouter.BAD_RECORD_TAG);
+      errors.setCoder(BadRecord.getCoder(input.getPipeline()));
+      if (handler != null) {
+        handler.addErrorCollection(errors);
+      }
+      AvroCoder<GenericRecord> coder = AvroCoder.of(TraceRecords.SCHEMA);
+      // One file fans out into many traces: spread them before the next step.
+      return out.get(ReadRangesFn.TRACES)
+          .setCoder(coder)
+          .apply("SpreadTraces", Reshuffle.<GenericRecord>viaRandomKey().withNumBuckets(64))
+          .setCoder(coder);
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      builder
+          .addIfNotNull(
+              DisplayData.item("format", getFormat() == null ? null : getFormat().label()))
+          .add(DisplayData.item("splitBytes", getSplitBytes()));
+    }
+  }
+
+  /**
+   * Reads the traces of a byte range of a file. The restriction is the range; each trace is
+   * claimed at its first byte, so a runner's split never loses or repeats one.
+   */
+  @DoFn.BoundedPerElement
+  static class ReadRangesFn extends DoFn<FileIO.ReadableFile, GenericRecord> {
+    static final TupleTag<GenericRecord> TRACES = new TupleTag<GenericRecord>() {};
+
+    private final @Nullable SeismicFormat format;
+    private final long splitBytes;
+    private final BadRecordRouter router;
+    private final Coder<RecordError> errorCoder;
+
+    private final Counter recordsIn = Metrics.counter(METRICS_NAMESPACE, "records_in");
+    private final Counter tracesRead = Metrics.counter(METRICS_NAMESPACE, "traces_read");
+    private final Counter recordsBad = Metrics.counter(METRICS_NAMESPACE, "records_bad");
+    private final Counter filesRead = Metrics.counter(METRICS_NAMESPACE, "files_read");
+    private final Counter rangesRead = Metrics.counter(METRICS_NAMESPACE, "ranges_read");
+
+    ReadRangesFn(
+        @Nullable SeismicFormat format,
+        long splitBytes,
+        BadRecordRouter router,
+        Coder<RecordError> errorCoder) {
+      this.format = format;
+      this.splitBytes = splitBytes;
+      this.router = router;
+      this.errorCoder = errorCoder;
+    }
+
+    @GetInitialRestriction
+    public OffsetRange initialRestriction(@Element FileIO.ReadableFile file) {
+      // An empty file still gets one (empty-content) range, so it is reported as bad.
+      return new OffsetRange(0, Math.max(1, file.getMetadata().sizeBytes()));
+    }
+
+    @SplitRestriction
+    public void splitRestriction(
+        @Restriction OffsetRange range, OutputReceiver<OffsetRange> out) {
+      for (OffsetRange r : range.split(splitBytes, 1)) {
+        out.output(r);
+      }
+    }
+
+    @NewTracker
+    public OffsetRangeTracker newTracker(@Restriction OffsetRange range) {
+      return new OffsetRangeTracker(range);
+    }
+
+    @GetRestrictionCoder
+    public Coder<OffsetRange> restrictionCoder() {
+      return OffsetRange.Coder.of();
+    }
+
+    @ProcessElement
+    public void process(
+        @Element FileIO.ReadableFile file,
+        RestrictionTracker<OffsetRange, Long> tracker,
+        MultiOutputReceiver out)
+        throws Exception {
+      OffsetRange range = tracker.currentRestriction();
+      String source = file.getMetadata().resourceId().toString();
+      rangesRead.inc();
+      if (range.getFrom() == 0) {
+        filesRead.inc();
+      }
+      SeekableByteChannel opened;
+      try {
+        opened = file.openSeekable();
+      } catch (IOException e) {
+        // Reported once, by the range holding the first byte. Errors later on are left to the
+        // runner, which retries the range.
+        if (range.getFrom() == 0 && tracker.tryClaim(0L)) {
+          bad(
+              out,
+              new SeismicFormatException(
+                  source, 0, SeismicError.UNREADABLE, "the file cannot be opened: " + e, e));
+        }
+        tracker.tryClaim(Long.MAX_VALUE);
+        return;
+      }
+      try (SeekableByteChannel channel = opened) {
+        SeismicFormat f;
+        try {
+          f = format != null ? format : SeismicFiles.detect(channel, source);
+        } catch (SeismicFormatException e) {
+          // Not a seismic file: reported once, by the range holding its first byte.
+          if (range.getFrom() == 0 && tracker.tryClaim(0L)) {
+            bad(out, e);
+          }
+          tracker.tryClaim(Long.MAX_VALUE);
+          return;
+        }
+        long from = range.getFrom();
+        long lastClaimed = -1;
+        while (true) {
+          try (TraceReader reader = SeismicFiles.open(f, channel, source, from, range.getTo())) {
+            Map<String, String> fileHeaders = reader.fileHeaders();
+            SeismicTrace t;
+            while ((t = reader.next()) != null) {
+              if (!tracker.tryClaim(t.offset())) {
+                return;
+              }
+              lastClaimed = t.offset();
+              recordsIn.inc();
+              tracesRead.inc();
+              out.get(TRACES).output(TraceRecords.toRecord(t, source, fileHeaders));
+            }
+            tracker.tryClaim(Long.MAX_VALUE);
+            return;
+          } catch (SeismicFormatException e) {
+            long at = e.offset();
+            if (at < from || at >= range.getTo()) {
+              // Outside this range: the range that holds the offset reports it.
+              tracker.tryClaim(Long.MAX_VALUE);
+              return;
+            }
+            long claim = Math.max(at, lastClaimed + 1);
+            if (!tracker.tryClaim(claim)) {
+              return;
+            }
+            lastClaimed = claim;
+            bad(out, e);
+            // Go on from the next trace or record the format can find after the bad one.
+            from = claim + 1;
+          }
+        }
+      }
+    }
+
+    /** Routes {@code e} as a bad record; its {@code line} is 0 (not a text format). */
+    private void bad(MultiOutputReceiver out, SeismicFormatException e)
+        throws Exception {
+      recordsIn.inc();
+      recordsBad.inc();
+      RecordError error =
+          RecordError.builder()
+              .setSource(e.file())
+              .setLine(0)
+              .setOffset(e.offset())
+              .setErrorType(e.error().name())
+              .setMessage(e.getMessage())
+              .setRecord("")
+              .build();
+      router.route(out, error, errorCoder, e, e.error() + ": " + e.getMessage());
+    }
+  }
+}
