@@ -1,6 +1,5 @@
 package dev.sediment.io.segy;
 
-import dev.sediment.io.seismic.SeismicFormat;
 import dev.sediment.io.seismic.SeismicTrace;
 import java.io.Closeable;
 import java.io.IOException;
@@ -40,10 +39,11 @@ import java.util.Objects;
  *
  * <p><b>From another format.</b> Otherwise a rev 1 file is made: an EBCDIC card header naming
  * the source, {@code Samples} and {@code Interval} from the first trace, {@code TraceFlag} 1, the
- * byte-order word {@code IntConstant} 16909060; trace headers get {@code TRACE_SEQUENCE_LINE}
- * ({@code traceNumber()} or the ordinal from 1), {@code TRACE_SEQUENCE_FILE}, {@code FieldRecord}
- * ({@code line()}), {@code CDP}, {@code TraceIdentificationCode} 1, the sample interval, and the
- * start time to the whole second with {@code TimeBaseCode} 4 (UTC). If a later trace has another
+ * byte-order word {@code IntConstant} 16909060. Trace header fields missing from a trace's {@code
+ * headers()} (all of them for other formats) get {@code TRACE_SEQUENCE_LINE} ({@code
+ * traceNumber()} or the ordinal from 1), {@code TRACE_SEQUENCE_FILE}, {@code FieldRecord} ({@code
+ * line()}), {@code CDP}, {@code TraceIdentificationCode} 1, the sample interval, and the start
+ * time to the whole second with {@code TimeBaseCode} 4 (UTC); the others are 0. If a later trace has another
  * length and the output is a {@link SeekableByteChannel}, {@code TraceFlag} is set to 0
  * (variable length) in place; on a plain stream that is an {@link IllegalArgumentException}. More
  * than 65535 samples per trace use rev 2's {@code ExtSamples}.
@@ -153,9 +153,7 @@ public final class SegyWriter implements Closeable {
     }
     java.util.Arrays.fill(traceBytes, 0, SegyTraceHeader.SIZE, (byte) 0);
     Map<String, String> h = trace.headers();
-    if (trace.format() != SeismicFormat.SEGY) {
-      defaultTraceHeader(trace);
-    }
+    defaultTraceHeader(trace);
     SegyTraceHeader.write(h, traceBytes, 0, order);
     if (!fixedLength || !h.containsKey(SegyTraceHeader.TRACE_SAMPLE_COUNT)) {
       SegyTraceHeader.set(traceBytes, 0, order, SegyTraceHeader.TRACE_SAMPLE_COUNT, ns <= 0xFFFF ? ns : 0);
