@@ -94,13 +94,15 @@ public final class IbmFloat {
       for (int i = 0; i < n; i++) {
         int b = (int) INT_BE.get(src, off + 4 * i);
         double v = (b & 0xFFFFFF) * scale[(b >>> 24) & 0x7F];
-        dst[dstOff + i] = b < 0 ? -v : v;
+        // the sign bit moved into the double without a branch (keeps -0.0)
+        dst[dstOff + i] = Double.longBitsToDouble(Double.doubleToRawLongBits(v) | ((long) (b & 0x80000000) << 32));
       }
     } else {
       for (int i = 0; i < n; i++) {
         int b = (int) INT_LE.get(src, off + 4 * i);
         double v = (b & 0xFFFFFF) * scale[(b >>> 24) & 0x7F];
-        dst[dstOff + i] = b < 0 ? -v : v;
+        // the sign bit moved into the double without a branch (keeps -0.0)
+        dst[dstOff + i] = Double.longBitsToDouble(Double.doubleToRawLongBits(v) | ((long) (b & 0x80000000) << 32));
       }
     }
   }

@@ -57,6 +57,15 @@ public class IbmFloatTest {
   }
 
   @Test
+  public void decode_negativeZeroKeepsItsSign() {
+    byte[] b = {(byte) 0x80, 0, 0, 0};
+    double[] out = new double[1];
+    IbmFloat.decode(b, 0, out, 0, 1, ByteOrder.BIG_ENDIAN);
+    assertThat(Double.doubleToRawLongBits(out[0]), equalTo(Double.doubleToRawLongBits(-0.0)));
+    assertThat(IbmFloat.fromDouble(out[0]), equalTo(0x80000000));
+  }
+
+  @Test
   public void decode_bigAndLittleEndianBuffers() {
     byte[] be = {(byte) 0xC2, 0x76, (byte) 0xA0, 0x00, 0x41, 0x10, 0, 0};
     byte[] le = {0x00, (byte) 0xA0, 0x76, (byte) 0xC2, 0, 0, 0x10, 0x41};
