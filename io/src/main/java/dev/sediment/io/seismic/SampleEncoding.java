@@ -16,6 +16,11 @@ public final class SampleEncoding {
   public static final String INT16 = "int16";
   public static final String INT24 = "int24";
   public static final String INT32 = "int32";
+  /** Unsigned integers (SEG-Y rev 2 formats 16, 11, 15 and 10). */
+  public static final String UINT8 = "uint8";
+  public static final String UINT16 = "uint16";
+  public static final String UINT24 = "uint24";
+  public static final String UINT32 = "uint32";
   /** Steim-1 and Steim-2 compressed differences (miniSEED 10 and 11). */
   public static final String STEIM1 = "steim1";
   public static final String STEIM2 = "steim2";
