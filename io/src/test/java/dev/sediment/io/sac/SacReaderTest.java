@@ -22,13 +22,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -416,11 +413,5 @@ public class SacReaderTest {
     ByteBuffer.wrap(src).order(ByteOrder.LITTLE_ENDIAN).putFloat(0, 3.5f);
     SacReader.decodeFloat32(src, 0, dst, 0, 1, ByteOrder.LITTLE_ENDIAN);
     assertThat(dst[0], equalTo(3.5));
-  }
-
-  static List<Path> allTestdataFiles() throws IOException {
-    try (Stream<Path> s = Files.walk(TestData.root())) {
-      return s.filter(Files::isRegularFile).collect(Collectors.toCollection(ArrayList::new));
-    }
   }
 }
