@@ -1,0 +1,2 @@
+/** SAC codec: binary and alphanumeric reader, binary writer, the header field table. */
+package dev.sediment.io.sac;
