@@ -15,7 +15,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -225,9 +224,9 @@ public final class MseedReader implements TraceReader {
     if (b[o] != 'M' || b[o + 1] != 'S' || b[o + 2] != 3) {
       return false;
     }
-    long nanos = u32(I32_LE, b, o + 4);
-    int year = u16(I16_LE, b, o + 8);
-    int day = u16(I16_LE, b, o + 10);
+    long nanos = u32(b, o + 4);
+    int year = u16(b, o + 8, true);
+    int day = u16(b, o + 10, true);
     return nanos < 1_000_000_000L
         && year >= 1
         && day >= 1
@@ -394,7 +393,7 @@ public final class MseedReader implements TraceReader {
       if (buf[b] != 'M' || buf[b + 1] != 'S' || buf[b + 2] != 3 || !isV3Header(buf, b)) {
         continue;
       }
-      long total = 40L + (buf[b + 33] & 0xFF) + u16(I16_LE, buf, b + 34) + u32(I32_LE, buf, b + 36);
+      long total = 40L + (buf[b + 33] & 0xFF) + u16(buf, b + 34, true) + u32(buf, b + 36);
       if (total > MAX_V3_RECLEN || total > size - q) {
         continue;
       }
@@ -438,8 +437,7 @@ public final class MseedReader implements TraceReader {
     int yb = ((buf[b + 20] & 0xFF) << 8) | (buf[b + 21] & 0xFF);
     int db = ((buf[b + 22] & 0xFF) << 8) | (buf[b + 23] & 0xFF);
     ByteOrder ho = validYearDay(yb, db) ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
-    VarHandle h16 = ho == ByteOrder.BIG_ENDIAN ? I16_BE : I16_LE;
-    VarHandle h32 = ho == ByteOrder.BIG_ENDIAN ? I32_BE : I32_LE;
+    boolean le = ho == ByteOrder.LITTLE_ENDIAN;
 
     String seq = ascii(buf, b, 6);
     char quality = (char) buf[b + 6];
@@ -447,22 +445,22 @@ public final class MseedReader implements TraceReader {
     String location = ascii(buf, b + 13, 2);
     String channel = ascii(buf, b + 15, 3);
     String network = ascii(buf, b + 18, 2);
-    int year = u16(h16, buf, b + 20);
-    int day = u16(h16, buf, b + 22);
+    int year = u16(buf, b + 20, le);
+    int day = u16(buf, b + 22, le);
     int hour = buf[b + 24] & 0xFF;
     int minute = buf[b + 25] & 0xFF;
     int second = buf[b + 26] & 0xFF;
-    int fract = u16(h16, buf, b + 28);
-    int nsamp = u16(h16, buf, b + 30);
-    int factor = (short) h16.get(buf, b + 32);
-    int mult = (short) h16.get(buf, b + 34);
+    int fract = u16(buf, b + 28, le);
+    int nsamp = u16(buf, b + 30, le);
+    int factor = s16(buf, b + 32, le);
+    int mult = s16(buf, b + 34, le);
     int act = buf[b + 36] & 0xFF;
     int io = buf[b + 37] & 0xFF;
     int dq = buf[b + 38] & 0xFF;
     int nblk = buf[b + 39] & 0xFF;
-    int tc = (int) h32.get(buf, b + 40);
-    int dataOff = u16(h16, buf, b + 44);
-    int blkOff = u16(h16, buf, b + 46);
+    int tc = s32(buf, b + 40, le);
+    int dataOff = u16(buf, b + 44, le);
+    int blkOff = u16(buf, b + 46, le);
     if (fract > 9999) {
       throw in.error(p, SeismicError.BAD_HEADER, "start time fraction " + fract + " is above 9999");
     }
@@ -489,8 +487,8 @@ public final class MseedReader implements TraceReader {
             "blockette offset " + off + (off <= prev && off >= 48 ? " does not follow " + prev : "")
                 + " is outside the record");
       }
-      int type = u16(h16, buf, b + off);
-      int next = u16(h16, buf, b + off + 2);
+      int type = u16(buf, b + off, le);
+      int next = u16(buf, b + off + 2, le);
       int blen = type == 1000 || type == 1001 ? 8 : type == 100 ? 12 : 4;
       if (off + blen > bound) {
         throw in.error(
@@ -513,7 +511,7 @@ public final class MseedReader implements TraceReader {
         usec = buf[b + off + 5];
         frameCount = buf[b + off + 7] & 0xFF;
       } else if (type == 100) {
-        actualRate = (float) F32(ho).get(buf, b + off + 4);
+        actualRate = le ? (float) F32_LE.get(buf, b + off + 4) : (float) F32_BE.get(buf, b + off + 4);
       }
       types.append(types.length() == 0 ? "" : ",").append(type);
       maxEnd = Math.max(maxEnd, off + blen);
@@ -619,10 +617,6 @@ public final class MseedReader implements TraceReader {
     return new Parsed(t, p + reclen);
   }
 
-  private static VarHandle F32(ByteOrder o) {
-    return o == ByteOrder.BIG_ENDIAN ? F32_BE : F32_LE;
-  }
-
   /** SEED nominal sample rate from factor and multiplier (libmseed's {@code ms_nomsamprate}). */
   public static double nominalRate(int factor, int multiplier) {
     double rate = 0.0;
@@ -649,20 +643,20 @@ public final class MseedReader implements TraceReader {
     }
     int b = fill(p, 40);
     int flags = buf[b + 3] & 0xFF;
-    long nanos = u32(I32_LE, buf, b + 4);
-    int year = u16(I16_LE, buf, b + 8);
-    int day = u16(I16_LE, buf, b + 10);
+    long nanos = u32(buf, b + 4);
+    int year = u16(buf, b + 8, true);
+    int day = u16(buf, b + 10, true);
     int hour = buf[b + 12] & 0xFF;
     int minute = buf[b + 13] & 0xFF;
     int second = buf[b + 14] & 0xFF;
     int enc = buf[b + 15] & 0xFF;
     double rateOrPeriod = (double) F64_LE.get(buf, b + 16);
-    long nsamp = u32(I32_LE, buf, b + 24);
+    long nsamp = u32(buf, b + 24);
     int crc = (int) I32_LE.get(buf, b + 28);
     int pubVersion = buf[b + 32] & 0xFF;
     int sidLen = buf[b + 33] & 0xFF;
-    int extraLen = u16(I16_LE, buf, b + 34);
-    long dataLen = u32(I32_LE, buf, b + 36);
+    int extraLen = u16(buf, b + 34, true);
+    long dataLen = u32(buf, b + 36);
     if (nanos >= 1_000_000_000L || day < 1 || day > 366 || hour > 23 || minute > 59 || second > 60) {
       throw in.error(
           p,
@@ -868,41 +862,70 @@ public final class MseedReader implements TraceReader {
   }
 
   public static void decodeInt16(byte[] src, int off, double[] dst, int n, ByteOrder order) {
-    VarHandle h = order == ByteOrder.BIG_ENDIAN ? I16_BE : I16_LE;
-    for (int i = 0; i < n; i++) {
-      dst[i] = (short) h.get(src, off + 2 * i);
+    if (order == ByteOrder.BIG_ENDIAN) {
+      for (int i = 0; i < n; i++) {
+        dst[i] = (short) I16_BE.get(src, off + 2 * i);
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        dst[i] = (short) I16_LE.get(src, off + 2 * i);
+      }
     }
   }
 
   public static void decodeInt32(byte[] src, int off, double[] dst, int n, ByteOrder order) {
-    VarHandle h = order == ByteOrder.BIG_ENDIAN ? I32_BE : I32_LE;
-    for (int i = 0; i < n; i++) {
-      dst[i] = (int) h.get(src, off + 4 * i);
+    if (order == ByteOrder.BIG_ENDIAN) {
+      for (int i = 0; i < n; i++) {
+        dst[i] = (int) I32_BE.get(src, off + 4 * i);
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        dst[i] = (int) I32_LE.get(src, off + 4 * i);
+      }
     }
   }
 
   public static void decodeFloat32(byte[] src, int off, double[] dst, int n, ByteOrder order) {
-    VarHandle h = order == ByteOrder.BIG_ENDIAN ? F32_BE : F32_LE;
-    for (int i = 0; i < n; i++) {
-      dst[i] = (float) h.get(src, off + 4 * i);
+    if (order == ByteOrder.BIG_ENDIAN) {
+      for (int i = 0; i < n; i++) {
+        dst[i] = (float) F32_BE.get(src, off + 4 * i);
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        dst[i] = (float) F32_LE.get(src, off + 4 * i);
+      }
     }
   }
 
   public static void decodeFloat64(byte[] src, int off, double[] dst, int n, ByteOrder order) {
-    VarHandle h = order == ByteOrder.BIG_ENDIAN ? F64_BE : F64_LE;
-    for (int i = 0; i < n; i++) {
-      dst[i] = (double) h.get(src, off + 8 * i);
+    if (order == ByteOrder.BIG_ENDIAN) {
+      for (int i = 0; i < n; i++) {
+        dst[i] = (double) F64_BE.get(src, off + 8 * i);
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        dst[i] = (double) F64_LE.get(src, off + 8 * i);
+      }
     }
   }
 
   // ---------------------------------------------------------------- helpers
 
-  private static int u16(VarHandle h, byte[] b, int o) {
-    return ((short) h.get(b, o)) & 0xFFFF;
+  private static int s16(byte[] b, int o, boolean le) {
+    return le ? (short) I16_LE.get(b, o) : (short) I16_BE.get(b, o);
   }
 
-  private static long u32(VarHandle h, byte[] b, int o) {
-    return ((int) h.get(b, o)) & 0xFFFFFFFFL;
+  private static int u16(byte[] b, int o, boolean le) {
+    return s16(b, o, le) & 0xFFFF;
+  }
+
+  private static int s32(byte[] b, int o, boolean le) {
+    return le ? (int) I32_LE.get(b, o) : (int) I32_BE.get(b, o);
+  }
+
+  /** Unsigned little-endian 32-bit (miniSEED 3). */
+  private static long u32(byte[] b, int o) {
+    return ((int) I32_LE.get(b, o)) & 0xFFFFFFFFL;
   }
 
   /** ASCII text with trailing and leading spaces and NULs removed. */
@@ -932,9 +955,5 @@ public final class MseedReader implements TraceReader {
   /** A SEED BTIME (fraction in 0.0001 s) in nanoseconds since 1970. */
   static long btimeNanos(int year, int day, int hour, int minute, int second, int fract) {
     return dayNanos(year, day, hour, minute, second) + fract * 100_000L;
-  }
-
-  static Map<String, String> copy(Map<String, String> m) {
-    return new LinkedHashMap<>(m);
   }
 }

@@ -43,6 +43,19 @@ public final class Steim {
 
   private Steim() {}
 
+  // VarHandles must be constants for the JIT: pick one by a flag, never pass one around.
+  private static int rd(byte[] b, int o, boolean le) {
+    return le ? (int) LE.get(b, o) : (int) BE.get(b, o);
+  }
+
+  private static void wr(byte[] b, int o, int v, boolean le) {
+    if (le) {
+      LE.set(b, o, v);
+    } else {
+      BE.set(b, o, v);
+    }
+  }
+
   /**
    * Decodes {@code n} Steim-1 samples from {@code frames} 64-byte frames at {@code src[off]} into
    * {@code dst[dstOff..]}; 32-bit words are in {@code order}. Returns {@code n}.
@@ -53,18 +66,18 @@ public final class Steim {
   public static int decodeSteim1(
       byte[] src, int off, int frames, ByteOrder order, double[] dst, int dstOff, int n)
       throws SteimException {
-    return decode(1, src, off, frames, order == ByteOrder.BIG_ENDIAN ? BE : LE, dst, dstOff, n);
+    return decode(1, src, off, frames, order == ByteOrder.LITTLE_ENDIAN, dst, dstOff, n);
   }
 
   /** As {@link #decodeSteim1} for Steim-2. */
   public static int decodeSteim2(
       byte[] src, int off, int frames, ByteOrder order, double[] dst, int dstOff, int n)
       throws SteimException {
-    return decode(2, src, off, frames, order == ByteOrder.BIG_ENDIAN ? BE : LE, dst, dstOff, n);
+    return decode(2, src, off, frames, order == ByteOrder.LITTLE_ENDIAN, dst, dstOff, n);
   }
 
   private static int decode(
-      int level, byte[] src, int off, int frames, VarHandle vh, double[] dst, int dstOff, int n)
+      int level, byte[] src, int off, int frames, boolean le, double[] dst, int dstOff, int n)
       throws SteimException {
     if (n == 0) {
       return 0;
@@ -72,23 +85,22 @@ public final class Steim {
     if (frames <= 0) {
       throw new SteimException(0, "no Steim frames for " + n + " samples");
     }
-    int x0 = (int) vh.get(src, off + 4);
-    int xn = (int) vh.get(src, off + 8);
+    int x0 = rd(src, off + 4, le);
+    int xn = rd(src, off + 8, le);
     int[] d = new int[8];
-    boolean le = vh == LE;
     int out = dstOff;
     int end = dstOff + n;
     int last = x0;
     boolean started = false;
     for (int f = 0; f < frames && out < end; f++) {
       int base = off + (f << 6);
-      int ctrl = (int) vh.get(src, base);
+      int ctrl = rd(src, base, le);
       for (int w = f == 0 ? 3 : 1; w < 16; w++) {
         int nib = (ctrl >>> (30 - (w << 1))) & 3;
         if (nib == 0) {
           continue;
         }
-        int v = (int) vh.get(src, base + (w << 2));
+        int v = rd(src, base + (w << 2), le);
         int k;
         if (level == 1) {
           switch (nib) {
@@ -245,7 +257,7 @@ public final class Steim {
     if (level != 1 && level != 2) {
       throw new IllegalArgumentException("Steim level must be 1 or 2, got " + level);
     }
-    VarHandle vh = order == ByteOrder.BIG_ENDIAN ? BE : LE;
+    boolean le = order == ByteOrder.LITTLE_ENDIAN;
     if (count == 0 || maxFrames <= 0) {
       return 0;
     }
@@ -300,7 +312,7 @@ public final class Steim {
         int width = widths[choice];
         int word;
         int nib;
-        boolean reverse = vh == LE && k > 1 && (k == 4 || level == 1);
+        boolean reverse = le && k > 1 && (k == 4 || level == 1);
         if (level == 1) {
           nib = k == 4 ? 1 : k == 2 ? 2 : 3;
           word = 0;
@@ -349,15 +361,15 @@ public final class Steim {
             word |= dnib << 30;
           }
         }
-        vh.set(out, base + (w << 2), word);
+        wr(out, base + (w << 2), word, le);
         ctrl |= nib << (30 - (w << 1));
         i += k;
       }
-      vh.set(out, base, ctrl);
+      wr(out, base, ctrl, le);
     }
     int packed = i;
-    vh.set(out, off + 4, x[from]);
-    vh.set(out, off + 8, x[from + packed - 1]);
+    wr(out, off + 4, x[from], le);
+    wr(out, off + 8, x[from + packed - 1], le);
     return ((long) packed << 32) | frame;
   }
 }
