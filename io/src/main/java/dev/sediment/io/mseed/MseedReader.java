@@ -165,8 +165,10 @@ public final class MseedReader implements TraceReader {
       return true;
     }
     if (len >= 15 && isControlHeader(head, 0)) {
+      // The first blockette: a 3-digit type and a 4-character length (digits or spaces).
       for (int i = 8; i < 15; i++) {
-        if (head[i] < '0' || head[i] > '9') {
+        boolean digit = head[i] >= '0' && head[i] <= '9';
+        if (!digit && (i < 11 || head[i] != ' ')) {
           return false;
         }
       }
