@@ -53,11 +53,17 @@ public final class MseedSegments {
     return g.count;
   }
 
-  private static final class Grouper {
+  /** Groups records one at a time; {@link #count()} is the number of segments so far. */
+  public static final class Grouper {
     final Map<String, List<Segment>> byId = new HashMap<>();
     int count;
 
-    void add(SeismicTrace t) {
+    public int count() {
+      return count;
+    }
+
+    /** Adds one record (records without samples or start time are ignored). */
+    public void add(SeismicTrace t) {
       int n = t.sampleCount();
       if (n == 0 || t.startTimeNanos() == null) {
         return;

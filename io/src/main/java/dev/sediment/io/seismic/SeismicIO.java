@@ -307,25 +307,10 @@ public final class SeismicIO {
       if (range.getFrom() == 0) {
         filesRead.inc();
       }
-      SeekableByteChannel opened;
-      try {
-        opened = file.openSeekable();
-      } catch (IOException e) {
-        // Reported once, by the range holding the first byte. Errors later on are left to the
-        // runner, which retries the range.
-        if (range.getFrom() == 0 && tracker.tryClaim(0L)) {
-          bad(
-              out,
-              new SeismicFormatException(
-                  source, 0, SeismicError.UNREADABLE, "the file cannot be opened: " + e, e));
-        }
-        tracker.tryClaim(Long.MAX_VALUE);
-        return;
-      }
-      try (SeekableByteChannel channel = opened) {
-        SeismicFormat f;
-        try {
-          f = format != null ? format : SeismicFiles.detect(channel, source);
+      SeismicFormat f = format;
+      if (f == null) {
+        try (SeekableByteChannel channel = file.openSeekable()) {
+          f = SeismicFiles.detect(channel, source);
         } catch (SeismicFormatException e) {
           // Not a seismic file: reported once, by the range holding its first byte.
           if (range.getFrom() == 0 && tracker.tryClaim(0L)) {
@@ -333,40 +318,50 @@ public final class SeismicIO {
           }
           tracker.tryClaim(Long.MAX_VALUE);
           return;
+        } catch (IOException e) {
+          if (range.getFrom() == 0 && tracker.tryClaim(0L)) {
+            bad(
+                out,
+                new SeismicFormatException(
+                    source, 0, SeismicError.UNREADABLE, "the file cannot be read: " + e, e));
+          }
+          tracker.tryClaim(Long.MAX_VALUE);
+          return;
         }
-        long from = range.getFrom();
-        long lastClaimed = -1;
-        while (true) {
-          try (TraceReader reader = SeismicFiles.open(f, channel, source, from, range.getTo())) {
-            Map<String, String> fileHeaders = reader.fileHeaders();
-            SeismicTrace t;
-            while ((t = reader.next()) != null) {
-              if (!tracker.tryClaim(t.offset())) {
-                return;
-              }
-              lastClaimed = t.offset();
-              recordsIn.inc();
-              tracesRead.inc();
-              out.get(TRACES).output(TraceRecords.toRecord(t, source, fileHeaders));
+      }
+      long from = range.getFrom();
+      long lastClaimed = -1;
+      while (true) {
+        // A reader owns its channel; after a bad trace or record a new one goes on from the next.
+        try (TraceReader reader =
+            SeismicFiles.open(f, file.openSeekable(), source, from, range.getTo())) {
+          Map<String, String> fileHeaders = reader.fileHeaders();
+          SeismicTrace t;
+          while ((t = reader.next()) != null) {
+            if (!tracker.tryClaim(t.offset())) {
+              return;
             }
+            lastClaimed = t.offset();
+            recordsIn.inc();
+            tracesRead.inc();
+            out.get(TRACES).output(TraceRecords.toRecord(t, source, fileHeaders));
+          }
+          tracker.tryClaim(Long.MAX_VALUE);
+          return;
+        } catch (SeismicFormatException e) {
+          long at = e.offset();
+          if (at < from || at >= range.getTo()) {
+            // Outside this range: the range that holds the offset reports it.
             tracker.tryClaim(Long.MAX_VALUE);
             return;
-          } catch (SeismicFormatException e) {
-            long at = e.offset();
-            if (at < from || at >= range.getTo()) {
-              // Outside this range: the range that holds the offset reports it.
-              tracker.tryClaim(Long.MAX_VALUE);
-              return;
-            }
-            long claim = Math.max(at, lastClaimed + 1);
-            if (!tracker.tryClaim(claim)) {
-              return;
-            }
-            lastClaimed = claim;
-            bad(out, e);
-            // Go on from the next trace or record the format can find after the bad one.
-            from = claim + 1;
           }
+          long claim = Math.max(at, lastClaimed + 1);
+          if (!tracker.tryClaim(claim)) {
+            return;
+          }
+          lastClaimed = claim;
+          bad(out, e);
+          from = claim + 1;
         }
       }
     }

@@ -3,14 +3,12 @@ package dev.sediment.io.seismic;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sediment.io.mseed.MseedSegments;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.TreeSet;
 
 /**
@@ -19,9 +17,7 @@ import java.util.TreeSet;
  * inspect}; memory does not grow with the file (one trace at a time).
  *
  * <p>{@code traces} counts traces for SEG-Y, SEG-2 and SAC, and contiguous channel segments for
- * miniSEED: records of one source (network, station, location, channel) at one sample rate join
- * a segment when they start within half a sample period of its next expected sample, or end
- * half a period before its first (libmseed's grouping); records without samples are not counted.
+ * miniSEED, grouped as libmseed does ({@link MseedSegments}).
  */
 public final class SeismicInspector {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -125,7 +121,7 @@ public final class SeismicInspector {
     s.file = name;
     s.format = format;
     boolean segments = format == SeismicFormat.MSEED2 || format == SeismicFormat.MSEED3;
-    Map<String, List<long[]>> segmentsBySource = new HashMap<>();
+    MseedSegments.Grouper grouper = new MseedSegments.Grouper();
     try (TraceReader reader = SeismicFiles.open(format, channel, name)) {
       s.variant = reader.variant();
       SeismicTrace t;
@@ -136,33 +132,24 @@ public final class SeismicInspector {
           s.add(x);
         }
         double rate = t.sampleRateHz();
-        if (!Double.isNaN(rate) && (v.length > 0 || !segments)) {
+        if (!Double.isNaN(rate)) {
           s.sampleRatesHz.add(rate);
         }
         Long start = t.startTimeNanos();
         Long end = start == null ? null : start + spanNanos(v.length, rate);
-        if (start != null && (!segments || v.length > 0)) {
+        if (start != null) {
           s.startTimeNanos = s.startTimeNanos == null ? start : Math.min(s.startTimeNanos, start);
           s.endTimeNanos = s.endTimeNanos == null ? end : Math.max(s.endTimeNanos, end);
         }
-        if (!segments) {
+        if (segments) {
+          grouper.add(t);
+        } else {
           s.traces++;
-        } else if (v.length > 0 && start != null) {
-          String source =
-              Objects.toString(t.network(), "")
-                  + "."
-                  + Objects.toString(t.station(), "")
-                  + "."
-                  + Objects.toString(t.location(), "")
-                  + "."
-                  + Objects.toString(t.channel(), "")
-                  + "@"
-                  + rate;
-          if (join(segmentsBySource.computeIfAbsent(source, k -> new ArrayList<>()), start, end, rate)) {
-            s.traces++;
-          }
         }
       }
+    }
+    if (segments) {
+      s.traces = grouper.count();
     }
     return s;
   }
@@ -173,27 +160,6 @@ public final class SeismicInspector {
       return 0;
     }
     return Math.round((n - 1) * 1e9 / rate);
-  }
-
-  /**
-   * Adds a record to the segments of its source, appending or prepending it to an adjacent one;
-   * returns true when it starts a new segment.
-   */
-  private static boolean join(List<long[]> segments, long start, long end, double rate) {
-    double period = rate > 0 ? 1e9 / rate : 0;
-    double tolerance = period / 2;
-    for (long[] seg : segments) {
-      if (Math.abs(start - (seg[1] + period)) <= tolerance) {
-        seg[1] = Math.max(seg[1], end);
-        return false;
-      }
-      if (Math.abs(end + period - seg[0]) <= tolerance) {
-        seg[0] = Math.min(seg[0], start);
-        return false;
-      }
-    }
-    segments.add(new long[] {start, end});
-    return true;
   }
 
   private static void putTime(ObjectNode o, String field, Long nanos) {
