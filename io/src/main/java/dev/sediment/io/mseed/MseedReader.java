@@ -35,7 +35,8 @@ import java.util.TreeSet;
  * without blockette 1000 the length is the distance to the next record header (or the end of the
  * file) and the data are Steim-1 big-endian, as libmseed assumes. The header byte order is found
  * per record from the plausibility of the start year and day, as libmseed does. SEED volume control
- * headers (types V, A, S, T) are skipped. The start time includes blockette 1001's microseconds and
+ * headers (types V, A, S, T) are skipped. {@link SeismicTrace#sampleRateHz()} is the nominal rate
+ * from the factor and multiplier; blockette 100's rate is kept in {@code actual_sample_rate}. The start time includes blockette 1001's microseconds and
  * an unapplied time correction (activity flag bit 1 clear), as libmseed's {@code msr_starttime}.
  *
  * <p>miniSEED 3: the 40-byte little-endian header, the source identifier ({@code
