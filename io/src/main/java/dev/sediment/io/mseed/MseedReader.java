@@ -35,7 +35,8 @@ import java.util.TreeSet;
  * without blockette 1000 the length is the distance to the next record header (or the end of the
  * file) and the data are Steim-1 big-endian, as libmseed assumes. The header byte order is found
  * per record from the plausibility of the start year and day, as libmseed does. SEED volume control
- * headers (types V, A, S, T) are skipped. The start time includes blockette 1001's microseconds and
+ * headers (types V, A, S, T) are skipped. {@link SeismicTrace#sampleRateHz()} is the nominal rate
+ * from the factor and multiplier; blockette 100's rate is kept in {@code actual_sample_rate}. The start time includes blockette 1001's microseconds and
  * an unapplied time correction (activity flag bit 1 clear), as libmseed's {@code msr_starttime}.
  *
  * <p>miniSEED 3: the 40-byte little-endian header, the source identifier ({@code
@@ -43,8 +44,10 @@ import java.util.TreeSet;
  * text in header {@code extra_headers}) and the payload; the CRC-32C is verified.
  *
  * <p>Encodings 0 (text: one sample per byte, 0 to 255), 1 (int16), 3 (int32), 4 (float32), 5
- * (float64), 10 (Steim-1), 11 (Steim-2) in either byte order. Legacy encodings (2, 12 to 19, 30 to
- * 33) fail with {@link SeismicError#UNSUPPORTED}. Steim records are checked against their reverse
+ * (float64), 10 (Steim-1), 11 (Steim-2) in either byte order, and the legacy 16-bit encodings 13 and
+ * 14 (GEOSCOPE), 16 (CDSN), 30 (SRO) and 32 (DWWSSN), reported by the type of their values (float32,
+ * int32, int16; header {@code encoding_format} keeps the code). Other legacy encodings (2, 12, 15,
+ * 17 to 19, 31, 33) fail with {@link SeismicError#UNSUPPORTED}. Steim records are checked against their reverse
  * integration constant ({@link SeismicError#CORRUPT_DATA}).
  *
  * <p>Headers of each trace: {@code format_version} (2 or 3), {@code record_length}, {@code
@@ -768,6 +771,15 @@ public final class MseedReader implements TraceReader {
         return SampleEncoding.STEIM1;
       case 11:
         return SampleEncoding.STEIM2;
+      // Legacy encodings by the type of their decoded values; encoding_format keeps the code.
+      case 13:
+      case 14:
+        return SampleEncoding.FLOAT32;
+      case 16:
+      case 30:
+        return SampleEncoding.INT32;
+      case 32:
+        return SampleEncoding.INT16;
       default:
         return "mseed_encoding_" + code;
     }
@@ -797,18 +809,20 @@ public final class MseedReader implements TraceReader {
       case 11:
         capacity = (len / 64) * 105L;
         break;
-      case 2:
-      case 12:
       case 13:
       case 14:
-      case 15:
       case 16:
+      case 30:
+      case 32:
+        capacity = len / 2;
+        break;
+      case 2:
+      case 12:
+      case 15:
       case 17:
       case 18:
       case 19:
-      case 30:
       case 31:
-      case 32:
       case 33:
         throw in.error(
             p, SeismicError.UNSUPPORTED, "legacy data encoding " + enc + " is not decoded");
@@ -839,6 +853,17 @@ public final class MseedReader implements TraceReader {
       case 5:
         decodeFloat64(src, off, dst, count, order);
         break;
+      case 13:
+      case 14:
+      case 16:
+      case 30:
+      case 32:
+        int bad = decodeLegacy16(enc, src, off, dst, count, order);
+        if (bad >= 0) {
+          throw in.error(
+              p, SeismicError.CORRUPT_DATA, "SRO gain range above 10 at sample " + bad);
+        }
+        break;
       default:
         ByteOrder so = v3 ? ByteOrder.BIG_ENDIAN : order;
         try {
@@ -855,6 +880,50 @@ public final class MseedReader implements TraceReader {
     }
     return dst;
   }
+
+  /**
+   * The legacy 16-bit encodings (SEED manual v2.4, appendix A; as libmseed decodes them): 13 and
+   * 14 GEOSCOPE gain-ranged (12-bit offset mantissa, 3- or 4-bit exponent: (m - 2048) / 2^e, a
+   * float32), 16 CDSN (14-bit offset mantissa, 2-bit gain code 0, 2, 4, 7 bits of shift), 30 SRO
+   * (12-bit two's-complement mantissa shifted left by 10 - gain range), 32 DWWSSN (int16). Returns
+   * -1, or the index of an SRO sample whose gain range is above 10.
+   */
+  public static int decodeLegacy16(
+      int enc, byte[] src, int off, double[] dst, int n, ByteOrder order) {
+    boolean le = order == ByteOrder.LITTLE_ENDIAN;
+    for (int i = 0; i < n; i++) {
+      int w = u16(src, off + 2 * i, le);
+      switch (enc) {
+        case 13:
+          dst[i] = (float) (((w & 0x0fff) - 2048) / (double) (1 << ((w & 0x7000) >> 12)));
+          break;
+        case 14:
+          dst[i] = (float) (((w & 0x0fff) - 2048) / (double) (1 << (w >> 12)));
+          break;
+        case 16:
+          int shift = CDSN_SHIFT[w >> 14];
+          dst[i] = ((w & 0x3fff) - 0x1fff) << shift;
+          break;
+        case 30:
+          int gain = w >> 12;
+          if (gain > 10) {
+            return i;
+          }
+          int m = w & 0x0fff;
+          if (m > 0x7ff) {
+            m -= 4096;
+          }
+          dst[i] = m << (10 - gain);
+          break;
+        default:
+          dst[i] = (short) w;
+          break;
+      }
+    }
+    return -1;
+  }
+
+  private static final int[] CDSN_SHIFT = {0, 2, 4, 7};
 
   /** Text (encoding 0): each byte is a sample 0..255. */
   public static void decodeText(byte[] src, int off, double[] dst, int n) {

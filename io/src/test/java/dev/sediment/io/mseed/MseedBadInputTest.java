@@ -280,11 +280,11 @@ public class MseedBadInputTest {
   }
 
   @Test
-  public void v3_legacyEncoding_isUnsupported() throws IOException {
+  public void v3_legacyEncodingHglp_isUnsupported() throws IOException {
     byte[] b = written(SampleEncoding.INT32, 100, 3);
-    b[15] = 30;
+    b[15] = 31;
     le(b).putInt(28, Crc32c.ofRecord(b, 0, b.length));
-    assertFails(b, SeismicError.UNSUPPORTED, 0, "legacy data encoding 30");
+    assertFails(b, SeismicError.UNSUPPORTED, 0, "legacy data encoding 31");
   }
 
   @Test

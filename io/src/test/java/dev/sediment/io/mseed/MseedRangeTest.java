@@ -51,9 +51,6 @@ public class MseedRangeTest {
     int files = 0;
     for (String format : new String[] {"miniSEED2", "miniSEED3"}) {
       for (TestData.Entry e : TestData.of(format)) {
-        if (MseedReaderTest.legacy(e)) {
-          continue;
-        }
         files++;
         Path f = e.file();
         long size = Files.size(f);
@@ -76,7 +73,7 @@ public class MseedRangeTest {
         }
       }
     }
-    assertThat(files, equalTo(67));
+    assertThat(files, equalTo(71));
   }
 
   @Test
