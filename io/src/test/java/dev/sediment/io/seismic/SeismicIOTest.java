@@ -39,11 +39,19 @@ public class SeismicIOTest {
           MapElements.into(TypeDescriptors.strings())
               .via(
                   b -> {
-                    String json = b.getRecord().getHumanReadableJsonRecord();
-                    String type = json.replaceAll(".*\"error_?[tT]ype\":\"([A-Z_]+)\".*", "$1");
-                    String offset = json.replaceAll(".*\"offset\":(-?[0-9]+).*", "$1");
-                    String source = json.replaceAll(".*\"source\":\"[^\"]*/([^/\"]+)\".*", "$1");
-                    return source + " " + type + "@" + offset;
+                    try {
+                      com.fasterxml.jackson.databind.JsonNode j =
+                          new com.fasterxml.jackson.databind.ObjectMapper()
+                              .readTree(b.getRecord().getHumanReadableJsonRecord());
+                      String source = j.get("source").asText();
+                      return source.substring(source.lastIndexOf('/') + 1)
+                          + " "
+                          + j.get("error_type").asText()
+                          + "@"
+                          + j.get("offset").asLong();
+                    } catch (Exception e) {
+                      throw new IllegalStateException(e);
+                    }
                   }));
     }
   }
@@ -115,7 +123,8 @@ public class SeismicIOTest {
     new java.util.Random(42).nextBytes(garbage);
     Files.write(dir.resolve("garbage.bin"), garbage);
     Files.write(dir.resolve("empty.sgy"), new byte[0]);
-    // small.sgy: 3600-byte headers, 25 traces of 240 + 50*4 bytes; cut inside trace 24's data.
+    // small.sgy: 3600-byte headers, 25 traces of 240 + 50*4 bytes; cut inside the data of trace
+    // 24, which is reported at the start of its samples.
     byte[] small = Files.readAllBytes(TestData.entry("segy/segyio/small.sgy").file());
     Files.write(dir.resolve("cut.sgy"), java.util.Arrays.copyOf(small, 3600 + 24 * 440 + 300));
     BadRecordErrorHandler<PCollection<String>> handler =
@@ -130,7 +139,7 @@ public class SeismicIOTest {
         .containsInAnyOrder(24L);
     PAssert.that(handler.getOutput())
         .containsInAnyOrder(
-            "garbage.bin BAD_MAGIC@0", "empty.sgy BAD_MAGIC@0", "cut.sgy TRUNCATED@" + (3600 + 24 * 440));
+            "garbage.bin BAD_MAGIC@0", "empty.sgy BAD_MAGIC@0", "cut.sgy TRUNCATED@" + (3600 + 24 * 440 + 240));
     PipelineResult r = p.run();
     r.waitUntilFinish();
     assertThat(counter(r, "records_in"), equalTo(27L));

@@ -2,11 +2,9 @@ package dev.sediment.io.seismic;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.closeTo;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.nullValue;
-import static org.junit.Assert.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,21 +39,8 @@ public class SeismicInspectorTest {
     this.e = e;
   }
 
-  private static boolean legacyEncoding(TestData.Entry e) {
-    return e.get("variant").contains("legacy");
-  }
-
   @Test
   public void inspect_agreesWithManifest() throws Exception {
-    if (legacyEncoding(e)) {
-      try (SeekableByteChannel ch = TestData.open(e.file())) {
-        SeismicFormatException x =
-            assertThrows(SeismicFormatException.class, () -> SeismicInspector.inspect(ch, e.path()));
-        assertThat(x.error(), equalTo(SeismicError.UNSUPPORTED));
-        assertThat(x.getMessage(), containsString(e.path()));
-      }
-      return;
-    }
     SeismicInspector.Summary s;
     try (SeekableByteChannel ch = TestData.open(e.file())) {
       s = SeismicInspector.inspect(ch, e.path());
