@@ -10,7 +10,9 @@ import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.ReadableFileCoder;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.range.OffsetRange;
 import org.apache.beam.sdk.metrics.Counter;
@@ -24,10 +26,9 @@ import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
 import org.apache.beam.sdk.transforms.errorhandling.BadRecordRouter;
 import org.apache.beam.sdk.transforms.errorhandling.ErrorHandler;
-import org.apache.beam.sdk.transforms.splittabledofn.OffsetRangeTracker;
-import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
@@ -46,10 +47,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * }</pre>
  *
  * <p>The format of each file is detected from its content unless {@link Read#withFormat} forces
- * one. Each file is read by a splittable {@code DoFn} over byte ranges of {@link
- * Read#withSplitBytes} (default 64 MiB): a range yields the traces or records whose first byte
- * lies in it, so one 10 GB SEG-Y or miniSEED file spreads over many workers, and runners may split
- * ranges further while they run.
+ * one. Each file is cut into byte ranges of {@link Read#withSplitBytes} (default 64 MiB), the
+ * ranges are spread over workers, and each range yields the traces or records whose first byte
+ * lies in it (SEG-Y by trace arithmetic or header walk, miniSEED by syncing to the next record
+ * header), so one 10 GB SEG-Y or miniSEED file is read by many workers at once.
  *
  * <p>A file that is not a known format, or a trace or record that does not decode, becomes a
  * {@link BadRecord} whose record is a {@link RecordError}: {@code source} the file, {@code offset}
@@ -212,23 +213,25 @@ public final class SeismicIO {
       ErrorHandler<BadRecord, ?> handler = getBadRecordErrorHandler();
       BadRecordRouter router =
           handler == null ? BadRecordRouter.THROWING_ROUTER : BadRecordRouter.RECORDING_ROUTER;
+      // Ranges are small: spreading them (not the traces) over workers keeps every runner's
+      // shuffle light, and one large file is read by many workers at once.
+      PCollection<KV<FileIO.ReadableFile, OffsetRange>> ranges =
+          input
+              .apply("SplitIntoRanges", ParDo.of(new SplitIntoRangesFn(getSplitBytes())))
+              .setCoder(KvCoder.of(ReadableFileCoder.of(), OffsetRange.Coder.of()))
+              .apply("SpreadRanges", Reshuffle.viaRandomKey());
       PCollectionTuple out =
-          input.apply(
+          ranges.apply(
               "DecodeRanges",
-              ParDo.of(new ReadRangesFn(getFormat(), getSplitBytes(), router, errorCoder))
+              ParDo.of(new ReadRangeFn(getFormat(), router, errorCoder))
                   .withOutputTags(
-                      ReadRangesFn.TRACES, TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG)));
+                      ReadRangeFn.TRACES, TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG)));
       PCollection<BadRecord> errors = out.get(BadRecordRouter.BAD_RECORD_TAG);
       errors.setCoder(BadRecord.getCoder(input.getPipeline()));
       if (handler != null) {
         handler.addErrorCollection(errors);
       }
-      AvroCoder<GenericRecord> coder = AvroCoder.of(TraceRecords.SCHEMA);
-      // One file fans out into many traces: spread them before the next step.
-      return out.get(ReadRangesFn.TRACES)
-          .setCoder(coder)
-          .apply("SpreadTraces", Reshuffle.<GenericRecord>viaRandomKey().withNumBuckets(64))
-          .setCoder(coder);
+      return out.get(ReadRangeFn.TRACES).setCoder(AvroCoder.of(TraceRecords.SCHEMA));
     }
 
     @Override
@@ -241,96 +244,79 @@ public final class SeismicIO {
     }
   }
 
+  /** Cuts each file into byte ranges of at most {@code splitBytes} (one range if empty). */
+  static class SplitIntoRangesFn extends DoFn<FileIO.ReadableFile, KV<FileIO.ReadableFile, OffsetRange>> {
+    private final long splitBytes;
+    private final Counter filesRead = Metrics.counter(METRICS_NAMESPACE, "files_read");
+
+    SplitIntoRangesFn(long splitBytes) {
+      this.splitBytes = splitBytes;
+    }
+
+    @ProcessElement
+    public void process(
+        @Element FileIO.ReadableFile file,
+        OutputReceiver<KV<FileIO.ReadableFile, OffsetRange>> out) {
+      filesRead.inc();
+      long size = file.getMetadata().sizeBytes();
+      // An empty file still gets one range, so that it is reported as bad.
+      for (long from = 0; from < Math.max(1, size); from += splitBytes) {
+        out.output(KV.of(file, new OffsetRange(from, Math.min(Math.max(1, size), from + splitBytes))));
+      }
+    }
+  }
+
   /**
-   * Reads the traces of a byte range of a file. The restriction is the range; each trace is
-   * claimed at its first byte, so a runner's split never loses or repeats one.
+   * Reads the traces or records whose first byte lies in a range of a file; the ranges of a file
+   * together give each trace once. A bad trace or record is routed and reading goes on after it.
    */
-  @DoFn.BoundedPerElement
-  static class ReadRangesFn extends DoFn<FileIO.ReadableFile, GenericRecord> {
+  static class ReadRangeFn extends DoFn<KV<FileIO.ReadableFile, OffsetRange>, GenericRecord> {
     static final TupleTag<GenericRecord> TRACES = new TupleTag<GenericRecord>() {};
 
     private final @Nullable SeismicFormat format;
-    private final long splitBytes;
     private final BadRecordRouter router;
     private final Coder<RecordError> errorCoder;
 
     private final Counter recordsIn = Metrics.counter(METRICS_NAMESPACE, "records_in");
     private final Counter tracesRead = Metrics.counter(METRICS_NAMESPACE, "traces_read");
     private final Counter recordsBad = Metrics.counter(METRICS_NAMESPACE, "records_bad");
-    private final Counter filesRead = Metrics.counter(METRICS_NAMESPACE, "files_read");
     private final Counter rangesRead = Metrics.counter(METRICS_NAMESPACE, "ranges_read");
 
-    ReadRangesFn(
-        @Nullable SeismicFormat format,
-        long splitBytes,
-        BadRecordRouter router,
-        Coder<RecordError> errorCoder) {
+    ReadRangeFn(@Nullable SeismicFormat format, BadRecordRouter router, Coder<RecordError> errorCoder) {
       this.format = format;
-      this.splitBytes = splitBytes;
       this.router = router;
       this.errorCoder = errorCoder;
     }
 
-    @GetInitialRestriction
-    public OffsetRange initialRestriction(@Element FileIO.ReadableFile file) {
-      // An empty file still gets one (empty-content) range, so it is reported as bad.
-      return new OffsetRange(0, Math.max(1, file.getMetadata().sizeBytes()));
-    }
-
-    @SplitRestriction
-    public void splitRestriction(
-        @Restriction OffsetRange range, OutputReceiver<OffsetRange> out) {
-      for (OffsetRange r : range.split(splitBytes, 1)) {
-        out.output(r);
-      }
-    }
-
-    @NewTracker
-    public OffsetRangeTracker newTracker(@Restriction OffsetRange range) {
-      return new OffsetRangeTracker(range);
-    }
-
-    @GetRestrictionCoder
-    public Coder<OffsetRange> restrictionCoder() {
-      return OffsetRange.Coder.of();
-    }
-
     @ProcessElement
     public void process(
-        @Element FileIO.ReadableFile file,
-        RestrictionTracker<OffsetRange, Long> tracker,
-        MultiOutputReceiver out)
+        @Element KV<FileIO.ReadableFile, OffsetRange> element, MultiOutputReceiver out)
         throws Exception {
-      OffsetRange range = tracker.currentRestriction();
+      FileIO.ReadableFile file = element.getKey();
+      OffsetRange range = element.getValue();
       String source = file.getMetadata().resourceId().toString();
       rangesRead.inc();
-      if (range.getFrom() == 0) {
-        filesRead.inc();
-      }
       SeismicFormat f = format;
       if (f == null) {
         try (SeekableByteChannel channel = file.openSeekable()) {
           f = SeismicFiles.detect(channel, source);
         } catch (SeismicFormatException e) {
           // Not a seismic file: reported once, by the range holding its first byte.
-          if (range.getFrom() == 0 && tracker.tryClaim(0L)) {
+          if (range.getFrom() == 0) {
             bad(out, e);
           }
-          tracker.tryClaim(Long.MAX_VALUE);
           return;
         } catch (IOException e) {
-          if (range.getFrom() == 0 && tracker.tryClaim(0L)) {
+          if (range.getFrom() == 0) {
             bad(
                 out,
                 new SeismicFormatException(
                     source, 0, SeismicError.UNREADABLE, "the file cannot be read: " + e, e));
           }
-          tracker.tryClaim(Long.MAX_VALUE);
           return;
         }
       }
       long from = range.getFrom();
-      long lastClaimed = -1;
       while (true) {
         // A reader owns its channel; after a bad trace or record a new one goes on from the next.
         try (TraceReader reader =
@@ -338,30 +324,19 @@ public final class SeismicIO {
           Map<String, String> fileHeaders = reader.fileHeaders();
           SeismicTrace t;
           while ((t = reader.next()) != null) {
-            if (!tracker.tryClaim(t.offset())) {
-              return;
-            }
-            lastClaimed = t.offset();
             recordsIn.inc();
             tracesRead.inc();
             out.get(TRACES).output(TraceRecords.toRecord(t, source, fileHeaders));
           }
-          tracker.tryClaim(Long.MAX_VALUE);
           return;
         } catch (SeismicFormatException e) {
           long at = e.offset();
           if (at < from || at >= range.getTo()) {
             // Outside this range: the range that holds the offset reports it.
-            tracker.tryClaim(Long.MAX_VALUE);
             return;
           }
-          long claim = Math.max(at, lastClaimed + 1);
-          if (!tracker.tryClaim(claim)) {
-            return;
-          }
-          lastClaimed = claim;
           bad(out, e);
-          from = claim + 1;
+          from = at + 1;
         }
       }
     }

@@ -97,7 +97,8 @@ public final class SeismicInspector {
           format.label(),
           variant,
           traces,
-          format == SeismicFormat.MSEED2 || format == SeismicFormat.MSEED3 ? "segments" : "traces",
+          (format == SeismicFormat.MSEED2 || format == SeismicFormat.MSEED3 ? "segment" : "trace")
+              + (traces == 1 ? "" : "s"),
           samples,
           sampleRatesHz.isEmpty() ? "?" : join(sampleRatesHz),
           time(startTimeNanos),
