@@ -27,14 +27,18 @@ public interface Command<OptionsT extends PipelineOptions> {
 
   /**
    * Whether the command takes file names as plain arguments after its options ({@code inspect
-   * FILE...}); then {@link #run(PipelineOptions, List, PrintStream)} receives them.
+   * FILE...}); then {@link #run(PipelineOptions, List, PrintStream, PrintStream)} receives them.
    */
   default boolean takesFileArguments() {
     return false;
   }
 
-  /** Runs a command that {@link #takesFileArguments()}; the default ignores {@code files}. */
-  default int run(OptionsT options, List<String> files, PrintStream out) throws Exception {
+  /**
+   * Runs a command that {@link #takesFileArguments()}, with {@code err} for one line per file
+   * that fails; the default ignores {@code files}.
+   */
+  default int run(OptionsT options, List<String> files, PrintStream out, PrintStream err)
+      throws Exception {
     return run(options, out);
   }
 }

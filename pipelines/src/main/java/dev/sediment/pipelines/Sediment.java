@@ -120,7 +120,7 @@ public final class Sediment {
       useS3CompatibleClient(options);
       FileSystems.setDefaultPipelineOptions(options);
       return command.takesFileArguments()
-          ? command.run(options, files, out)
+          ? command.run(options, files, out, err)
           : command.run(options, out);
     } catch (UsageException e) {
       err.println(prefix + e.getMessage());

@@ -1,14 +1,26 @@
 package dev.sediment.io.seismic;
 
 import dev.sediment.io.mseed.MseedReader;
+import dev.sediment.io.mseed.MseedWriter;
 import dev.sediment.io.sac.SacReader;
+import dev.sediment.io.sac.SacWriter;
 import dev.sediment.io.seg2.Seg2Reader;
 import dev.sediment.io.segy.SegyReader;
+import dev.sediment.io.segy.SegyWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
-/** Detects the format of a seismic file from its content and opens the format's reader. */
+/**
+ * Detects the format of a seismic file from its content, opens the format's reader, and writes
+ * traces in the writable formats (SEG-Y, miniSEED 2 and 3, SAC).
+ */
 public final class SeismicFiles {
   /** How many bytes of the file's start detection looks at. */
   public static final int PROBE_BYTES = 8192;
@@ -82,5 +94,89 @@ public final class SeismicFiles {
       default:
         throw new IllegalArgumentException("no reader for " + format);
     }
+  }
+
+  /** Whether Sediment can write {@code format} (SEG-2 is read-only). */
+  public static boolean writable(SeismicFormat format) {
+    return format != SeismicFormat.SEG2;
+  }
+
+  /** The file name extension of {@code format}, with its dot. */
+  public static String extension(SeismicFormat format) {
+    switch (format) {
+      case SEGY:
+        return ".sgy";
+      case SEG2:
+        return ".seg2";
+      case MSEED2:
+        return ".mseed";
+      case MSEED3:
+        return ".ms3";
+      default:
+        return ".sac";
+    }
+  }
+
+  /**
+   * Writes {@code traces} in file order to local files of {@code format}: one file {@code
+   * base + extension} for SEG-Y and miniSEED; for SAC, which holds one trace per file, {@code
+   * base + extension} for a single trace and {@code base.N + extension} (N = 0, 1, ...) for more.
+   * {@code fileHeaders} (SEG-Y textual and binary headers) are used when the traces were read
+   * from the same format. Returns the files written.
+   */
+  public static List<Path> write(
+      SeismicFormat format, List<SeismicTrace> traces, Map<String, String> fileHeaders, Path dir, String base)
+      throws IOException {
+    List<Path> out = new ArrayList<>();
+    boolean sameFormat = !traces.isEmpty() && traces.get(0).format() == format;
+    Map<String, String> headers = sameFormat ? fileHeaders : Map.of();
+    switch (format) {
+      case SEGY:
+        {
+          Path f = dir.resolve(base + extension(format));
+          // Seekable output: a writer of traces of varying length marks the file variable-length.
+          try (FileChannel ch = open(f);
+              SegyWriter w = new SegyWriter(ch, headers)) {
+            for (SeismicTrace t : traces) {
+              w.write(t);
+            }
+          }
+          out.add(f);
+          break;
+        }
+      case MSEED2:
+      case MSEED3:
+        {
+          Path f = dir.resolve(base + extension(format));
+          MseedWriter.Options o =
+              MseedWriter.Options.defaults().withFormatVersion(format == SeismicFormat.MSEED3 ? 3 : 2);
+          try (FileChannel ch = open(f);
+              MseedWriter w = new MseedWriter(ch, o)) {
+            for (SeismicTrace t : traces) {
+              w.write(t);
+            }
+          }
+          out.add(f);
+          break;
+        }
+      case SAC:
+        for (int i = 0; i < traces.size(); i++) {
+          Path f = dir.resolve(base + (traces.size() == 1 ? "" : "." + i) + extension(format));
+          try (FileChannel ch = open(f);
+              SacWriter w = new SacWriter(ch)) {
+            w.write(traces.get(i));
+          }
+          out.add(f);
+        }
+        break;
+      default:
+        throw new IllegalArgumentException(format.label() + " can not be written, only read");
+    }
+    return out;
+  }
+
+  private static FileChannel open(Path f) throws IOException {
+    return FileChannel.open(
+        f, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, StandardOpenOption.READ);
   }
 }

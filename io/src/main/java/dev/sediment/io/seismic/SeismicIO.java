@@ -3,22 +3,32 @@ package dev.sediment.io.seismic;
 import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
 
 import com.google.auto.value.AutoValue;
+import dev.sediment.io.lake.LakeFiles;
 import dev.sediment.schemas.RecordError;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.ReadableFileCoder;
+import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.range.OffsetRange;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
@@ -32,6 +42,8 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -77,6 +89,14 @@ public final class SeismicIO {
   /** Reads files already matched, e.g. by {@link FileIO#match()} and {@link FileIO#readMatches()}. */
   public static ReadFiles readFiles() {
     return new AutoValue_SeismicIO_ReadFiles.Builder().setSplitBytes(DEFAULT_SPLIT_BYTES).build();
+  }
+
+  /**
+   * Writes trace records back to files, one output file per source file (SAC: one per trace),
+   * in SEG-Y, miniSEED 2/3 or SAC; see {@link Write}.
+   */
+  public static Write write() {
+    return new AutoValue_SeismicIO_Write.Builder().build();
   }
 
   /** Implementation of {@link #read()}. */
@@ -356,6 +376,126 @@ public final class SeismicIO {
               .setRecord("")
               .build();
       router.route(out, error, errorCoder, e, e.error() + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Implementation of {@link #write()}: groups records by {@code source_file}, orders each
+   * file's traces by byte offset (file order), and writes them with the format's writer under
+   * {@link #to} as {@code NAME.sgy}, {@code NAME.mseed}, {@code NAME.ms3} or {@code NAME.sac}
+   * ({@code NAME.N.sac} for files of several traces), NAME being the source file's name without
+   * its extension. A file is written to local temporary storage first and published whole (a
+   * rename, or one upload on object stores). Outputs the names of the files written.
+   *
+   * <p>The traces of one source file are held in memory while it is written.
+   *
+   * <p>Counters (namespace {@code sediment}): {@code traces_written}, {@code files_written}.
+   */
+  @AutoValue
+  public abstract static class Write
+      extends PTransform<PCollection<GenericRecord>, PCollection<String>> {
+    abstract @Nullable String getDirectory();
+
+    abstract @Nullable SeismicFormat getFormat();
+
+    abstract Builder toBuilder();
+
+    @AutoValue.Builder
+    abstract static class Builder {
+      abstract Builder setDirectory(String directory);
+
+      abstract Builder setFormat(SeismicFormat format);
+
+      abstract Write build();
+    }
+
+    /** The output directory (local, s3://, gs://); required. */
+    public Write to(String directory) {
+      checkArgument(directory != null && !directory.isEmpty(), "directory is empty");
+      return toBuilder().setDirectory(directory).build();
+    }
+
+    /** The format to write: SEG-Y, miniSEED2, miniSEED3 or SAC; required. */
+    public Write withFormat(SeismicFormat format) {
+      checkArgument(format != null, "format can not be null");
+      checkArgument(
+          SeismicFiles.writable(format), "%s can not be written, only read", format.label());
+      return toBuilder().setFormat(format).build();
+    }
+
+    @Override
+    public PCollection<String> expand(PCollection<GenericRecord> input) {
+      checkArgument(getDirectory() != null, "SeismicIO.write() needs to(directory)");
+      checkArgument(getFormat() != null, "SeismicIO.write() needs withFormat(format)");
+      return input
+          .apply(
+              "KeyBySourceFile",
+              MapElements.into(
+                      TypeDescriptors.kvs(
+                          TypeDescriptors.strings(), TypeDescriptor.of(GenericRecord.class)))
+                  .via(r -> KV.of(r.get("source_file").toString(), r)))
+          .setCoder(KvCoder.of(StringUtf8Coder.of(), AvroCoder.of(TraceRecords.SCHEMA)))
+          .apply("GroupBySourceFile", GroupByKey.create())
+          .apply("WriteFiles", ParDo.of(new WriteFileFn(getDirectory(), getFormat())))
+          .setCoder(StringUtf8Coder.of());
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      builder
+          .addIfNotNull(DisplayData.item("directory", getDirectory()))
+          .addIfNotNull(
+              DisplayData.item("format", getFormat() == null ? null : getFormat().label()));
+    }
+  }
+
+  /** Writes the traces of one source file. */
+  static class WriteFileFn extends DoFn<KV<String, Iterable<GenericRecord>>, String> {
+    private final String directory;
+    private final SeismicFormat format;
+    private final Counter tracesWritten = Metrics.counter(METRICS_NAMESPACE, "traces_written");
+    private final Counter filesWritten = Metrics.counter(METRICS_NAMESPACE, "files_written");
+
+    WriteFileFn(String directory, SeismicFormat format) {
+      this.directory = directory;
+      this.format = format;
+    }
+
+    @ProcessElement
+    public void process(
+        @Element KV<String, Iterable<GenericRecord>> file, OutputReceiver<String> out)
+        throws IOException {
+      List<GenericRecord> records = new ArrayList<>();
+      file.getValue().forEach(records::add);
+      records.sort(Comparator.comparingLong(r -> (Long) r.get("byte_offset")));
+      List<SeismicTrace> traces = new ArrayList<>(records.size());
+      for (GenericRecord r : records) {
+        traces.add(TraceRecords.fromRecord(r));
+      }
+      String name = file.getKey().substring(file.getKey().lastIndexOf('/') + 1);
+      int dot = name.lastIndexOf('.');
+      String base = dot > 0 ? name.substring(0, dot) : name;
+      Path tmp = Files.createTempDirectory("sediment-seismic-write-");
+      try {
+        ResourceId dir = LakeFiles.dir(directory);
+        for (Path f :
+            SeismicFiles.write(
+                format, traces, TraceRecords.fileHeaders(records.get(0)), tmp, base)) {
+          ResourceId dest = LakeFiles.child(dir, f.getFileName().toString());
+          LakeFiles.publish(f, dest);
+          filesWritten.inc();
+          out.output(dest.toString());
+        }
+        tracesWritten.inc(traces.size());
+      } finally {
+        try (java.util.stream.Stream<Path> left = Files.list(tmp)) {
+          for (Path p : (Iterable<Path>) left::iterator) {
+            Files.deleteIfExists(p);
+          }
+        }
+        Files.deleteIfExists(tmp);
+      }
     }
   }
 }

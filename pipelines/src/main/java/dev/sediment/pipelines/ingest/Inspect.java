@@ -51,7 +51,7 @@ public final class Inspect implements Command<InspectOptions> {
   }
 
   @Override
-  public int run(InspectOptions options, List<String> files, PrintStream out) {
+  public int run(InspectOptions options, List<String> files, PrintStream out, PrintStream err) {
     if (files.isEmpty()) {
       return run(options, out);
     }
@@ -61,14 +61,15 @@ public final class Inspect implements Command<InspectOptions> {
         SeismicInspector.Summary s = inspect(f);
         out.println(options.getJson() ? s.toJson() : s.toString());
       } catch (SeismicFormatException e) {
-        System.err.println("inspect: " + e.getMessage());
+        err.println("inspect: " + e.getMessage());
         bad++;
       } catch (IOException e) {
-        System.err.println("inspect: " + f + ": cannot be read: " + e.getMessage());
+        err.println("inspect: " + f + ": cannot be read: " + e.getMessage());
         bad++;
       }
     }
     out.flush();
+    err.flush();
     if (files.size() > 1 && !options.getJson()) {
       out.printf("inspect: %d files, %d unreadable%n", files.size(), bad);
     }
