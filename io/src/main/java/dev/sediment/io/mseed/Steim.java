@@ -94,8 +94,8 @@ public final class Steim {
     int x0 = rd(src, off + 4, le);
     int xn = rd(src, off + 8, le);
     int[] d = DIFFS.get();
-    // Unpacking stops at the first word that reaches n, so it writes fewer than n + 7 entries.
-    int need = (int) Math.min((long) frames * 15 * (level == 1 ? 4 : 7), (long) n + 8);
+    // Unpacking stops at the first word that reaches n and writes at most 7 slots past it.
+    int need = (int) Math.min((long) frames * 15 * (level == 1 ? 4 : 7), (long) n) + 8;
     if (d.length < need) {
       d = new int[need];
       DIFFS.set(d);
@@ -163,9 +163,47 @@ public final class Steim {
     return m;
   }
 
-  /** As {@link #unpack1} for Steim-2. */
+  // Steim-2 by table, without a branch per word: code = nibble * 4 + sub-code (the word's top two
+  // bits) gives the count of differences, their left shifts and the right shift; every word
+  // writes seven slots and advances by the count, so the next word overwrites the extra ones.
+  private static final int[] S2_K = new int[16];
+  private static final int[] S2_RIGHT = new int[16];
+  private static final int[] S2_LEFT_BE = new int[16 * 8];
+  private static final int[] S2_LEFT_LE = new int[16 * 8];
+  /** Codes that are not Steim-2 (nibble 10 with sub-code 00, nibble 11 with sub-code 11). */
+  private static final int BAD = -1;
+
+  static {
+    for (int dnib = 0; dnib < 4; dnib++) {
+      // nibble 01: four 8-bit differences; little-endian Steim stores them in reverse order
+      s2(4 + dnib, 4, 24, new int[] {0, 8, 16, 24}, new int[] {24, 16, 8, 0});
+    }
+    S2_K[8] = BAD;
+    s2(9, 1, 2, new int[] {2}, null);
+    s2(10, 2, 17, new int[] {2, 17}, null);
+    s2(11, 3, 22, new int[] {2, 12, 22}, null);
+    s2(12, 5, 26, new int[] {2, 8, 14, 20, 26}, null);
+    s2(13, 6, 27, new int[] {2, 7, 12, 17, 22, 27}, null);
+    s2(14, 7, 28, new int[] {4, 8, 12, 16, 20, 24, 28}, null);
+    S2_K[15] = BAD;
+  }
+
+  private static void s2(int code, int k, int right, int[] leftBe, int[] leftLe) {
+    S2_K[code] = k;
+    S2_RIGHT[code] = right;
+    for (int j = 0; j < 8; j++) {
+      // Slots past k still get a valid shift; their values are overwritten.
+      S2_LEFT_BE[code * 8 + j] = j < k ? leftBe[j] : 0;
+      S2_LEFT_LE[code * 8 + j] = j < k ? (leftLe != null ? leftLe : leftBe)[j] : 0;
+    }
+  }
+
+  /** As {@link #unpack1} for Steim-2; {@code d} has room for 7 entries past {@code n}. */
   private static int unpack2(byte[] src, int off, int frames, boolean le, int[] d, int n)
       throws SteimException {
+    final int[] counts = S2_K;
+    final int[] rights = S2_RIGHT;
+    final int[] lefts = le ? S2_LEFT_LE : S2_LEFT_BE;
     int m = 0;
     for (int f = 0; f < frames && m < n; f++) {
       int base = off + (f << 6);
@@ -176,74 +214,23 @@ public final class Steim {
           continue;
         }
         int v = rd(src, base + (w << 2), le);
-        int dnib = v >>> 30;
-        if (nib == 1) {
-          if (le) {
-            d[m] = (v << 24) >> 24;
-            d[m + 1] = (v << 16) >> 24;
-            d[m + 2] = (v << 8) >> 24;
-            d[m + 3] = v >> 24;
-          } else {
-            d[m] = v >> 24;
-            d[m + 1] = (v << 8) >> 24;
-            d[m + 2] = (v << 16) >> 24;
-            d[m + 3] = (v << 24) >> 24;
-          }
-          m += 4;
-        } else if (nib == 2) {
-          switch (dnib) {
-            case 1:
-              d[m++] = (v << 2) >> 2;
-              break;
-            case 2:
-              d[m] = (v << 2) >> 17;
-              d[m + 1] = (v << 17) >> 17;
-              m += 2;
-              break;
-            case 3:
-              d[m] = (v << 2) >> 22;
-              d[m + 1] = (v << 12) >> 22;
-              d[m + 2] = (v << 22) >> 22;
-              m += 3;
-              break;
-            default:
-              throw new SteimException(
-                  base - off, "Steim-2 word " + w + " has nibble 10 with sub-code 00");
-          }
-        } else {
-          switch (dnib) {
-            case 0:
-              d[m] = (v << 2) >> 26;
-              d[m + 1] = (v << 8) >> 26;
-              d[m + 2] = (v << 14) >> 26;
-              d[m + 3] = (v << 20) >> 26;
-              d[m + 4] = (v << 26) >> 26;
-              m += 5;
-              break;
-            case 1:
-              d[m] = (v << 2) >> 27;
-              d[m + 1] = (v << 7) >> 27;
-              d[m + 2] = (v << 12) >> 27;
-              d[m + 3] = (v << 17) >> 27;
-              d[m + 4] = (v << 22) >> 27;
-              d[m + 5] = (v << 27) >> 27;
-              m += 6;
-              break;
-            case 2:
-              d[m] = (v << 4) >> 28;
-              d[m + 1] = (v << 8) >> 28;
-              d[m + 2] = (v << 12) >> 28;
-              d[m + 3] = (v << 16) >> 28;
-              d[m + 4] = (v << 20) >> 28;
-              d[m + 5] = (v << 24) >> 28;
-              d[m + 6] = (v << 28) >> 28;
-              m += 7;
-              break;
-            default:
-              throw new SteimException(
-                  base - off, "Steim-2 word " + w + " has nibble 11 with sub-code 11");
-          }
+        int code = (nib << 2) | (v >>> 30);
+        int k = counts[code];
+        if (k == BAD) {
+          throw new SteimException(
+              base - off,
+              "Steim-2 word " + w + " has nibble " + (nib == 2 ? "10 with sub-code 00" : "11 with sub-code 11"));
         }
+        int r = rights[code];
+        int l = code << 3;
+        d[m] = (v << lefts[l]) >> r;
+        d[m + 1] = (v << lefts[l + 1]) >> r;
+        d[m + 2] = (v << lefts[l + 2]) >> r;
+        d[m + 3] = (v << lefts[l + 3]) >> r;
+        d[m + 4] = (v << lefts[l + 4]) >> r;
+        d[m + 5] = (v << lefts[l + 5]) >> r;
+        d[m + 6] = (v << lefts[l + 6]) >> r;
+        m += k;
       }
     }
     return m;
