@@ -17,7 +17,8 @@ import java.util.List;
  *     --seed=1 --testdata=../shared/testdata --findings=bench/target/fuzz-findings
  * }</pre>
  *
- * Prints one line per 100,000 inputs and a summary per format.
+ * Prints one line per 100,000 inputs and a summary per format. {@code --replay=FILE} (repeatable,
+ * with {@code --formats=} naming the format) re-reads saved findings instead.
  */
 public final class SeismicFuzz {
   private SeismicFuzz() {}
@@ -31,6 +32,7 @@ public final class SeismicFuzz {
     long timeLimit = 2000;
     Path testdata = Paths.get("../shared/testdata");
     Path findings = Paths.get("bench/target/fuzz-findings");
+    List<Path> replay = new ArrayList<>();
     for (String a : args) {
       String v = a.substring(a.indexOf('=') + 1);
       if (a.startsWith("--formats=")) {
@@ -48,12 +50,32 @@ public final class SeismicFuzz {
         timeLimit = Long.parseLong(v);
       } else if (a.startsWith("--testdata=")) {
         testdata = Paths.get(v);
+      } else if (a.startsWith("--replay=")) {
+        replay.add(Paths.get(v));
       } else if (a.startsWith("--findings=")) {
         findings = Paths.get(v);
       } else {
         throw new IllegalArgumentException("unknown argument " + a
-            + " (--formats= --inputs= --seed= --maxSeedBytes= --timeLimitMillis= --testdata= --findings=)");
+            + " (--formats= --inputs= --seed= --maxSeedBytes= --timeLimitMillis= --testdata= --findings= --replay=FILE)");
       }
+    }
+    if (!replay.isEmpty()) {
+      // Re-reads saved inputs (as the first of --formats) to tell a real hang from a stalled machine.
+      int bad = 0;
+      for (Path p : replay) {
+        byte[] b = java.nio.file.Files.readAllBytes(p);
+        SeismicFuzzer z = new SeismicFuzzer(formats.get(0), List.of(new SeismicFuzzer.Seed(p.toString(), b)), seed)
+            .withTimeLimitMillis(timeLimit);
+        for (long cut : new long[] {0, b.length / 2, b.length}) {
+          SeismicFuzzer.Result r = new SeismicFuzzer.Result();
+          long t0 = System.nanoTime();
+          SeismicFuzzer.Finding x = z.runOne(0, p.toString(), b, cut, r);
+          System.out.printf("%s cut %d: %s in %.1f ms (%d traces, %d typed errors)%n", p, cut,
+              x == null ? "ok" : x.kind, (System.nanoTime() - t0) / 1e6, r.traces, r.typedErrors);
+          bad += x == null ? 0 : 1;
+        }
+      }
+      System.exit(bad == 0 ? 0 : 1);
     }
     int total = 0;
     for (SeismicFormat f : formats) {
@@ -63,11 +85,12 @@ public final class SeismicFuzz {
       SeismicFuzzer.Result sum = new SeismicFuzzer.Result();
       long step = 100_000;
       for (long done = 0; done < inputs; done += step) {
-        SeismicFuzzer.Result r = fuzzer.run(Math.min(step, inputs - done), findings);
+        SeismicFuzzer.Result r = fuzzer.run(Math.min(step, inputs - done), findings, done);
         sum.inputs += r.inputs;
         sum.clean += r.clean;
         sum.typedErrors += r.typedErrors;
         sum.traces += r.traces;
+        sum.slow += r.slow;
         sum.findings.addAll(r.findings);
         System.out.printf("%s: %,d inputs, %d findings, %.0f s%n", f, sum.inputs, sum.findings.size(),
             (System.nanoTime() - t0) / 1e9);

@@ -93,13 +93,15 @@ public final class SeismicFuzzer {
     public long traces;
     public long typedErrors;
     public long clean;
+    /** Inputs that passed the time limit but ended within five times it (a busy machine). */
+    public long slow;
     public final List<Finding> findings = new ArrayList<>();
     public long millis;
 
     @Override
     public String toString() {
       return inputs + " inputs, " + clean + " read to the end, " + typedErrors + " typed errors, "
-          + traces + " traces, " + findings.size() + " findings, " + millis + " ms";
+          + traces + " traces, " + slow + " slow, " + findings.size() + " findings, " + millis + " ms";
     }
   }
 
@@ -142,19 +144,24 @@ public final class SeismicFuzzer {
    * {@code FORMAT-INPUT.bin} and {@code .txt} with the stack trace).
    */
   public Result run(long count, Path findingsDir) throws IOException {
+    return run(count, findingsDir, 0);
+  }
+
+  /** As {@link #run(long, Path)}, numbering the inputs from {@code firstIndex}. */
+  public Result run(long count, Path findingsDir, long firstIndex) throws IOException {
     Result result = new Result();
     long t0 = System.nanoTime();
     for (long i = 0; i < count; i++) {
       Seed seed = seeds.get(rnd.nextInt(seeds.size()));
       byte[] input = mutate(seed.bytes);
       long cut = input.length == 0 ? 0 : (long) rnd.nextInt(input.length + 1);
-      Finding f = runOne(i, seed.name, input, cut, result);
+      Finding f = runOne(firstIndex + i, seed.name, input, cut, result);
       result.inputs++;
       if (f != null) {
         result.findings.add(f);
         if (findingsDir != null) {
           Files.createDirectories(findingsDir);
-          String base = format + "-" + i;
+          String base = format + "-" + (firstIndex + i);
           Files.write(findingsDir.resolve(base + ".bin"), f.bytes);
           Files.writeString(findingsDir.resolve(base + ".txt"), f + "\n" + f.trace);
         }
@@ -174,16 +181,29 @@ public final class SeismicFuzzer {
       result.clean += r[1] == 0 ? 1 : 0;
       return null;
     } catch (TimeoutException e) {
-      StringBuilder where = new StringBuilder("no end after " + timeLimitMillis + " ms; the reader was at:\n");
-      for (Thread t : Thread.getAllStackTraces().keySet()) {
-        if (t.getName().equals("seismic-fuzz-worker")) {
-          for (StackTraceElement s : t.getStackTrace()) {
-            where.append("\tat ").append(s).append('\n');
-          }
-        }
+      // A stalled machine (other jobs, a stopped JVM) also passes the limit: give the input four
+      // more limits before calling it a hang, and keep where the reader was at the first.
+      String at = workerStack();
+      try {
+        int[] r = future.get(4 * timeLimitMillis, TimeUnit.MILLISECONDS);
+        result.traces += r[0];
+        result.typedErrors += r[1];
+        result.clean += r[1] == 0 ? 1 : 0;
+        result.slow++;
+        return null;
+      } catch (TimeoutException stillRunning) {
+        // a hang
+      } catch (ExecutionException failed) {
+        Throwable c = failed.getCause();
+        return new Finding(index, seedName, c.toString(), stack(c), input);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", ie);
       }
       abandonWorker();
-      return new Finding(index, seedName, "HANG", where.toString(), input);
+      return new Finding(index, seedName, "HANG",
+          "no end after " + 5 * timeLimitMillis + " ms; after " + timeLimitMillis + " ms the reader was at:\n" + at,
+          input);
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
       if (c instanceof OutOfMemoryError || c instanceof StackOverflowError) {
@@ -194,6 +214,18 @@ public final class SeismicFuzzer {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
+  }
+
+  private static String workerStack() {
+    StringBuilder where = new StringBuilder();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().equals("seismic-fuzz-worker")) {
+        for (StackTraceElement s : t.getStackTrace()) {
+          where.append("\tat ").append(s).append('\n');
+        }
+      }
+    }
+    return where.toString();
   }
 
   @SuppressWarnings({"deprecation", "removal"})
