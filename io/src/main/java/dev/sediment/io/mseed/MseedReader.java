@@ -15,6 +15,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -583,38 +584,53 @@ public final class MseedReader implements TraceReader {
             .sampleRateHz(nominalRate(factor, mult))
             .encoding(encodingName(enc))
             .samples(samples);
-    t.header("format_version", "2");
-    t.header("record_length", Integer.toString(reclen));
-    t.header("byte_order", ho == ByteOrder.BIG_ENDIAN ? "big-endian" : "little-endian");
-    t.header("sequence_number", seq);
-    t.header("quality", String.valueOf(quality));
-    t.header(
-        "btime",
-        String.format(
-            "%04d,%03d,%02d:%02d:%02d.%04d", year, day, hour, minute, second, fract));
-    t.header("sample_count", Integer.toString(nsamp));
-    t.header("sample_rate_factor", Integer.toString(factor));
-    t.header("sample_rate_multiplier", Integer.toString(mult));
-    t.header("activity_flags", Integer.toString(act));
-    t.header("io_flags", Integer.toString(io));
-    t.header("data_quality_flags", Integer.toString(dq));
-    t.header("blockette_count", Integer.toString(nblk));
-    t.header("time_correction", Integer.toString(tc));
-    t.header("data_offset", Integer.toString(dataOff));
-    t.header("first_blockette_offset", Integer.toString(blkOff));
-    t.header("blockettes", types.toString());
-    t.header("encoding_format", Integer.toString(enc));
-    if (wordOrder >= 0) {
-      t.header("word_order", Integer.toString(wordOrder));
-    }
-    if (has1001) {
-      t.header("timing_quality", Integer.toString(tq));
-      t.header("microseconds", Integer.toString(usec));
-      t.header("frame_count", Integer.toString(frameCount));
-    }
-    if (!Float.isNaN(actualRate)) {
-      t.header("actual_sample_rate", Float.toString(actualRate));
-    }
+    // Formatted only when the caller asks for headers(): most readers want the samples.
+    final int fReclen = reclen;
+    final int fEnc = enc;
+    final int fWordOrder = wordOrder;
+    final int fTq = tq;
+    final int fUsec = usec;
+    final int fFrameCount = frameCount;
+    final boolean fHas1001 = has1001;
+    final float fActualRate = actualRate;
+    final String fTypes = types.toString();
+    t.lazyHeaders(
+        () -> {
+          Map<String, String> h = new LinkedHashMap<>(32);
+          h.put("format_version", "2");
+          h.put("record_length", Integer.toString(fReclen));
+          h.put("byte_order", ho == ByteOrder.BIG_ENDIAN ? "big-endian" : "little-endian");
+          h.put("sequence_number", seq);
+          h.put("quality", String.valueOf(quality));
+          h.put(
+              "btime",
+              String.format(
+                  "%04d,%03d,%02d:%02d:%02d.%04d", year, day, hour, minute, second, fract));
+          h.put("sample_count", Integer.toString(nsamp));
+          h.put("sample_rate_factor", Integer.toString(factor));
+          h.put("sample_rate_multiplier", Integer.toString(mult));
+          h.put("activity_flags", Integer.toString(act));
+          h.put("io_flags", Integer.toString(io));
+          h.put("data_quality_flags", Integer.toString(dq));
+          h.put("blockette_count", Integer.toString(nblk));
+          h.put("time_correction", Integer.toString(tc));
+          h.put("data_offset", Integer.toString(dataOff));
+          h.put("first_blockette_offset", Integer.toString(blkOff));
+          h.put("blockettes", fTypes);
+          h.put("encoding_format", Integer.toString(fEnc));
+          if (fWordOrder >= 0) {
+            h.put("word_order", Integer.toString(fWordOrder));
+          }
+          if (fHas1001) {
+            h.put("timing_quality", Integer.toString(fTq));
+            h.put("microseconds", Integer.toString(fUsec));
+            h.put("frame_count", Integer.toString(fFrameCount));
+          }
+          if (!Float.isNaN(fActualRate)) {
+            h.put("actual_sample_rate", Float.toString(fActualRate));
+          }
+          return h;
+        });
     versions.add("miniSEED2");
     encodings.add(encodingName(enc));
     orders.add(ho == ByteOrder.BIG_ENDIAN ? "big-endian" : "little-endian");

@@ -76,6 +76,12 @@ public final class Steim {
     return decode(2, src, off, frames, order == ByteOrder.LITTLE_ENDIAN, dst, dstOff, n);
   }
 
+  /** Differences of one record, unpacked before the running sum; grows to the largest record. */
+  private static final ThreadLocal<int[]> DIFFS = ThreadLocal.withInitial(() -> new int[4096]);
+
+  // Two passes: unpack the record's differences into an int array (a switch per 32-bit word), then
+  // one tight running-sum loop into dst. Faster than summing word by word, and the same result:
+  // words after the n-th sample are not looked at, as before.
   private static int decode(
       int level, byte[] src, int off, int frames, boolean le, double[] dst, int dstOff, int n)
       throws SteimException {
@@ -87,132 +93,24 @@ public final class Steim {
     }
     int x0 = rd(src, off + 4, le);
     int xn = rd(src, off + 8, le);
-    int[] d = new int[8];
-    int out = dstOff;
-    int end = dstOff + n;
-    int last = x0;
-    boolean started = false;
-    for (int f = 0; f < frames && out < end; f++) {
-      int base = off + (f << 6);
-      int ctrl = rd(src, base, le);
-      for (int w = f == 0 ? 3 : 1; w < 16; w++) {
-        int nib = (ctrl >>> (30 - (w << 1))) & 3;
-        if (nib == 0) {
-          continue;
-        }
-        int v = rd(src, base + (w << 2), le);
-        int k;
-        if (level == 1) {
-          switch (nib) {
-            case 1:
-              d[0] = v >> 24;
-              d[1] = (v << 8) >> 24;
-              d[2] = (v << 16) >> 24;
-              d[3] = (v << 24) >> 24;
-              k = 4;
-              break;
-            case 2:
-              d[0] = v >> 16;
-              d[1] = (v << 16) >> 16;
-              k = 2;
-              break;
-            default:
-              d[0] = v;
-              k = 1;
-              break;
-          }
-        } else {
-          int dnib = v >>> 30;
-          if (nib == 1) {
-            d[0] = v >> 24;
-            d[1] = (v << 8) >> 24;
-            d[2] = (v << 16) >> 24;
-            d[3] = (v << 24) >> 24;
-            k = 4;
-          } else if (nib == 2) {
-            switch (dnib) {
-              case 1:
-                d[0] = (v << 2) >> 2;
-                k = 1;
-                break;
-              case 2:
-                d[0] = (v << 2) >> 17;
-                d[1] = (v << 17) >> 17;
-                k = 2;
-                break;
-              case 3:
-                d[0] = (v << 2) >> 22;
-                d[1] = (v << 12) >> 22;
-                d[2] = (v << 22) >> 22;
-                k = 3;
-                break;
-              default:
-                throw new SteimException(
-                    base - off, "Steim-2 word " + w + " has nibble 10 with sub-code 00");
-            }
-          } else {
-            switch (dnib) {
-              case 0:
-                d[0] = (v << 2) >> 26;
-                d[1] = (v << 8) >> 26;
-                d[2] = (v << 14) >> 26;
-                d[3] = (v << 20) >> 26;
-                d[4] = (v << 26) >> 26;
-                k = 5;
-                break;
-              case 1:
-                d[0] = (v << 2) >> 27;
-                d[1] = (v << 7) >> 27;
-                d[2] = (v << 12) >> 27;
-                d[3] = (v << 17) >> 27;
-                d[4] = (v << 22) >> 27;
-                d[5] = (v << 27) >> 27;
-                k = 6;
-                break;
-              case 2:
-                d[0] = (v << 4) >> 28;
-                d[1] = (v << 8) >> 28;
-                d[2] = (v << 12) >> 28;
-                d[3] = (v << 16) >> 28;
-                d[4] = (v << 20) >> 28;
-                d[5] = (v << 24) >> 28;
-                d[6] = (v << 28) >> 28;
-                k = 7;
-                break;
-              default:
-                throw new SteimException(
-                    base - off, "Steim-2 word " + w + " has nibble 11 with sub-code 11");
-            }
-          }
-        }
-        if (le && (nib == 1 || (level == 1 && nib == 2))) {
-          // Little-endian Steim swaps each difference, not the word: memory order stays.
-          for (int a = 0, z = k - 1; a < z; a++, z--) {
-            int tmp = d[a];
-            d[a] = d[z];
-            d[z] = tmp;
-          }
-        }
-        int j = 0;
-        if (!started) {
-          // The record's first difference refers to the previous record: sample 0 is X0.
-          started = true;
-          dst[out++] = x0;
-          j = 1;
-        }
-        for (; j < k && out < end; j++) {
-          last += d[j];
-          dst[out++] = last;
-        }
-        if (out >= end) {
-          break;
-        }
-      }
+    int[] d = DIFFS.get();
+    // Unpacking stops at the first word that reaches n and writes at most 7 slots past it.
+    int need = (int) Math.min((long) frames * 15 * (level == 1 ? 4 : 7), (long) n) + 8;
+    if (d.length < need) {
+      d = new int[need];
+      DIFFS.set(d);
     }
-    if (out < end) {
+    int m = level == 1 ? unpack1(src, off, frames, le, d, n) : unpack2(src, off, frames, le, d, n);
+    if (m < n) {
       throw new SteimException(
-          0, "the " + frames + " Steim-" + level + " frames hold " + (out - dstOff) + " of " + n
-              + " samples");
+          0, "the " + frames + " Steim-" + level + " frames hold " + m + " of " + n + " samples");
+    }
+    // The record's first difference refers to the previous record: sample 0 is X0.
+    int last = x0;
+    dst[dstOff] = x0;
+    for (int i = 1; i < n; i++) {
+      last += d[i];
+      dst[dstOff + i] = last;
     }
     if (last != xn) {
       throw new SteimException(
@@ -221,6 +119,121 @@ public final class Steim {
               + xn);
     }
     return n;
+  }
+
+  /** Unpacks Steim-1 differences into {@code d} until at least {@code n}; returns how many. */
+  private static int unpack1(byte[] src, int off, int frames, boolean le, int[] d, int n) {
+    int m = 0;
+    for (int f = 0; f < frames && m < n; f++) {
+      int base = off + (f << 6);
+      int ctrl = rd(src, base, le);
+      for (int w = f == 0 ? 3 : 1; w < 16 && m < n; w++) {
+        int nib = (ctrl >>> (30 - (w << 1))) & 3;
+        if (nib == 0) {
+          continue;
+        }
+        int v = rd(src, base + (w << 2), le);
+        if (nib == 1) {
+          if (le) { // little-endian Steim swaps each difference, not the word: memory order stays
+            d[m] = (v << 24) >> 24;
+            d[m + 1] = (v << 16) >> 24;
+            d[m + 2] = (v << 8) >> 24;
+            d[m + 3] = v >> 24;
+          } else {
+            d[m] = v >> 24;
+            d[m + 1] = (v << 8) >> 24;
+            d[m + 2] = (v << 16) >> 24;
+            d[m + 3] = (v << 24) >> 24;
+          }
+          m += 4;
+        } else if (nib == 2) {
+          if (le) {
+            d[m] = (v << 16) >> 16;
+            d[m + 1] = v >> 16;
+          } else {
+            d[m] = v >> 16;
+            d[m + 1] = (v << 16) >> 16;
+          }
+          m += 2;
+        } else {
+          d[m++] = v;
+        }
+      }
+    }
+    return m;
+  }
+
+  // Steim-2 by table, without a branch per word: code = nibble * 4 + sub-code (the word's top two
+  // bits) gives the count of differences, their left shifts and the right shift; every word
+  // writes seven slots and advances by the count, so the next word overwrites the extra ones.
+  private static final int[] S2_K = new int[16];
+  private static final int[] S2_RIGHT = new int[16];
+  private static final int[] S2_LEFT_BE = new int[16 * 8];
+  private static final int[] S2_LEFT_LE = new int[16 * 8];
+  /** Codes that are not Steim-2 (nibble 10 with sub-code 00, nibble 11 with sub-code 11). */
+  private static final int BAD = -1;
+
+  static {
+    for (int dnib = 0; dnib < 4; dnib++) {
+      // nibble 01: four 8-bit differences; little-endian Steim stores them in reverse order
+      s2(4 + dnib, 4, 24, new int[] {0, 8, 16, 24}, new int[] {24, 16, 8, 0});
+    }
+    S2_K[8] = BAD;
+    s2(9, 1, 2, new int[] {2}, null);
+    s2(10, 2, 17, new int[] {2, 17}, null);
+    s2(11, 3, 22, new int[] {2, 12, 22}, null);
+    s2(12, 5, 26, new int[] {2, 8, 14, 20, 26}, null);
+    s2(13, 6, 27, new int[] {2, 7, 12, 17, 22, 27}, null);
+    s2(14, 7, 28, new int[] {4, 8, 12, 16, 20, 24, 28}, null);
+    S2_K[15] = BAD;
+  }
+
+  private static void s2(int code, int k, int right, int[] leftBe, int[] leftLe) {
+    S2_K[code] = k;
+    S2_RIGHT[code] = right;
+    for (int j = 0; j < 8; j++) {
+      // Slots past k still get a valid shift; their values are overwritten.
+      S2_LEFT_BE[code * 8 + j] = j < k ? leftBe[j] : 0;
+      S2_LEFT_LE[code * 8 + j] = j < k ? (leftLe != null ? leftLe : leftBe)[j] : 0;
+    }
+  }
+
+  /** As {@link #unpack1} for Steim-2; {@code d} has room for 7 entries past {@code n}. */
+  private static int unpack2(byte[] src, int off, int frames, boolean le, int[] d, int n)
+      throws SteimException {
+    final int[] counts = S2_K;
+    final int[] rights = S2_RIGHT;
+    final int[] lefts = le ? S2_LEFT_LE : S2_LEFT_BE;
+    int m = 0;
+    for (int f = 0; f < frames && m < n; f++) {
+      int base = off + (f << 6);
+      int ctrl = rd(src, base, le);
+      for (int w = f == 0 ? 3 : 1; w < 16 && m < n; w++) {
+        int nib = (ctrl >>> (30 - (w << 1))) & 3;
+        if (nib == 0) {
+          continue;
+        }
+        int v = rd(src, base + (w << 2), le);
+        int code = (nib << 2) | (v >>> 30);
+        int k = counts[code];
+        if (k == BAD) {
+          throw new SteimException(
+              base - off,
+              "Steim-2 word " + w + " has nibble " + (nib == 2 ? "10 with sub-code 00" : "11 with sub-code 11"));
+        }
+        int r = rights[code];
+        int l = code << 3;
+        d[m] = (v << lefts[l]) >> r;
+        d[m + 1] = (v << lefts[l + 1]) >> r;
+        d[m + 2] = (v << lefts[l + 2]) >> r;
+        d[m + 3] = (v << lefts[l + 3]) >> r;
+        d[m + 4] = (v << lefts[l + 4]) >> r;
+        d[m + 5] = (v << lefts[l + 5]) >> r;
+        d[m + 6] = (v << lefts[l + 6]) >> r;
+        m += k;
+      }
+    }
+    return m;
   }
 
   /** Bits needed for {@code d} in two's complement. */

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SeekableByteChannel;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,7 +48,7 @@ import java.util.Map;
  * reads, data skipped) to its range. Either way {@link SeismicTrace#index()} is the true ordinal.
  *
  * <p><b>Traces.</b> {@code headers()} holds all 91 trace header fields by segyio's names (see
- * {@link SegyTraceHeader}); {@code line()} is {@code INLINE_3D} when not zero, else {@code
+ * {@link SegyTraceHeader}), formatted from a copy of the 240 header bytes on the first call; {@code line()} is {@code INLINE_3D} when not zero, else {@code
  * FieldRecord}; {@code cdp()} is {@code CDP}; {@code traceNumber()} is {@code
  * TRACE_SEQUENCE_LINE}. {@code sampleRateHz()} is 10^6 / the trace header's sample interval (µs),
  * or the binary header's when the trace's is 0. {@code startTimeNanos()} is year, day of year,
@@ -427,8 +428,9 @@ public final class SegyReader implements TraceReader {
     }
     fill(at, (int) len);
     int off = (int) (at - bufStart);
-    Map<String, String> headers = new LinkedHashMap<>(128);
-    SegyTraceHeader.read(buf, off, order, headers);
+    // The 91 header fields are formatted only if the caller asks for them (headers()).
+    byte[] traceHeader = Arrays.copyOfRange(buf, off, off + SegyTraceHeader.SIZE);
+    ByteOrder o = order;
     double[] samples = new double[ns];
     SegySamples.decode(formatCode, buf, off + SegyTraceHeader.SIZE, samples, ns, order);
 
@@ -447,7 +449,11 @@ public final class SegyReader implements TraceReader {
             .sampleRateHz(rate)
             .encoding(SegySamples.encoding(formatCode))
             .samples(samples)
-            .headers(headers)
+            .lazyHeaders(() -> {
+              Map<String, String> h = new LinkedHashMap<>(128);
+              SegyTraceHeader.read(traceHeader, 0, o, h);
+              return h;
+            })
             .build();
     pos = at + len;
     index++;

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * One trace (SEG-Y, SEG-2, SAC) or one data record (miniSEED) with its samples widened to
@@ -30,7 +31,10 @@ public final class SeismicTrace {
   private final double sampleRateHz;
   private final String encoding;
   private final double[] samples;
-  private final Map<String, String> headers;
+  /** Eager headers, or null until {@link #headers()} first builds them from {@link #lazyHeaders}. */
+  private volatile Map<String, String> headers;
+  private final Supplier<Map<String, String>> lazyHeaders;
+  private final Map<String, String> extraHeaders;
 
   private SeismicTrace(Builder b) {
     this.format = Objects.requireNonNull(b.format, "format");
@@ -47,7 +51,14 @@ public final class SeismicTrace {
     this.sampleRateHz = b.sampleRateHz;
     this.encoding = Objects.requireNonNull(b.encoding, "encoding");
     this.samples = Objects.requireNonNull(b.samples, "samples");
-    this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
+    if (b.lazyHeaders == null) {
+      this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
+      this.lazyHeaders = null;
+      this.extraHeaders = null;
+    } else {
+      this.lazyHeaders = b.lazyHeaders;
+      this.extraHeaders = b.headers.isEmpty() ? null : new LinkedHashMap<>(b.headers);
+    }
   }
 
   public static Builder builder(SeismicFormat format) {
@@ -69,7 +80,7 @@ public final class SeismicTrace {
     b.sampleRateHz = sampleRateHz;
     b.encoding = encoding;
     b.samples = samples;
-    b.headers.putAll(headers);
+    b.headers.putAll(headers());
     return b;
   }
 
@@ -144,12 +155,23 @@ public final class SeismicTrace {
   }
 
   public Map<String, String> headers() {
-    return headers;
+    Map<String, String> h = headers;
+    if (h == null) {
+      // Built on first use: a reader of 100,000 traces need not format 91 fields per trace that
+      // nobody reads. Two threads racing here build equal maps; either is kept.
+      Map<String, String> m = new LinkedHashMap<>(lazyHeaders.get());
+      if (extraHeaders != null) {
+        m.putAll(extraHeaders);
+      }
+      h = Collections.unmodifiableMap(m);
+      headers = h;
+    }
+    return h;
   }
 
   /** The header {@code name}, or null. */
   public String header(String name) {
-    return headers.get(name);
+    return headers().get(name);
   }
 
   @Override
@@ -183,6 +205,7 @@ public final class SeismicTrace {
     private String encoding;
     private double[] samples = new double[0];
     private final Map<String, String> headers = new LinkedHashMap<>();
+    private Supplier<Map<String, String>> lazyHeaders;
 
     private Builder(SeismicFormat format) {
       this.format = format;
@@ -265,6 +288,17 @@ public final class SeismicTrace {
 
     public Builder headers(Map<String, String> all) {
       headers.putAll(all);
+      return this;
+    }
+
+    /**
+     * Headers built only when {@link SeismicTrace#headers()} is first called, by {@code
+     * supplier} (which must not depend on mutable state); headers set with {@link #header} or
+     * {@link #headers(Map)} are added over them. Readers use it so that callers who only want
+     * samples do not pay for formatting every header field.
+     */
+    public Builder lazyHeaders(Supplier<Map<String, String>> supplier) {
+      this.lazyHeaders = Objects.requireNonNull(supplier, "supplier");
       return this;
     }
 
