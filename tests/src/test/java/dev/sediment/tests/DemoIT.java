@@ -23,7 +23,17 @@ public class DemoIT {
     assertThat(r.stdout, containsString("ingest-table sensors: 12,003 records in, 12,000 written, 3 quarantined, from 2 files"));
     assertThat(r.stdout, containsString("compact: 5 partitions written, 0 unchanged, 1 without rows; 23,858 rows; 0 files quarantined"));
     assertThat(r.stdout, containsString("verified:    5 partitions, 0 bad"));
-    assertThat(r.stdout, containsString("Demo finished: 3 of 3 steps ok."));
+    // 51 records of 4,096 bytes in each miniSEED file (one damaged), 1 SAC trace, 24 SEG-Y traces.
+    Path samples = work.resolve("lake/samples/seismic");
+    assertThat(Files.size(samples.resolve("XX.SEDI.mseed")), equalTo(51L * 4096));
+    assertThat(r.stdout, containsString("ingest seismic: 4 files (4 copied raw), 127 traces or records in, 126 written, 1 quarantined"));
+    String quarantine;
+    try (java.util.stream.Stream<Path> s = Files.list(work.resolve("lake/quarantine/seismic"))) {
+      quarantine = Files.readString(s.filter(f -> f.toString().endsWith(".jsonl")).findFirst().get());
+    }
+    assertThat(quarantine, containsString("XX.SEDI.damaged.mseed\",\"line\":0,\"offset\":8192,\"error_type\":\"CORRUPT_DATA\""));
+    assertThat(Files.isDirectory(work.resolve("lake/processed/seismic/station=XX.SEDI/date=20260204")), equalTo(true));
+    assertThat(r.stdout, containsString("Demo finished: 4 of 4 steps ok."));
     assertThat(Files.exists(work.resolve("lake/compact/bbo/exchange=binance/stream=bbo/symbol=btcusdt/date=20260203/meta.json")), equalTo(true));
     assertThat(Files.isDirectory(work.resolve("lake/processed/trades/date=2026-02-03")), equalTo(true));
   }
