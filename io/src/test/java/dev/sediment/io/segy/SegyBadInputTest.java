@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
+import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 import org.junit.Test;
 
 /** Damaged and lying SEG-Y files: each gives a typed error at the right byte offset. */
@@ -28,7 +29,7 @@ public class SegyBadInputTest {
 
   private static SeismicFormatException readAll(byte[] bytes) {
     return assertThrows(SeismicFormatException.class, () -> {
-      try (SegyReader r = SegyReader.open(new SeekableInMemoryChannel(bytes), "bad.sgy")) {
+      try (SegyReader r = SegyReader.open(new SeekableInMemoryByteChannel(bytes), "bad.sgy")) {
         while (r.next() != null) {
           // read everything
         }
@@ -75,7 +76,7 @@ public class SegyBadInputTest {
     byte[] cut = Arrays.copyOf(small(), 3600 + 3 * 440 + 240 + 17);
     int[] read = {0};
     SeismicFormatException e = assertThrows(SeismicFormatException.class, () -> {
-      try (SegyReader r = SegyReader.open(new SeekableInMemoryChannel(cut), "bad.sgy")) {
+      try (SegyReader r = SegyReader.open(new SeekableInMemoryByteChannel(cut), "bad.sgy")) {
         while (r.next() != null) {
           read[0]++;
         }
@@ -200,7 +201,7 @@ public class SegyBadInputTest {
       }
       int len = rnd.nextInt(4) == 0 ? rnd.nextInt(b.length) : b.length;
       byte[] damaged = Arrays.copyOf(b, len);
-      try (SegyReader r = SegyReader.open(new SeekableInMemoryChannel(damaged), "bad.sgy")) {
+      try (SegyReader r = SegyReader.open(new SeekableInMemoryByteChannel(damaged), "bad.sgy")) {
         int n = 0;
         while (r.next() != null) {
           n++;

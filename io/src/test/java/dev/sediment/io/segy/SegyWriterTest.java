@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -36,7 +37,7 @@ public class SegyWriterTest {
   }
 
   static SegyReader open(byte[] bytes, String name) throws IOException {
-    return SegyReader.open(new SeekableInMemoryChannel(bytes), name);
+    return SegyReader.open(new SeekableInMemoryByteChannel(bytes), name);
   }
 
   /** Reads {@code file}, writes it with the given format/order (null: the file's), returns the bytes. */

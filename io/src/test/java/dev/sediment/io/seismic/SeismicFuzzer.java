@@ -10,9 +10,6 @@ import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.NonWritableChannelException;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +26,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 
 /**
  * A seeded mutation fuzzer of the seismic readers: mutates real files of one format and reads
@@ -256,7 +254,7 @@ public final class SeismicFuzzer {
     String name = "fuzz-input";
     SeismicFormat detected = null;
     try {
-      detected = SeismicFiles.detect(new Channel(input), name);
+      detected = SeismicFiles.detect(new SeekableInMemoryByteChannel(input), name);
     } catch (SeismicFormatException e) {
       check(e, name, input.length);
       r[1]++;
@@ -278,7 +276,7 @@ public final class SeismicFuzzer {
   private static void read(SeismicFormat f, byte[] input, long start, long end, int[] r)
       throws IOException {
     String name = "fuzz-input";
-    try (TraceReader reader = SeismicFiles.open(f, new Channel(input), name, start, end)) {
+    try (TraceReader reader = SeismicFiles.open(f, new SeekableInMemoryByteChannel(input), name, start, end)) {
       reader.variant();
       for (Map.Entry<String, String> e : reader.fileHeaders().entrySet()) {
         e.getValue().length();
@@ -508,67 +506,4 @@ public final class SeismicFuzzer {
     return out;
   }
 
-  /** A read-only channel over a byte array. */
-  static final class Channel implements SeekableByteChannel {
-    private final byte[] b;
-    private long pos;
-    private boolean open = true;
-
-    Channel(byte[] b) {
-      this.b = b;
-    }
-
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-      if (!open) {
-        throw new ClosedChannelException();
-      }
-      if (pos >= b.length) {
-        return -1;
-      }
-      int n = (int) Math.min(dst.remaining(), b.length - pos);
-      dst.put(b, (int) pos, n);
-      pos += n;
-      return n;
-    }
-
-    @Override
-    public int write(ByteBuffer src) {
-      throw new NonWritableChannelException();
-    }
-
-    @Override
-    public long position() {
-      return pos;
-    }
-
-    @Override
-    public SeekableByteChannel position(long p) {
-      if (p < 0) {
-        throw new IllegalArgumentException("negative position " + p);
-      }
-      pos = p;
-      return this;
-    }
-
-    @Override
-    public long size() {
-      return b.length;
-    }
-
-    @Override
-    public SeekableByteChannel truncate(long size) {
-      throw new NonWritableChannelException();
-    }
-
-    @Override
-    public boolean isOpen() {
-      return open;
-    }
-
-    @Override
-    public void close() {
-      open = false;
-    }
-  }
 }
