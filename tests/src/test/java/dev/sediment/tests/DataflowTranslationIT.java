@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.api.services.dataflow.model.DataflowPackage;
 import dev.sediment.io.table.TableIO;
+import dev.sediment.pipelines.ingest.Ingest;
 import dev.sediment.pipelines.ingest.IngestTable;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,7 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 /**
- * ingest-table translated into a Dataflow job specification, offline: no credentials, no network.
+ * ingest-table and ingest translated into a Dataflow job specification, offline: no credentials, no network.
  * Beam 2.62 has no dry run, so the job is written as a template file (what {@code
  * --templateLocation} does), with path validation, credentials and staging switched off.
  */
@@ -48,14 +49,13 @@ public class DataflowTranslationIT {
     }
   }
 
-  @Test
-  public void ingestTable_translatesToDataflowJob() throws Exception {
-    File template = tmp.newFile("job.json");
+  /** Options that write the job as a template file to {@code template}, offline. */
+  private static DataflowPipelineOptions offline(String jobName, File template) {
     DataflowPipelineOptions options = PipelineOptionsFactory.as(DataflowPipelineOptions.class);
     options.setRunner(DataflowRunner.class);
     options.setProject("sediment-test");
     options.setRegion("europe-west1");
-    options.setJobName("ingest-trades");
+    options.setJobName(jobName);
     options.setTempLocation("gs://sediment-test/tmp");
     options.setGcpTempLocation("gs://sediment-test/tmp");
     options.setStagingLocation("gs://sediment-test/staging");
@@ -64,6 +64,22 @@ public class DataflowTranslationIT {
     options.setFilesToStage(new ArrayList<>());
     options.setStager(new NoStager());
     options.setTemplateLocation(template.getAbsolutePath());
+    return options;
+  }
+
+  /** The user names of the steps of {@code job}. */
+  private static List<String> stepNames(JsonNode job) {
+    List<String> names = new ArrayList<>();
+    for (JsonNode step : job.path("steps")) {
+      names.add(step.path("properties").path("user_name").path("value").asText());
+    }
+    return names;
+  }
+
+  @Test
+  public void ingestTable_translatesToDataflowJob() throws Exception {
+    File template = tmp.newFile("job.json");
+    DataflowPipelineOptions options = offline("ingest-trades", template);
 
     String schema =
         Files.readString(
@@ -83,10 +99,7 @@ public class DataflowTranslationIT {
 
     JsonNode job = new ObjectMapper().readTree(template);
     assertThat(job.path("name").asText(), equalTo("ingest-trades"));
-    List<String> names = new ArrayList<>();
-    for (JsonNode step : job.path("steps")) {
-      names.add(step.path("properties").path("user_name").path("value").asText());
-    }
+    List<String> names = stepNames(job);
     assertThat(
         names,
         hasItems(
@@ -99,4 +112,30 @@ public class DataflowTranslationIT {
     assertThat(job.path("environment").path("tempStoragePrefix").asText(), containsString("sediment-test"));
   }
 
+  @Test
+  public void ingestSeismic_translatesToDataflowJob() throws Exception {
+    File template = tmp.newFile("seismic-job.json");
+    Pipeline p = Pipeline.create(offline("ingest-quakes", template));
+    Ingest.expand(
+        p,
+        new Ingest.Spec(
+            "gs://sediment-test/in/**", "gs://sediment-test/lake", "quakes", null, 1L << 20));
+    p.run();
+
+    JsonNode job = new ObjectMapper().readTree(template);
+    assertThat(job.path("name").asText(), equalTo("ingest-quakes"));
+    List<String> names = stepNames(job);
+    assertThat(
+        names,
+        hasItems(
+            "MatchFiles/Via MatchAll/Match filepatterns",
+            "CopyRaw",
+            "ReadTraces/SplitIntoRanges",
+            "ReadTraces/SpreadRanges/Reshuffle/GroupByKey",
+            "ReadTraces/DecodeRanges",
+            "KeyByStationDate",
+            "WriteProcessed/WriteParquet/WriteFiles/FinalizeTempFileBundles/Finalize",
+            "Write to error Sink/ToJson"));
+    assertThat(names.size(), equalTo(67));
+  }
 }

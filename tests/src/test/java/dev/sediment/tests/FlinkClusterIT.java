@@ -3,6 +3,7 @@ package dev.sediment.tests;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,9 +34,9 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 /**
- * ingest-table and compact submitted with the FlinkRunner to a real standalone Flink session
- * cluster ({@code bin/flink-cluster}: a JobManager and a TaskManager JVM on 127.0.0.1, started
- * once for both tests), each compared with the same run on the DirectRunner.
+ * ingest-table, ingest (seismic) and compact submitted with the FlinkRunner to a real standalone
+ * Flink session cluster ({@code bin/flink-cluster}: a JobManager and a TaskManager JVM on
+ * 127.0.0.1, started once for all tests), each compared with the same run on the DirectRunner.
  */
 public class FlinkClusterIT {
   @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
@@ -97,6 +98,52 @@ public class FlinkClusterIT {
 
     Fixtures.assertIngested(Sediment.run(work, Fixtures.ingestArgs(in, directLake)));
     Fixtures.assertSameDataset(directLake, clusterLake);
+  }
+
+  /**
+   * ingest of the seismic fixtures in byte ranges on the cluster with parallelism 2 (the ranges
+   * spread over both subtasks of the read) and on the DirectRunner: same counts, same dataset.
+   */
+  @Test
+  public void ingestSeismic_onStandaloneClusterParallelism2_sameDatasetAsDirectRunner()
+      throws Exception {
+    Path work = TMP.newFolder("seismic").toPath();
+    Path in = SeismicFixtures.writeTo(work.resolve("in"));
+    String base = in + "/";
+    Path clusterLake = work.resolve("cluster-lake");
+    Path directLake = work.resolve("direct-lake");
+
+    Set<String> before = jobIds();
+    Sediment.Result onCluster =
+        Sediment.run(
+            work,
+            SeismicFixtures.ingestArgs(
+                base,
+                clusterLake.toString(),
+                SeismicFixtures.SPLIT_BYTES,
+                "--runner=FlinkRunner",
+                "--flinkMaster=127.0.0.1:" + restPort,
+                "--parallelism=2"));
+    assertThat(onCluster.toString() + logTail(), onCluster.exitCode, equalTo(0));
+    SeismicFixtures.assertIngested(onCluster);
+    JsonNode job = newJob(before);
+    assertThat(job.toString(), job.path("state").asText(), equalTo("FINISHED"));
+    // The 49 byte ranges (CH.BALST alone has 32) were decoded by both subtasks.
+    JsonNode decode = vertex(job.path("jid").asText(), "at ReadTraces/DecodeRanges)");
+    List<Long> ranges = new ArrayList<>();
+    for (JsonNode subtask : decode.path("subtasks")) {
+      ranges.add(subtask.path("metrics").path("read-records").asLong());
+    }
+    assertThat(decode.toString(), ranges.size(), equalTo(2));
+    assertThat(decode.toString(), ranges.get(0) + ranges.get(1), equalTo(49L));
+    assertThat(decode.toString(), Math.min(ranges.get(0), ranges.get(1)), greaterThan(0L));
+
+    SeismicFixtures.assertIngested(
+        Sediment.run(
+            work, SeismicFixtures.ingestArgs(base, directLake.toString(), SeismicFixtures.SPLIT_BYTES)));
+    SeismicFixtures.assertSameDataset(
+        SeismicFixtures.assertDataset(directLake, base, in),
+        SeismicFixtures.assertDataset(clusterLake, base, in));
   }
 
   /**
@@ -226,6 +273,20 @@ public class FlinkClusterIT {
     }
     assertThat(jobs.toString(), added.size(), equalTo(1));
     return added.get(0);
+  }
+
+  /** The one vertex of job {@code jid} whose name contains {@code name}, with its subtasks. */
+  private static JsonNode vertex(String jid, String name) throws IOException, InterruptedException {
+    List<String> found = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (JsonNode v : get("/jobs/" + jid).path("vertices")) {
+      names.add(v.path("name").asText());
+      if (v.path("name").asText().contains(name)) {
+        found.add(v.path("id").asText());
+      }
+    }
+    assertThat(String.join("\n", names), found.size(), equalTo(1));
+    return get("/jobs/" + jid + "/vertices/" + found.get(0));
   }
 
   private static int freePort() throws IOException {
