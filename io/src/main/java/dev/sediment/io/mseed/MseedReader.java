@@ -109,6 +109,8 @@ public final class MseedReader implements TraceReader {
   private int bufLen;
 
   private Parsed pending;
+  /** Steim differences of one record, reused (grows to the largest record). */
+  private int[] diffs = new int[0];
   private final Set<String> versions = new TreeSet<>();
   private final Set<String> encodings = new TreeSet<>();
   private final Set<String> orders = new TreeSet<>();
@@ -631,11 +633,27 @@ public final class MseedReader implements TraceReader {
           }
           return h;
         });
+    noteV2(enc, le, reclen);
+    return new Parsed(t, p + reclen);
+  }
+
+  // The summary sets change rarely: a record like the last one adds nothing to them.
+  private int lastEnc = -1;
+  private int lastReclen = -1;
+  private int lastOrder = -1;
+
+  private void noteV2(int enc, boolean le, int reclen) {
+    int o = le ? 1 : 0;
+    if (enc == lastEnc && reclen == lastReclen && o == lastOrder) {
+      return;
+    }
     versions.add("miniSEED2");
     encodings.add(encodingName(enc));
-    orders.add(ho == ByteOrder.BIG_ENDIAN ? "big-endian" : "little-endian");
+    orders.add(le ? "little-endian" : "big-endian");
     lengths.add(reclen);
-    return new Parsed(t, p + reclen);
+    lastEnc = enc;
+    lastReclen = reclen;
+    lastOrder = o;
   }
 
   /** SEED nominal sample rate from factor and multiplier (libmseed's {@code ms_nomsamprate}). */
@@ -883,11 +901,13 @@ public final class MseedReader implements TraceReader {
       default:
         ByteOrder so = v3 ? ByteOrder.BIG_ENDIAN : order;
         try {
-          if (enc == 10) {
-            Steim.decodeSteim1(src, off, len / 64, so, dst, 0, count);
-          } else {
-            Steim.decodeSteim2(src, off, len / 64, so, dst, 0, count);
+          int level = enc == 10 ? 1 : 2;
+          int frames = len / 64;
+          int need = Steim.scratchLength(level, frames, count);
+          if (diffs.length < need) {
+            diffs = new int[Math.max(need, 4096)];
           }
+          Steim.decode(level, src, off, frames, so == ByteOrder.LITTLE_ENDIAN, dst, 0, count, diffs);
         } catch (Steim.SteimException e) {
           throw new SeismicFormatException(
               name, p, SeismicError.CORRUPT_DATA, e.getMessage() + " (frame at data byte " + e.frameOffset() + ")", e);

@@ -170,49 +170,85 @@ public final class SegySamples {
 
   /** Format 5: IEEE-754 single precision. */
   public static void decodeFloat32(byte[] src, int off, double[] dst, int n, ByteOrder order) {
-    VarHandle h = order == ByteOrder.BIG_ENDIAN ? INT_BE : INT_LE;
-    for (int i = 0; i < n; i++) {
-      dst[i] = Float.intBitsToFloat((int) h.get(src, off + 4 * i));
+    // constant VarHandles in each branch: a VarHandle in a variable is not inlined by the JIT
+    if (order == ByteOrder.BIG_ENDIAN) {
+      for (int i = 0; i < n; i++) {
+        dst[i] = Float.intBitsToFloat((int) INT_BE.get(src, off + 4 * i));
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        dst[i] = Float.intBitsToFloat((int) INT_LE.get(src, off + 4 * i));
+      }
     }
   }
 
   /** Format 6: IEEE-754 double precision. */
   public static void decodeFloat64(byte[] src, int off, double[] dst, int n, ByteOrder order) {
-    VarHandle h = order == ByteOrder.BIG_ENDIAN ? LONG_BE : LONG_LE;
-    for (int i = 0; i < n; i++) {
-      dst[i] = Double.longBitsToDouble((long) h.get(src, off + 8 * i));
+    // constant VarHandles in each branch: a VarHandle in a variable is not inlined by the JIT
+    if (order == ByteOrder.BIG_ENDIAN) {
+      for (int i = 0; i < n; i++) {
+        dst[i] = Double.longBitsToDouble((long) LONG_BE.get(src, off + 8 * i));
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        dst[i] = Double.longBitsToDouble((long) LONG_LE.get(src, off + 8 * i));
+      }
     }
   }
 
   /** Format 2: 32-bit two's complement integers. */
   public static void decodeInt32(byte[] src, int off, double[] dst, int n, ByteOrder order) {
-    VarHandle h = order == ByteOrder.BIG_ENDIAN ? INT_BE : INT_LE;
-    for (int i = 0; i < n; i++) {
-      dst[i] = (int) h.get(src, off + 4 * i);
+    // constant VarHandles in each branch: a VarHandle in a variable is not inlined by the JIT
+    if (order == ByteOrder.BIG_ENDIAN) {
+      for (int i = 0; i < n; i++) {
+        dst[i] = (int) INT_BE.get(src, off + 4 * i);
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        dst[i] = (int) INT_LE.get(src, off + 4 * i);
+      }
     }
   }
 
   /** Format 10: 32-bit unsigned integers. */
   public static void decodeUint32(byte[] src, int off, double[] dst, int n, ByteOrder order) {
-    VarHandle h = order == ByteOrder.BIG_ENDIAN ? INT_BE : INT_LE;
-    for (int i = 0; i < n; i++) {
-      dst[i] = ((int) h.get(src, off + 4 * i)) & 0xFFFFFFFFL;
+    // constant VarHandles in each branch: a VarHandle in a variable is not inlined by the JIT
+    if (order == ByteOrder.BIG_ENDIAN) {
+      for (int i = 0; i < n; i++) {
+        dst[i] = ((int) INT_BE.get(src, off + 4 * i)) & 0xFFFFFFFFL;
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        dst[i] = ((int) INT_LE.get(src, off + 4 * i)) & 0xFFFFFFFFL;
+      }
     }
   }
 
   /** Format 3: 16-bit two's complement integers. */
   public static void decodeInt16(byte[] src, int off, double[] dst, int n, ByteOrder order) {
-    VarHandle h = order == ByteOrder.BIG_ENDIAN ? SHORT_BE : SHORT_LE;
-    for (int i = 0; i < n; i++) {
-      dst[i] = (short) h.get(src, off + 2 * i);
+    // constant VarHandles in each branch: a VarHandle in a variable is not inlined by the JIT
+    if (order == ByteOrder.BIG_ENDIAN) {
+      for (int i = 0; i < n; i++) {
+        dst[i] = (short) SHORT_BE.get(src, off + 2 * i);
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        dst[i] = (short) SHORT_LE.get(src, off + 2 * i);
+      }
     }
   }
 
   /** Format 11: 16-bit unsigned integers. */
   public static void decodeUint16(byte[] src, int off, double[] dst, int n, ByteOrder order) {
-    VarHandle h = order == ByteOrder.BIG_ENDIAN ? SHORT_BE : SHORT_LE;
-    for (int i = 0; i < n; i++) {
-      dst[i] = ((short) h.get(src, off + 2 * i)) & 0xFFFF;
+    // constant VarHandles in each branch: a VarHandle in a variable is not inlined by the JIT
+    if (order == ByteOrder.BIG_ENDIAN) {
+      for (int i = 0; i < n; i++) {
+        dst[i] = ((short) SHORT_BE.get(src, off + 2 * i)) & 0xFFFF;
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        dst[i] = ((short) SHORT_LE.get(src, off + 2 * i)) & 0xFFFF;
+      }
     }
   }
 
