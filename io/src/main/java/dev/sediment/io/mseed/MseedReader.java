@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -111,6 +112,8 @@ public final class MseedReader implements TraceReader {
   private Parsed pending;
   /** Steim differences of one record, reused (grows to the largest record). */
   private int[] diffs = new int[0];
+  /** Steim samples of one record before the copy into the record's array. */
+  private double[] values = new double[0];
   private final Set<String> versions = new TreeSet<>();
   private final Set<String> encodings = new TreeSet<>();
   private final Set<String> orders = new TreeSet<>();
@@ -870,6 +873,9 @@ public final class MseedReader implements TraceReader {
           n + " samples of encoding " + enc + " do not fit in the record's " + len + " data bytes");
     }
     int count = (int) n;
+    if (enc == 10 || enc == 11) {
+      return decodeSteim(p, enc, src, off, len, count, v3 ? ByteOrder.BIG_ENDIAN : order);
+    }
     double[] dst = new double[count];
     switch (enc) {
       case 0:
@@ -899,22 +905,31 @@ public final class MseedReader implements TraceReader {
         }
         break;
       default:
-        ByteOrder so = v3 ? ByteOrder.BIG_ENDIAN : order;
-        try {
-          int level = enc == 10 ? 1 : 2;
-          int frames = len / 64;
-          int need = Steim.scratchLength(level, frames, count);
-          if (diffs.length < need) {
-            diffs = new int[Math.max(need, 4096)];
-          }
-          Steim.decode(level, src, off, frames, so == ByteOrder.LITTLE_ENDIAN, dst, 0, count, diffs);
-        } catch (Steim.SteimException e) {
-          throw new SeismicFormatException(
-              name, p, SeismicError.CORRUPT_DATA, e.getMessage() + " (frame at data byte " + e.frameOffset() + ")", e);
-        }
-        break;
+        throw new AssertionError("encoding " + enc);
     }
     return dst;
+  }
+
+  // Steim records decode into a reused array, then one copy into the record's own array: the copy
+  // of a new array is not zeroed first, and the decode loops write to memory that stays in cache.
+  private double[] decodeSteim(long p, int enc, byte[] src, int off, int len, int count, ByteOrder so)
+      throws SeismicFormatException {
+    int level = enc == 10 ? 1 : 2;
+    int frames = len / 64;
+    int need = Steim.scratchLength(level, frames, count);
+    if (diffs.length < need) {
+      diffs = new int[Math.max(need, 4096)];
+    }
+    if (values.length < count) {
+      values = new double[Math.max(count, 4096)];
+    }
+    try {
+      Steim.decode(level, src, off, frames, so == ByteOrder.LITTLE_ENDIAN, values, 0, count, diffs);
+    } catch (Steim.SteimException e) {
+      throw new SeismicFormatException(
+          name, p, SeismicError.CORRUPT_DATA, e.getMessage() + " (frame at data byte " + e.frameOffset() + ")", e);
+    }
+    return Arrays.copyOf(values, count);
   }
 
   /**

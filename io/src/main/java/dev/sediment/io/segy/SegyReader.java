@@ -104,6 +104,7 @@ public final class SegyReader implements TraceReader {
   private long pos;
   private long index;
   private byte[] buf = new byte[0];
+  private double[] values = new double[0];
   private long bufStart;
   private int bufLen;
 
@@ -433,8 +434,13 @@ public final class SegyReader implements TraceReader {
     // The 91 header fields are formatted only if the caller asks for them (headers()).
     byte[] traceHeader = Arrays.copyOfRange(buf, off, off + SegyTraceHeader.SIZE);
     ByteOrder o = order;
-    double[] samples = new double[ns];
-    SegySamples.decode(formatCode, buf, off + SegyTraceHeader.SIZE, samples, ns, order);
+    // Decoded into a reused array, then copied into the trace's own: a copied new array is not
+    // zeroed first, and the decode loop writes to memory that stays in cache.
+    if (values.length < ns) {
+      values = new double[ns];
+    }
+    SegySamples.decode(formatCode, buf, off + SegyTraceHeader.SIZE, values, ns, order);
+    double[] samples = Arrays.copyOf(values, ns);
 
     boolean le = order == ByteOrder.LITTLE_ENDIAN;
     long inline = i32(buf, off + 188, le);
