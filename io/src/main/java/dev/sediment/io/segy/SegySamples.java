@@ -272,6 +272,32 @@ public final class SegySamples {
    *
    * @throws IllegalArgumentException naming the first sample the format cannot hold
    */
+  // A VarHandle chosen by an expression ((be ? A : B).set(...)) crashed C2 on JDK 17.0.15
+  // (Compile::final_graph_reshaping_walk, compiling encode); each branch names a constant instead.
+  private static void putInt(byte[] b, int o, int v, boolean be) {
+    if (be) {
+      INT_BE.set(b, o, v);
+    } else {
+      INT_LE.set(b, o, v);
+    }
+  }
+
+  private static void putLong(byte[] b, int o, long v, boolean be) {
+    if (be) {
+      LONG_BE.set(b, o, v);
+    } else {
+      LONG_LE.set(b, o, v);
+    }
+  }
+
+  private static void putShort(byte[] b, int o, short v, boolean be) {
+    if (be) {
+      SHORT_BE.set(b, o, v);
+    } else {
+      SHORT_LE.set(b, o, v);
+    }
+  }
+
   public static void encode(int code, double[] src, int n, byte[] dst, int off, ByteOrder order) {
     boolean be = order == ByteOrder.BIG_ENDIAN;
     switch (code) {
@@ -285,26 +311,26 @@ public final class SegySamples {
         break;
       case 5:
         for (int i = 0; i < n; i++) {
-          (be ? INT_BE : INT_LE).set(dst, off + 4 * i, Float.floatToRawIntBits((float) src[i]));
+          putInt(dst, off + 4 * i, Float.floatToRawIntBits((float) src[i]), be);
         }
         break;
       case 6:
         for (int i = 0; i < n; i++) {
-          (be ? LONG_BE : LONG_LE).set(dst, off + 8 * i, Double.doubleToRawLongBits(src[i]));
+          putLong(dst, off + 8 * i, Double.doubleToRawLongBits(src[i]), be);
         }
         break;
       case 2:
       case 10:
         for (int i = 0; i < n; i++) {
           long v = integral(src, i, code == 2 ? Integer.MIN_VALUE : 0, code == 2 ? Integer.MAX_VALUE : 0xFFFFFFFFL, code);
-          (be ? INT_BE : INT_LE).set(dst, off + 4 * i, (int) v);
+          putInt(dst, off + 4 * i, (int) v, be);
         }
         break;
       case 3:
       case 11:
         for (int i = 0; i < n; i++) {
           long v = integral(src, i, code == 3 ? Short.MIN_VALUE : 0, code == 3 ? Short.MAX_VALUE : 0xFFFF, code);
-          (be ? SHORT_BE : SHORT_LE).set(dst, off + 2 * i, (short) v);
+          putShort(dst, off + 2 * i, (short) v, be);
         }
         break;
       case 7:
