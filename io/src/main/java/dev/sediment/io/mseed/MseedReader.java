@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -79,7 +80,9 @@ public final class MseedReader implements TraceReader {
   /** Largest miniSEED 3 record accepted (libmseed's limit, 10 MiB). */
   static final int MAX_V3_RECLEN = 10 * 1024 * 1024;
 
-  private static final int BLOCK = 512 * 1024;
+  // A record header asks for the 64 KiB a blockette chain may span, so a block is refilled 64 KiB
+  // before its end: 1 MiB blocks re-read about 6 %.
+  private static final int BLOCK = 1024 * 1024;
   private static final VarHandle I16_BE =
       MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
   private static final VarHandle I16_LE =
@@ -109,6 +112,10 @@ public final class MseedReader implements TraceReader {
   private int bufLen;
 
   private Parsed pending;
+  /** Steim differences of one record, reused (grows to the largest record). */
+  private int[] diffs = new int[0];
+  /** Steim samples of one record before the copy into the record's array. */
+  private double[] values = new double[0];
   private final Set<String> versions = new TreeSet<>();
   private final Set<String> encodings = new TreeSet<>();
   private final Set<String> orders = new TreeSet<>();
@@ -447,10 +454,18 @@ public final class MseedReader implements TraceReader {
 
     String seq = ascii(buf, b, 6);
     char quality = (char) buf[b + 6];
-    String station = ascii(buf, b + 8, 5);
-    String location = ascii(buf, b + 13, 2);
-    String channel = ascii(buf, b + 15, 3);
-    String network = ascii(buf, b + 18, 2);
+    if (lastStation == null || !Arrays.equals(buf, b + 8, b + 20, lastId, 0, 12)) {
+      // a new channel: records of one channel share these strings
+      System.arraycopy(buf, b + 8, lastId, 0, 12);
+      lastStation = ascii(buf, b + 8, 5);
+      lastLocation = ascii(buf, b + 13, 2);
+      lastChannel = ascii(buf, b + 15, 3);
+      lastNetwork = ascii(buf, b + 18, 2);
+    }
+    String station = lastStation;
+    String location = lastLocation;
+    String channel = lastChannel;
+    String network = lastNetwork;
     int year = u16(buf, b + 20, le);
     int day = u16(buf, b + 22, le);
     int hour = buf[b + 24] & 0xFF;
@@ -631,11 +646,33 @@ public final class MseedReader implements TraceReader {
           }
           return h;
         });
+    noteV2(enc, le, reclen);
+    return new Parsed(t, p + reclen);
+  }
+
+  // The summary sets change rarely: a record like the last one adds nothing to them.
+  private int lastEnc = -1;
+  /** Bytes 8-19 of the last miniSEED 2 header (station, location, channel, network) and their strings. */
+  private final byte[] lastId = new byte[12];
+  private String lastStation;
+  private String lastLocation;
+  private String lastChannel;
+  private String lastNetwork;
+  private int lastReclen = -1;
+  private int lastOrder = -1;
+
+  private void noteV2(int enc, boolean le, int reclen) {
+    int o = le ? 1 : 0;
+    if (enc == lastEnc && reclen == lastReclen && o == lastOrder) {
+      return;
+    }
     versions.add("miniSEED2");
     encodings.add(encodingName(enc));
-    orders.add(ho == ByteOrder.BIG_ENDIAN ? "big-endian" : "little-endian");
+    orders.add(le ? "little-endian" : "big-endian");
     lengths.add(reclen);
-    return new Parsed(t, p + reclen);
+    lastEnc = enc;
+    lastReclen = reclen;
+    lastOrder = o;
   }
 
   /** SEED nominal sample rate from factor and multiplier (libmseed's {@code ms_nomsamprate}). */
@@ -852,6 +889,9 @@ public final class MseedReader implements TraceReader {
           n + " samples of encoding " + enc + " do not fit in the record's " + len + " data bytes");
     }
     int count = (int) n;
+    if (enc == 10 || enc == 11) {
+      return decodeSteim(p, enc, src, off, len, count, v3 ? ByteOrder.BIG_ENDIAN : order);
+    }
     double[] dst = new double[count];
     switch (enc) {
       case 0:
@@ -881,20 +921,31 @@ public final class MseedReader implements TraceReader {
         }
         break;
       default:
-        ByteOrder so = v3 ? ByteOrder.BIG_ENDIAN : order;
-        try {
-          if (enc == 10) {
-            Steim.decodeSteim1(src, off, len / 64, so, dst, 0, count);
-          } else {
-            Steim.decodeSteim2(src, off, len / 64, so, dst, 0, count);
-          }
-        } catch (Steim.SteimException e) {
-          throw new SeismicFormatException(
-              name, p, SeismicError.CORRUPT_DATA, e.getMessage() + " (frame at data byte " + e.frameOffset() + ")", e);
-        }
-        break;
+        throw new AssertionError("encoding " + enc);
     }
     return dst;
+  }
+
+  // Steim records decode into a reused array, then one copy into the record's own array: the copy
+  // of a new array is not zeroed first, and the decode loops write to memory that stays in cache.
+  private double[] decodeSteim(long p, int enc, byte[] src, int off, int len, int count, ByteOrder so)
+      throws SeismicFormatException {
+    int level = enc == 10 ? 1 : 2;
+    int frames = len / 64;
+    int need = Steim.scratchLength(level, frames, count);
+    if (diffs.length < need) {
+      diffs = new int[Math.max(need, 4096)];
+    }
+    if (values.length < count) {
+      values = new double[Math.max(count, 4096)];
+    }
+    try {
+      Steim.decode(level, src, off, frames, so == ByteOrder.LITTLE_ENDIAN, values, 0, count, diffs);
+    } catch (Steim.SteimException e) {
+      throw new SeismicFormatException(
+          name, p, SeismicError.CORRUPT_DATA, e.getMessage() + " (frame at data byte " + e.frameOffset() + ")", e);
+    }
+    return Arrays.copyOf(values, count);
   }
 
   /**

@@ -91,15 +91,36 @@ public final class Steim {
     if (frames <= 0) {
       throw new SteimException(0, "no Steim frames for " + n + " samples");
     }
-    int x0 = rd(src, off + 4, le);
-    int xn = rd(src, off + 8, le);
     int[] d = DIFFS.get();
-    // Unpacking stops at the first word that reaches n and writes at most 7 slots past it.
-    int need = (int) Math.min((long) frames * 15 * (level == 1 ? 4 : 7), (long) n) + 8;
+    int need = scratchLength(level, frames, n);
     if (d.length < need) {
       d = new int[need];
       DIFFS.set(d);
     }
+    return decode(level, src, off, frames, le, dst, dstOff, n, d);
+  }
+
+  /** Length of the difference array {@link #decode(int, byte[], int, int, boolean, double[], int, int, int[])} needs. */
+  static int scratchLength(int level, int frames, int n) {
+    // Unpacking stops at the first word that reaches n and writes at most 7 slots past it.
+    return (int) Math.min((long) frames * 15 * (level == 1 ? 4 : 7), (long) n) + 8;
+  }
+
+  /**
+   * As {@link #decodeSteim1} (level 1) or {@link #decodeSteim2} (level 2) with the caller's
+   * difference array {@code d} of at least {@link #scratchLength} entries (a reader keeps one).
+   */
+  static int decode(
+      int level, byte[] src, int off, int frames, boolean le, double[] dst, int dstOff, int n, int[] d)
+      throws SteimException {
+    if (n == 0) {
+      return 0;
+    }
+    if (frames <= 0) {
+      throw new SteimException(0, "no Steim frames for " + n + " samples");
+    }
+    int x0 = rd(src, off + 4, le);
+    int xn = rd(src, off + 8, le);
     int m = level == 1 ? unpack1(src, off, frames, le, d, n) : unpack2(src, off, frames, le, d, n);
     if (m < n) {
       throw new SteimException(

@@ -109,9 +109,14 @@ public final class IbmFloat {
 
   /** Encodes {@code n} values from {@code src} as IBM floats into {@code dst} at {@code off}. */
   public static void encode(double[] src, int srcOff, byte[] dst, int off, int n, ByteOrder order) {
-    VarHandle h = order == ByteOrder.BIG_ENDIAN ? INT_BE : INT_LE;
-    for (int i = 0; i < n; i++) {
-      h.set(dst, off + 4 * i, fromDouble(src[srcOff + i]));
+    if (order == ByteOrder.BIG_ENDIAN) {
+      for (int i = 0; i < n; i++) {
+        INT_BE.set(dst, off + 4 * i, fromDouble(src[srcOff + i]));
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        INT_LE.set(dst, off + 4 * i, fromDouble(src[srcOff + i]));
+      }
     }
   }
 }

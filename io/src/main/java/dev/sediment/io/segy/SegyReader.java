@@ -7,6 +7,8 @@ import dev.sediment.io.seismic.SeismicInput;
 import dev.sediment.io.seismic.SeismicTrace;
 import dev.sediment.io.seismic.TraceReader;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SeekableByteChannel;
@@ -102,6 +104,7 @@ public final class SegyReader implements TraceReader {
   private long pos;
   private long index;
   private byte[] buf = new byte[0];
+  private double[] values = new double[0];
   private long bufStart;
   private int bufLen;
 
@@ -431,21 +434,27 @@ public final class SegyReader implements TraceReader {
     // The 91 header fields are formatted only if the caller asks for them (headers()).
     byte[] traceHeader = Arrays.copyOfRange(buf, off, off + SegyTraceHeader.SIZE);
     ByteOrder o = order;
-    double[] samples = new double[ns];
-    SegySamples.decode(formatCode, buf, off + SegyTraceHeader.SIZE, samples, ns, order);
+    // Decoded into a reused array, then copied into the trace's own: a copied new array is not
+    // zeroed first, and the decode loop writes to memory that stays in cache.
+    if (values.length < ns) {
+      values = new double[ns];
+    }
+    SegySamples.decode(formatCode, buf, off + SegyTraceHeader.SIZE, values, ns, order);
+    double[] samples = Arrays.copyOf(values, ns);
 
-    long inline = SegyTraceHeader.get(buf, off, order, SegyTraceHeader.INLINE_3D);
-    long line = inline != 0 ? inline : SegyTraceHeader.get(buf, off, order, SegyTraceHeader.FIELD_RECORD);
-    long interval = SegyTraceHeader.get(buf, off, order, SegyTraceHeader.TRACE_SAMPLE_INTERVAL);
+    boolean le = order == ByteOrder.LITTLE_ENDIAN;
+    long inline = i32(buf, off + 188, le);
+    long line = inline != 0 ? inline : i32(buf, off + 8, le);
+    long interval = i16(buf, off + 116, le) & 0xFFFF;
     double rate = interval > 0 ? 1e6 / interval : binaryIntervalUs > 0 ? 1e6 / binaryIntervalUs : Double.NaN;
     SeismicTrace t =
         SeismicTrace.builder(SeismicFormat.SEGY)
             .index(index)
             .offset(at)
             .line(line)
-            .cdp(SegyTraceHeader.get(buf, off, order, SegyTraceHeader.CDP))
-            .traceNumber(SegyTraceHeader.get(buf, off, order, SegyTraceHeader.TRACE_SEQUENCE_LINE))
-            .startTimeNanos(startTime(buf, off, order))
+            .cdp((long) i32(buf, off + 20, le))
+            .traceNumber((long) i32(buf, off + 0, le))
+            .startTimeNanos(startTime(buf, off, le))
             .sampleRateHz(rate)
             .encoding(SegySamples.encoding(formatCode))
             .samples(samples)
@@ -466,15 +475,39 @@ public final class SegyReader implements TraceReader {
    * time (second 60 is accepted as a leap second).
    */
   public static Long startTime(byte[] b, int off, ByteOrder order) {
-    long code = SegyTraceHeader.get(b, off, order, SegyTraceHeader.TIME_BASE_CODE);
-    long year = SegyTraceHeader.get(b, off, order, SegyTraceHeader.YEAR);
-    long day = SegyTraceHeader.get(b, off, order, SegyTraceHeader.DAY_OF_YEAR);
-    long hour = SegyTraceHeader.get(b, off, order, SegyTraceHeader.HOUR);
-    long minute = SegyTraceHeader.get(b, off, order, SegyTraceHeader.MINUTE);
-    long second = SegyTraceHeader.get(b, off, order, SegyTraceHeader.SECOND);
+    return startTime(b, off, order == ByteOrder.LITTLE_ENDIAN);
+  }
+
+  // The fields the reader reads for every trace, at their fixed offsets (SegyTraceHeader's table:
+  // TRACE_SEQUENCE_LINE 1, FieldRecord 9, CDP 21, INLINE_3D 189 as int32; TRACE_SAMPLE_INTERVAL 117
+  // unsigned int16; YearDataRecorded 157 to TimeBaseCode 167 signed int16), without a name lookup.
+  private static final VarHandle I32_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle I32_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle I16_BE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle I16_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private static int i32(byte[] b, int o, boolean le) {
+    return le ? (int) I32_LE.get(b, o) : (int) I32_BE.get(b, o);
+  }
+
+  private static short i16(byte[] b, int o, boolean le) {
+    return le ? (short) I16_LE.get(b, o) : (short) I16_BE.get(b, o);
+  }
+
+  private static Long startTime(byte[] b, int off, boolean le) {
+    long code = i16(b, off + 166, le);
+    long year = i16(b, off + 156, le);
+    long day = i16(b, off + 158, le);
+    long hour = i16(b, off + 160, le);
+    long minute = i16(b, off + 162, le);
+    long second = i16(b, off + 164, le);
     if ((code != 2 && code != 4) || year < 1900 || year > 2261) {
       return null;
     }
+    return timeNanos(year, day, hour, minute, second);
+  }
+
+  private static Long timeNanos(long year, long day, long hour, long minute, long second) {
     int daysInYear = LocalDate.of((int) year, 1, 1).lengthOfYear();
     if (day < 1 || day > daysInYear || hour < 0 || hour > 23 || minute < 0 || minute > 59
         || second < 0 || second > 60) {

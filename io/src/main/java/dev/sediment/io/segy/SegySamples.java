@@ -170,49 +170,85 @@ public final class SegySamples {
 
   /** Format 5: IEEE-754 single precision. */
   public static void decodeFloat32(byte[] src, int off, double[] dst, int n, ByteOrder order) {
-    VarHandle h = order == ByteOrder.BIG_ENDIAN ? INT_BE : INT_LE;
-    for (int i = 0; i < n; i++) {
-      dst[i] = Float.intBitsToFloat((int) h.get(src, off + 4 * i));
+    // constant VarHandles in each branch: a VarHandle in a variable is not inlined by the JIT
+    if (order == ByteOrder.BIG_ENDIAN) {
+      for (int i = 0; i < n; i++) {
+        dst[i] = Float.intBitsToFloat((int) INT_BE.get(src, off + 4 * i));
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        dst[i] = Float.intBitsToFloat((int) INT_LE.get(src, off + 4 * i));
+      }
     }
   }
 
   /** Format 6: IEEE-754 double precision. */
   public static void decodeFloat64(byte[] src, int off, double[] dst, int n, ByteOrder order) {
-    VarHandle h = order == ByteOrder.BIG_ENDIAN ? LONG_BE : LONG_LE;
-    for (int i = 0; i < n; i++) {
-      dst[i] = Double.longBitsToDouble((long) h.get(src, off + 8 * i));
+    // constant VarHandles in each branch: a VarHandle in a variable is not inlined by the JIT
+    if (order == ByteOrder.BIG_ENDIAN) {
+      for (int i = 0; i < n; i++) {
+        dst[i] = Double.longBitsToDouble((long) LONG_BE.get(src, off + 8 * i));
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        dst[i] = Double.longBitsToDouble((long) LONG_LE.get(src, off + 8 * i));
+      }
     }
   }
 
   /** Format 2: 32-bit two's complement integers. */
   public static void decodeInt32(byte[] src, int off, double[] dst, int n, ByteOrder order) {
-    VarHandle h = order == ByteOrder.BIG_ENDIAN ? INT_BE : INT_LE;
-    for (int i = 0; i < n; i++) {
-      dst[i] = (int) h.get(src, off + 4 * i);
+    // constant VarHandles in each branch: a VarHandle in a variable is not inlined by the JIT
+    if (order == ByteOrder.BIG_ENDIAN) {
+      for (int i = 0; i < n; i++) {
+        dst[i] = (int) INT_BE.get(src, off + 4 * i);
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        dst[i] = (int) INT_LE.get(src, off + 4 * i);
+      }
     }
   }
 
   /** Format 10: 32-bit unsigned integers. */
   public static void decodeUint32(byte[] src, int off, double[] dst, int n, ByteOrder order) {
-    VarHandle h = order == ByteOrder.BIG_ENDIAN ? INT_BE : INT_LE;
-    for (int i = 0; i < n; i++) {
-      dst[i] = ((int) h.get(src, off + 4 * i)) & 0xFFFFFFFFL;
+    // constant VarHandles in each branch: a VarHandle in a variable is not inlined by the JIT
+    if (order == ByteOrder.BIG_ENDIAN) {
+      for (int i = 0; i < n; i++) {
+        dst[i] = ((int) INT_BE.get(src, off + 4 * i)) & 0xFFFFFFFFL;
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        dst[i] = ((int) INT_LE.get(src, off + 4 * i)) & 0xFFFFFFFFL;
+      }
     }
   }
 
   /** Format 3: 16-bit two's complement integers. */
   public static void decodeInt16(byte[] src, int off, double[] dst, int n, ByteOrder order) {
-    VarHandle h = order == ByteOrder.BIG_ENDIAN ? SHORT_BE : SHORT_LE;
-    for (int i = 0; i < n; i++) {
-      dst[i] = (short) h.get(src, off + 2 * i);
+    // constant VarHandles in each branch: a VarHandle in a variable is not inlined by the JIT
+    if (order == ByteOrder.BIG_ENDIAN) {
+      for (int i = 0; i < n; i++) {
+        dst[i] = (short) SHORT_BE.get(src, off + 2 * i);
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        dst[i] = (short) SHORT_LE.get(src, off + 2 * i);
+      }
     }
   }
 
   /** Format 11: 16-bit unsigned integers. */
   public static void decodeUint16(byte[] src, int off, double[] dst, int n, ByteOrder order) {
-    VarHandle h = order == ByteOrder.BIG_ENDIAN ? SHORT_BE : SHORT_LE;
-    for (int i = 0; i < n; i++) {
-      dst[i] = ((short) h.get(src, off + 2 * i)) & 0xFFFF;
+    // constant VarHandles in each branch: a VarHandle in a variable is not inlined by the JIT
+    if (order == ByteOrder.BIG_ENDIAN) {
+      for (int i = 0; i < n; i++) {
+        dst[i] = ((short) SHORT_BE.get(src, off + 2 * i)) & 0xFFFF;
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        dst[i] = ((short) SHORT_LE.get(src, off + 2 * i)) & 0xFFFF;
+      }
     }
   }
 
@@ -236,6 +272,32 @@ public final class SegySamples {
    *
    * @throws IllegalArgumentException naming the first sample the format cannot hold
    */
+  // A VarHandle chosen by an expression ((be ? A : B).set(...)) crashed C2 on JDK 17.0.15
+  // (Compile::final_graph_reshaping_walk, compiling encode); each branch names a constant instead.
+  private static void putInt(byte[] b, int o, int v, boolean be) {
+    if (be) {
+      INT_BE.set(b, o, v);
+    } else {
+      INT_LE.set(b, o, v);
+    }
+  }
+
+  private static void putLong(byte[] b, int o, long v, boolean be) {
+    if (be) {
+      LONG_BE.set(b, o, v);
+    } else {
+      LONG_LE.set(b, o, v);
+    }
+  }
+
+  private static void putShort(byte[] b, int o, short v, boolean be) {
+    if (be) {
+      SHORT_BE.set(b, o, v);
+    } else {
+      SHORT_LE.set(b, o, v);
+    }
+  }
+
   public static void encode(int code, double[] src, int n, byte[] dst, int off, ByteOrder order) {
     boolean be = order == ByteOrder.BIG_ENDIAN;
     switch (code) {
@@ -249,26 +311,26 @@ public final class SegySamples {
         break;
       case 5:
         for (int i = 0; i < n; i++) {
-          (be ? INT_BE : INT_LE).set(dst, off + 4 * i, Float.floatToRawIntBits((float) src[i]));
+          putInt(dst, off + 4 * i, Float.floatToRawIntBits((float) src[i]), be);
         }
         break;
       case 6:
         for (int i = 0; i < n; i++) {
-          (be ? LONG_BE : LONG_LE).set(dst, off + 8 * i, Double.doubleToRawLongBits(src[i]));
+          putLong(dst, off + 8 * i, Double.doubleToRawLongBits(src[i]), be);
         }
         break;
       case 2:
       case 10:
         for (int i = 0; i < n; i++) {
           long v = integral(src, i, code == 2 ? Integer.MIN_VALUE : 0, code == 2 ? Integer.MAX_VALUE : 0xFFFFFFFFL, code);
-          (be ? INT_BE : INT_LE).set(dst, off + 4 * i, (int) v);
+          putInt(dst, off + 4 * i, (int) v, be);
         }
         break;
       case 3:
       case 11:
         for (int i = 0; i < n; i++) {
           long v = integral(src, i, code == 3 ? Short.MIN_VALUE : 0, code == 3 ? Short.MAX_VALUE : 0xFFFF, code);
-          (be ? SHORT_BE : SHORT_LE).set(dst, off + 2 * i, (short) v);
+          putShort(dst, off + 2 * i, (short) v, be);
         }
         break;
       case 7:

@@ -52,14 +52,17 @@ public final class SeismicTrace {
     this.encoding = Objects.requireNonNull(b.encoding, "encoding");
     this.samples = Objects.requireNonNull(b.samples, "samples");
     if (b.lazyHeaders == null) {
-      this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
+      this.headers =
+          Collections.unmodifiableMap(b.headers == null ? new LinkedHashMap<>() : new LinkedHashMap<>(b.headers));
       this.lazyHeaders = null;
       this.extraHeaders = null;
     } else {
       this.lazyHeaders = b.lazyHeaders;
-      this.extraHeaders = b.headers.isEmpty() ? null : new LinkedHashMap<>(b.headers);
+      this.extraHeaders = b.headers == null || b.headers.isEmpty() ? null : new LinkedHashMap<>(b.headers);
     }
   }
+
+  private static final double[] NO_SAMPLES = new double[0];
 
   public static Builder builder(SeismicFormat format) {
     return new Builder(format);
@@ -80,7 +83,7 @@ public final class SeismicTrace {
     b.sampleRateHz = sampleRateHz;
     b.encoding = encoding;
     b.samples = samples;
-    b.headers.putAll(headers());
+    b.headers(headers());
     return b;
   }
 
@@ -203,8 +206,9 @@ public final class SeismicTrace {
     private Long startTimeNanos;
     private double sampleRateHz = Double.NaN;
     private String encoding;
-    private double[] samples = new double[0];
-    private final Map<String, String> headers = new LinkedHashMap<>();
+    private double[] samples = NO_SAMPLES;
+    /** Created on the first {@link #header} or {@link #headers(Map)}: readers mostly set none. */
+    private Map<String, String> headers;
     private Supplier<Map<String, String>> lazyHeaders;
 
     private Builder(SeismicFormat format) {
@@ -279,14 +283,22 @@ public final class SeismicTrace {
     /** Sets one header; a null value removes it. */
     public Builder header(String name, String value) {
       if (value == null) {
-        headers.remove(name);
+        if (headers != null) {
+          headers.remove(name);
+        }
       } else {
+        if (headers == null) {
+          headers = new LinkedHashMap<>();
+        }
         headers.put(name, value);
       }
       return this;
     }
 
     public Builder headers(Map<String, String> all) {
+      if (headers == null) {
+        headers = new LinkedHashMap<>();
+      }
       headers.putAll(all);
       return this;
     }
