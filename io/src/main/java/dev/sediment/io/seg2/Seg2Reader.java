@@ -495,33 +495,54 @@ public final class Seg2Reader implements TraceReader {
 
   /** Format 1: {@code n} int16 values from {@code src[off...]} into {@code dst[dstOff...]}. */
   public static void decodeInt16(byte[] src, int off, double[] dst, int dstOff, int n, ByteOrder order) {
-    VarHandle h = order == ByteOrder.LITTLE_ENDIAN ? SHORT_LE : SHORT_BE;
-    for (int i = 0; i < n; i++) {
-      dst[dstOff + i] = (short) h.get(src, off + 2 * i);
+    // Constant VarHandles only: one held in a local variable crashed C2 on JDK 17.0.15.
+    if (order == ByteOrder.LITTLE_ENDIAN) {
+      for (int i = 0; i < n; i++) {
+        dst[dstOff + i] = (short) SHORT_LE.get(src, off + 2 * i);
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        dst[dstOff + i] = (short) SHORT_BE.get(src, off + 2 * i);
+      }
     }
   }
 
   /** Format 2: {@code n} int32 values. */
   public static void decodeInt32(byte[] src, int off, double[] dst, int dstOff, int n, ByteOrder order) {
-    VarHandle h = order == ByteOrder.LITTLE_ENDIAN ? INT_LE : INT_BE;
-    for (int i = 0; i < n; i++) {
-      dst[dstOff + i] = (int) h.get(src, off + 4 * i);
+    if (order == ByteOrder.LITTLE_ENDIAN) {
+      for (int i = 0; i < n; i++) {
+        dst[dstOff + i] = (int) INT_LE.get(src, off + 4 * i);
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        dst[dstOff + i] = (int) INT_BE.get(src, off + 4 * i);
+      }
     }
   }
 
   /** Format 4: {@code n} IEEE float32 values. */
   public static void decodeFloat32(byte[] src, int off, double[] dst, int dstOff, int n, ByteOrder order) {
-    VarHandle h = order == ByteOrder.LITTLE_ENDIAN ? INT_LE : INT_BE;
-    for (int i = 0; i < n; i++) {
-      dst[dstOff + i] = Float.intBitsToFloat((int) h.get(src, off + 4 * i));
+    if (order == ByteOrder.LITTLE_ENDIAN) {
+      for (int i = 0; i < n; i++) {
+        dst[dstOff + i] = Float.intBitsToFloat((int) INT_LE.get(src, off + 4 * i));
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        dst[dstOff + i] = Float.intBitsToFloat((int) INT_BE.get(src, off + 4 * i));
+      }
     }
   }
 
   /** Format 5: {@code n} IEEE float64 values. */
   public static void decodeFloat64(byte[] src, int off, double[] dst, int dstOff, int n, ByteOrder order) {
-    VarHandle h = order == ByteOrder.LITTLE_ENDIAN ? LONG_LE : LONG_BE;
-    for (int i = 0; i < n; i++) {
-      dst[dstOff + i] = Double.longBitsToDouble((long) h.get(src, off + 8 * i));
+    if (order == ByteOrder.LITTLE_ENDIAN) {
+      for (int i = 0; i < n; i++) {
+        dst[dstOff + i] = Double.longBitsToDouble((long) LONG_LE.get(src, off + 8 * i));
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        dst[dstOff + i] = Double.longBitsToDouble((long) LONG_BE.get(src, off + 8 * i));
+      }
     }
   }
 
@@ -532,18 +553,22 @@ public final class Seg2Reader implements TraceReader {
    * used in part).
    */
   public static void decodeFloat20(byte[] src, int off, double[] dst, int dstOff, int n, ByteOrder order) {
-    VarHandle h = order == ByteOrder.LITTLE_ENDIAN ? SHORT_LE : SHORT_BE;
+    boolean le = order == ByteOrder.LITTLE_ENDIAN;
     for (int i = 0; i < n; i += 4) {
       int g = off + (i >> 2) * 10;
-      int exps = (short) h.get(src, g) & 0xffff;
+      int exps = int16(src, g, le) & 0xffff;
       int m = Math.min(4, n - i);
       for (int k = 0; k < m; k++) {
-        int mant = (short) h.get(src, g + 2 + 2 * k);
+        int mant = int16(src, g + 2 + 2 * k, le);
         // One's complement: a negative word's magnitude is its bitwise complement.
         int v = mant < 0 ? -(~mant & 0xffff) : mant;
         dst[dstOff + i + k] = v << ((exps >>> (4 * k)) & 0xf);
       }
     }
+  }
+
+  private static short int16(byte[] src, int pos, boolean littleEndian) {
+    return littleEndian ? (short) SHORT_LE.get(src, pos) : (short) SHORT_BE.get(src, pos);
   }
 
   @Override
