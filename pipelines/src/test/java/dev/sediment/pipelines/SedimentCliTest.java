@@ -67,6 +67,23 @@ public class SedimentCliTest {
     return byName.values().toArray(new String[0]);
   }
 
+  /**
+   * Beam keeps one registry of options per JVM: an option name shared by two commands must be
+   * declared the same way in both, or the second command fails to start.
+   */
+  @Test
+  public void everyCommandsOptions_registerTogetherInOneJvm() {
+    for (Command<?> c : Sediment.COMMANDS) {
+      org.apache.beam.sdk.options.PipelineOptionsFactory.register(c.optionsClass());
+    }
+    for (Command<?> c : Sediment.COMMANDS) {
+      assertThat(
+          c.name(),
+          org.apache.beam.sdk.options.PipelineOptionsFactory.fromArgs().as(c.optionsClass()),
+          not(equalTo(null)));
+    }
+  }
+
   @Test
   public void help_listsCommands() {
     assertThat(run("help"), equalTo(0));

@@ -103,7 +103,7 @@ public final class Ingest implements Command<IngestOptions> {
 
   @Override
   public String usage() {
-    return "--input=GLOB --dataset=NAME [--lake=DIR] [--format=SEG-Y|SEG-2|miniSEED2|miniSEED3|SAC]";
+    return "--input=GLOB --dataset=NAME [--lake=DIR] [--seismicFormat=SEG-Y|SEG-2|miniSEED2|miniSEED3|SAC]";
   }
 
   @Override
@@ -124,11 +124,11 @@ public final class Ingest implements Command<IngestOptions> {
           "--dataset=" + o.getDataset() + " is not a valid name; use letters, digits, '.', '_' and '-'");
     }
     SeismicFormat format = null;
-    if (o.getFormat() != null && !o.getFormat().isEmpty()) {
+    if (o.getSeismicFormat() != null && !o.getSeismicFormat().isEmpty()) {
       try {
-        format = SeismicFormat.parse(o.getFormat());
+        format = SeismicFormat.parse(o.getSeismicFormat());
       } catch (IllegalArgumentException e) {
-        throw new UsageException("--format=" + o.getFormat() + ": " + e.getMessage());
+        throw new UsageException("--seismicFormat=" + o.getSeismicFormat() + ": " + e.getMessage());
       }
     }
     if (o.getSplitBytes() < 1024) {

@@ -24,9 +24,9 @@ public interface IngestOptions extends LakeOptions {
   @Description(
       "Read every file as this format (SEG-Y, SEG-2, miniSEED2, miniSEED3, SAC) instead of"
           + " detecting it from the content.")
-  String getFormat();
+  String getSeismicFormat();
 
-  void setFormat(String value);
+  void setSeismicFormat(String value);
 
   @Description("Size in bytes of the ranges a large SEG-Y or miniSEED file is split into.")
   @Default.Long(64L << 20)

@@ -200,8 +200,8 @@ public class SeismicCommandsTest {
 
   @Test
   public void ingest_badFormatName_usageExit2() {
-    assertThat(run("ingest", "--input=" + in + "/*", "--dataset=x", "--format=segy2"), equalTo(2));
-    assertThat(err, startsWith("sediment ingest: --format=segy2: unknown seismic format"));
+    assertThat(run("ingest", "--input=" + in + "/*", "--dataset=x", "--seismicFormat=segy2"), equalTo(2));
+    assertThat(err, startsWith("sediment ingest: --seismicFormat=segy2: unknown seismic format"));
   }
 
   private static List<GenericRecord> read(Path parquet) throws Exception {
