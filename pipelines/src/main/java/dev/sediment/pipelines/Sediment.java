@@ -8,6 +8,7 @@ import dev.sediment.pipelines.demo.Demo;
 import dev.sediment.pipelines.ingest.Ingest;
 import dev.sediment.pipelines.ingest.IngestTable;
 import dev.sediment.pipelines.ingest.Inspect;
+import dev.sediment.pipelines.validate.ValidateCommand;
 import java.beans.Introspector;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,6 +50,7 @@ public final class Sediment {
           new Ingest(),
           new Inspect(),
           new IngestTable(),
+          new ValidateCommand(),
           new CompactCommand(),
           new VerifyCommand());
 

@@ -27,6 +27,7 @@ public final class Demo implements Command<DemoOptions> {
               List.of("sensors-part1.jsonl", "sensors-part2.jsonl"),
               TableIO.Format.JSONL,
               List.of("station")),
+          new ValidateSampleStep(),
           new CompactSampleStep(),
           new SeismicSampleStep());
 
@@ -66,8 +67,9 @@ public final class Demo implements Command<DemoOptions> {
     out.printf("Demo finished: %d of %d steps ok.%n", STEPS.size() - failed, STEPS.size());
     out.printf("Look at %s/processed/ (Parquet, hive-partitioned), %s/quarantine/ (bad lines with"
         + " reasons), %s/raw/ (inputs as they arrived) and %s/compact/ (sorted daily partitions"
-        + " with meta.json); the seismic traces are in %s/processed/seismic/.%n",
-        lake, lake, lake, lake, lake);
+        + " with meta.json); the seismic traces are in %s/processed/seismic/ and the validation"
+        + " report in %s/reports/validation/.%n",
+        lake, lake, lake, lake, lake, lake);
     out.println("For example: find " + lake + " -name '*.parquet' | head; cat "
         + lake + "/quarantine/trades/*.jsonl");
     return failed == 0 ? 0 : 1;

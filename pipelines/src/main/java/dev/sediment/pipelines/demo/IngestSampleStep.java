@@ -58,7 +58,7 @@ final class IngestSampleStep implements DemoStep {
     return IngestTable.report(spec, result, out);
   }
 
-  private static void copyResource(String name, String target) throws Exception {
+  static void copyResource(String name, String target) throws Exception {
     byte[] bytes = resource(name);
     try (OutputStream os =
         Channels.newOutputStream(
@@ -67,7 +67,7 @@ final class IngestSampleStep implements DemoStep {
     }
   }
 
-  private static byte[] resource(String name) throws Exception {
+  static byte[] resource(String name) throws Exception {
     try (InputStream in = IngestSampleStep.class.getResourceAsStream("/demo/" + name)) {
       if (in == null) {
         throw new IllegalStateException("sample file /demo/" + name + " is missing from the jar");

@@ -9,6 +9,7 @@ import dev.sediment.pipelines.CommandFailedException;
 import dev.sediment.pipelines.LakePaths;
 import dev.sediment.pipelines.RunCounts;
 import dev.sediment.pipelines.UsageException;
+import dev.sediment.pipelines.validate.ValidationStep;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -37,7 +38,11 @@ import org.apache.beam.sdk.transforms.errorhandling.ErrorHandler.BadRecordErrorH
 import org.apache.beam.sdk.util.MimeTypes;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PDone;
+import org.apache.beam.sdk.values.POutput;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * {@code bin/sediment ingest}: seismic files (SEG-Y, SEG-2, miniSEED 2/3, SAC; the format of each
@@ -63,13 +68,26 @@ public final class Ingest implements Command<IngestOptions> {
     public final String dataset;
     public final SeismicFormat format;
     public final long splitBytes;
+    /** The validation of the trace records before writing ({@code --rules}), or null. */
+    public final ValidationStep.@Nullable Spec validation;
 
     public Spec(String input, String lake, String dataset, SeismicFormat format, long splitBytes) {
+      this(input, lake, dataset, format, splitBytes, null);
+    }
+
+    public Spec(
+        String input,
+        String lake,
+        String dataset,
+        SeismicFormat format,
+        long splitBytes,
+        ValidationStep.@Nullable Spec validation) {
       this.input = input;
       this.lake = lake;
       this.dataset = dataset;
       this.format = format;
       this.splitBytes = splitBytes;
+      this.validation = validation;
     }
 
     public String rawDir() {
@@ -103,7 +121,8 @@ public final class Ingest implements Command<IngestOptions> {
 
   @Override
   public String usage() {
-    return "--input=GLOB --dataset=NAME [--lake=DIR] [--seismicFormat=SEG-Y|SEG-2|miniSEED2|miniSEED3|SAC]";
+    return "--input=GLOB --dataset=NAME [--lake=DIR] [--seismicFormat=SEG-Y|SEG-2|miniSEED2|miniSEED3|SAC]"
+        + " [--rules=FILE]";
   }
 
   @Override
@@ -134,12 +153,31 @@ public final class Ingest implements Command<IngestOptions> {
     if (o.getSplitBytes() < 1024) {
       throw new UsageException("--splitBytes=" + o.getSplitBytes() + " is too small; use at least 1024");
     }
+    ValidationStep.Spec validation = null;
+    if (o.getRules() != null && !o.getRules().isEmpty()) {
+      validation =
+          ValidationStep.Spec.of(
+                  o.getRules(),
+                  LakePaths.absolute(o.getLake()),
+                  o.getDataset(),
+                  null,
+                  org.joda.time.Instant.now())
+              .withInfo("input", LakePaths.absolute(o.getInput()))
+              .withInfo("format", format == null ? "detected" : format.toString())
+              .leavingOutOfQuarantine(java.util.Set.of("samples"));
+      try {
+        validation.rules().checkAgainst(TRACE_ROW_SCHEMA);
+      } catch (IllegalArgumentException e) {
+        throw new CommandFailedException("the rules do not fit trace records: " + e.getMessage());
+      }
+    }
     return new Spec(
         LakePaths.absolute(o.getInput()),
         LakePaths.absolute(o.getLake()),
         o.getDataset(),
         format,
-        o.getSplitBytes());
+        o.getSplitBytes(),
+        validation);
   }
 
   /** Builds and runs the pipeline of {@code spec}, printing progress, and waits for it. */
@@ -162,8 +200,11 @@ public final class Ingest implements Command<IngestOptions> {
 
   /** Adds the ingest of {@code spec} to {@code p}. */
   public static void expand(Pipeline p, Spec spec) {
-    BadRecordErrorHandler<PDone> quarantine =
-        p.registerBadRecordErrorHandler(LakeIO.quarantine().to(spec.quarantineDir()));
+    BadRecordErrorHandler<? extends POutput> quarantine =
+        spec.validation == null
+            ? p.registerBadRecordErrorHandler(LakeIO.quarantine().to(spec.quarantineDir()))
+            : p.registerBadRecordErrorHandler(
+                ValidationStep.countingQuarantine(spec.quarantineDir()));
     PCollection<FileIO.ReadableFile> files =
         p.apply(
                 "MatchFiles",
@@ -177,8 +218,21 @@ public final class Ingest implements Command<IngestOptions> {
     if (spec.format != null) {
       read = read.withFormat(spec.format);
     }
-    files
-        .apply("ReadTraces", read)
+    PCollection<GenericRecord> traces = files.apply("ReadTraces", read);
+    quarantine.close();
+    if (spec.validation != null) {
+      @SuppressWarnings("unchecked")
+      PCollection<Long> unparsed = (PCollection<Long>) quarantine.getOutput();
+      PCollection<Row> rows =
+          traces
+              .apply("TracesToRows", ParDo.of(new ToRowFn()))
+              .setRowSchema(TRACE_ROW_SCHEMA);
+      traces =
+          ValidationStep.expand(rows, spec.validation, unparsed)
+              .apply("RowsToTraces", ParDo.of(new ToTraceFn()))
+              .setCoder(AvroCoder.of(TraceRecords.SCHEMA));
+    }
+    traces
         .apply("KeyByStationDate", ParDo.of(new KeyByStationDateFn()))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), AvroCoder.of(TraceRecords.SCHEMA)))
         .apply(
@@ -186,7 +240,23 @@ public final class Ingest implements Command<IngestOptions> {
             LakeIO.writeRecords()
                 .to(spec.processedDir())
                 .withAvroSchema(TraceRecords.SCHEMA.toString()));
-    quarantine.close();
+  }
+
+  /** The Beam schema of trace records, which validation rules see. */
+  public static final Schema TRACE_ROW_SCHEMA = AvroUtils.toBeamSchema(TraceRecords.SCHEMA);
+
+  static class ToRowFn extends DoFn<GenericRecord, Row> {
+    @ProcessElement
+    public void process(@Element GenericRecord r, OutputReceiver<Row> out) {
+      out.output(AvroUtils.toBeamRowStrict(r, TRACE_ROW_SCHEMA));
+    }
+  }
+
+  static class ToTraceFn extends DoFn<Row, GenericRecord> {
+    @ProcessElement
+    public void process(@Element Row r, OutputReceiver<GenericRecord> out) {
+      out.output(AvroUtils.toGenericRecord(r, TraceRecords.SCHEMA));
+    }
   }
 
   /** The directory part of a glob, up to the last '/' before its first wildcard. */
@@ -227,6 +297,13 @@ public final class Ingest implements Command<IngestOptions> {
               + " this as a bug with the input attached%n",
           in, written, quarantined);
       return 1;
+    }
+    if (spec.validation != null) {
+      return ValidationStep.printSummary(
+          "ingest " + spec.dataset,
+          spec.validation,
+          ValidationStep.readReport(spec.validation),
+          out);
     }
     return 0;
   }

@@ -1,12 +1,13 @@
 package dev.sediment.pipelines.ingest;
 
 import dev.sediment.pipelines.LakeOptions;
+import dev.sediment.pipelines.validate.RulesOption;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.Validation;
 
 /** Options of {@code bin/sediment ingest}. */
-public interface IngestOptions extends LakeOptions {
+public interface IngestOptions extends LakeOptions, RulesOption {
   @Description("Seismic files to read: a path or glob, local or s3://bucket/prefix/*.mseed.")
   @Validation.Required
   String getInput();

@@ -10,6 +10,7 @@ import dev.sediment.pipelines.CommandFailedException;
 import dev.sediment.pipelines.LakePaths;
 import dev.sediment.pipelines.RunCounts;
 import dev.sediment.pipelines.UsageException;
+import dev.sediment.pipelines.validate.ValidationStep;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -29,9 +30,10 @@ import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
 import org.apache.beam.sdk.transforms.errorhandling.ErrorHandler.BadRecordErrorHandler;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PDone;
+import org.apache.beam.sdk.values.POutput;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.io.ByteStreams;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * {@code bin/sediment ingest-table}: CSV or JSON-lines files into typed, hive-partitioned Parquet
@@ -41,6 +43,11 @@ import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.io.ByteStreams
  */
 public final class IngestTable implements Command<IngestTableOptions> {
   static final Pattern DATASET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+  /** Whether {@code name} is a valid dataset name: letters, digits, '.', '_' and '-'. */
+  public static boolean isValidDataset(String name) {
+    return name != null && DATASET.matcher(name).matches();
+  }
 
   /** What one ingest writes where; built from options by the CLI, or directly by tests. */
   @AutoValue
@@ -57,6 +64,9 @@ public final class IngestTable implements Command<IngestTableOptions> {
 
     public abstract List<String> partitionBy();
 
+    /** The validation before writing ({@code --rules}), or null for none. */
+    public abstract @Nullable ValidationStep.Spec validation();
+
     public static Spec of(
         String input,
         TableIO.Format format,
@@ -65,7 +75,13 @@ public final class IngestTable implements Command<IngestTableOptions> {
         String dataset,
         List<String> partitionBy) {
       return new AutoValue_IngestTable_Spec(
-          input, format, avroSchemaJson, lake, dataset, List.copyOf(partitionBy));
+          input, format, avroSchemaJson, lake, dataset, List.copyOf(partitionBy), null);
+    }
+
+    /** This ingest, validating the rows with {@code validation} before writing them. */
+    public Spec withValidation(ValidationStep.Spec validation) {
+      return new AutoValue_IngestTable_Spec(
+          input(), format(), avroSchemaJson(), lake(), dataset(), partitionBy(), validation);
     }
 
     public String processedDir() {
@@ -96,7 +112,7 @@ public final class IngestTable implements Command<IngestTableOptions> {
   @Override
   public String usage() {
     return "--input=GLOB --schema=FILE.avsc --dataset=NAME [--format=csv|jsonl]"
-        + " [--partitionBy=COL,...] [--lake=DIR]";
+        + " [--partitionBy=COL,...] [--rules=FILE] [--lake=DIR]";
   }
 
   @Override
@@ -140,8 +156,12 @@ public final class IngestTable implements Command<IngestTableOptions> {
   /** Adds the ingest of {@code spec} to {@code p}. */
   public static void expand(Pipeline p, Spec spec) {
     Schema schema = AvroTableSchema.toBeamSchema(spec.avroSchemaJson());
-    BadRecordErrorHandler<PDone> quarantine =
-        p.registerBadRecordErrorHandler(LakeIO.quarantine().to(spec.quarantineDir()));
+    ValidationStep.Spec validation = spec.validation();
+    BadRecordErrorHandler<? extends POutput> quarantine =
+        validation == null
+            ? p.registerBadRecordErrorHandler(LakeIO.quarantine().to(spec.quarantineDir()))
+            : p.registerBadRecordErrorHandler(
+                ValidationStep.countingQuarantine(spec.quarantineDir()));
     PCollection<Row> rows =
         p.apply(
             "ReadTable",
@@ -150,13 +170,18 @@ public final class IngestTable implements Command<IngestTableOptions> {
                 .withFormat(spec.format())
                 .withSchema(schema)
                 .withBadRecordErrorHandler(quarantine));
+    quarantine.close();
+    if (validation != null) {
+      @SuppressWarnings("unchecked")
+      PCollection<Long> unparsed = (PCollection<Long>) quarantine.getOutput();
+      rows = ValidationStep.expand(rows, validation, unparsed);
+    }
     rows.apply(
         "WriteProcessed",
         LakeIO.writeParquet()
             .to(spec.processedDir())
             .withAvroSchema(spec.avroSchemaJson())
             .partitionBy(spec.partitionBy()));
-    quarantine.close();
   }
 
   /** Prints the summary; returns 0, or 1 when the counts do not add up. */
@@ -182,6 +207,14 @@ public final class IngestTable implements Command<IngestTableOptions> {
           in, written, quarantined);
       return 1;
     }
+    ValidationStep.Spec validation = spec.validation();
+    if (validation != null) {
+      return ValidationStep.printSummary(
+          "ingest-table " + spec.dataset(),
+          validation,
+          ValidationStep.readReport(validation),
+          out);
+    }
     return 0;
   }
 
@@ -199,6 +232,19 @@ public final class IngestTable implements Command<IngestTableOptions> {
               + " is not a valid name; use letters, digits, '.', '_' and '-'");
     }
     String schemaJson = readSchema(o.getSchema());
+    ValidationStep.Spec validation = null;
+    if (o.getRules() != null && !o.getRules().isEmpty()) {
+      validation =
+          ValidationStep.Spec.of(
+                  o.getRules(),
+                  LakePaths.absolute(o.getLake()),
+                  o.getDataset(),
+                  null,
+                  org.joda.time.Instant.now())
+              .withInfo("input", LakePaths.absolute(o.getInput()))
+              .withInfo("format", format.toString())
+              .withInfo("schema", o.getSchema());
+    }
     List<String> partitionBy = new ArrayList<>();
     for (String c : o.getPartitionBy().split(",")) {
       if (!c.isBlank()) {
@@ -212,13 +258,21 @@ public final class IngestTable implements Command<IngestTableOptions> {
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    return Spec.of(
+    if (validation != null) {
+      try {
+        validation.rules().checkAgainst(beam);
+      } catch (IllegalArgumentException e) {
+        throw new CommandFailedException("the rules do not fit the schema: " + e.getMessage());
+      }
+    }
+    Spec spec = Spec.of(
         LakePaths.absolute(o.getInput()),
         format,
         schemaJson,
         LakePaths.absolute(o.getLake()),
         o.getDataset(),
         partitionBy);
+    return validation == null ? spec : spec.withValidation(validation);
   }
 
   /** Reads and checks an Avro record schema from any Beam file system. */
@@ -248,7 +302,7 @@ public final class IngestTable implements Command<IngestTableOptions> {
   }
 
   /** Returns how many files match; fails when none does. */
-  static int checkInputExists(String input) {
+  public static int checkInputExists(String input) {
     try {
       MatchResult r = FileSystems.match(List.of(input), EmptyMatchTreatment.ALLOW).get(0);
       if (r.status() != MatchResult.Status.OK || r.metadata().isEmpty()) {

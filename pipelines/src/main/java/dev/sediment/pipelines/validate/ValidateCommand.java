@@ -1,0 +1,291 @@
+package dev.sediment.pipelines.validate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sediment.io.lake.HivePartition;
+import dev.sediment.io.lake.LakeIO;
+import dev.sediment.io.table.AvroTableSchema;
+import dev.sediment.io.table.TableIO;
+import dev.sediment.io.table.TableSchemaInference;
+import dev.sediment.pipelines.Command;
+import dev.sediment.pipelines.CommandFailedException;
+import dev.sediment.pipelines.LakePaths;
+import dev.sediment.pipelines.RunCounts;
+import dev.sediment.pipelines.UsageException;
+import dev.sediment.pipelines.ingest.IngestTable;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.errorhandling.ErrorHandler.BadRecordErrorHandler;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.joda.time.Instant;
+
+/**
+ * {@code bin/sediment validate}: checks CSV, JSON-lines or Parquet files against a rules file;
+ * valid rows go to {@code LAKE/processed/DATASET/}, rows breaking an error rule (and lines that
+ * do not parse) to {@code LAKE/quarantine/DATASET/} with every reason, and the report to {@code
+ * LAKE/reports/validation/RUN_ID/report.json} and {@code report.html}. Exit 0 when no error-level
+ * dataset rule failed, 3 when one did (after the report is written), 1 on any other failure.
+ */
+public final class ValidateCommand implements Command<ValidateOptions> {
+  /** Records the column types are inferred from when there is no {@code --schema}. */
+  static final int INFER_RECORDS = 10_000;
+
+  /** Exit code of a run in which an error-level dataset rule failed. */
+  public static final int EXIT_DATASET_RULE_FAILED = 3;
+
+  private static final org.joda.time.Duration PROGRESS_INTERVAL =
+      org.joda.time.Duration.standardSeconds(15);
+
+  /** What one validate run reads and writes; built from options by the CLI, or by tests. */
+  public static final class Spec {
+    final String input;
+    final TableIO.Format format;
+    final String avroSchemaJson;
+    final String schemaSource;
+    final String lake;
+    final String dataset;
+    final List<String> partitionBy;
+    final ValidationStep.Spec validation;
+
+    Spec(
+        String input,
+        TableIO.Format format,
+        String avroSchemaJson,
+        String schemaSource,
+        String lake,
+        String dataset,
+        List<String> partitionBy,
+        ValidationStep.Spec validation) {
+      this.input = input;
+      this.format = format;
+      this.avroSchemaJson = avroSchemaJson;
+      this.schemaSource = schemaSource;
+      this.lake = lake;
+      this.dataset = dataset;
+      this.partitionBy = partitionBy;
+      this.validation = validation;
+    }
+
+    /** A run with a known schema; {@code validation} names the rules and the report. */
+    public static Spec of(
+        String input,
+        TableIO.Format format,
+        String avroSchemaJson,
+        String lake,
+        String dataset,
+        List<String> partitionBy,
+        ValidationStep.Spec validation) {
+      return new Spec(
+          input,
+          format,
+          avroSchemaJson,
+          "given",
+          lake,
+          dataset,
+          List.copyOf(partitionBy),
+          validation.withInfo("input", input).withInfo("format", format.toString()));
+    }
+
+    public String processedDir() {
+      return LakePaths.join(lake, "processed", dataset);
+    }
+
+    public String quarantineDir() {
+      return LakePaths.join(lake, "quarantine", dataset);
+    }
+
+    public ValidationStep.Spec validation() {
+      return validation;
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    ValidateOptions options =
+        PipelineOptionsFactory.fromArgs(args).withValidation().as(ValidateOptions.class);
+    System.exit(new ValidateCommand().run(options, System.out));
+  }
+
+  @Override
+  public String name() {
+    return "validate";
+  }
+
+  @Override
+  public String summary() {
+    return "Check CSV, JSON-lines or Parquet files against a YAML rules file; quarantine and report.";
+  }
+
+  @Override
+  public String usage() {
+    return "--rules=FILE --input=GLOB [--format=csv|jsonl|parquet] [--schema=FILE.avsc]"
+        + " [--dataset=NAME] [--lake=DIR]";
+  }
+
+  @Override
+  public Class<ValidateOptions> optionsClass() {
+    return ValidateOptions.class;
+  }
+
+  @Override
+  public int run(ValidateOptions options, PrintStream out) throws Exception {
+    // Steps: check the call, load the rules, find the schema, check the rules fit it, build and
+    // run the pipeline, read the report it wrote, print the summary and the verdict.
+    Spec spec = specFrom(options, Instant.now(), out);
+    PipelineResult result = run(spec, options, out);
+    return report(spec, result, out);
+  }
+
+  static Spec specFrom(ValidateOptions o, Instant now, PrintStream out) {
+    if (o.getRules() == null || o.getRules().isEmpty()) {
+      throw new UsageException("--rules=FILE is required: the YAML rules to validate against");
+    }
+    TableIO.Format format;
+    try {
+      format = TableIO.Format.parse(o.getFormat());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(
+          "--format=" + o.getFormat() + " is not known; use csv, jsonl or parquet");
+    }
+    String dataset = o.getDataset();
+    if (dataset == null || dataset.isEmpty()) {
+      dataset = datasetFromRulesFile(o.getRules());
+    }
+    if (!IngestTable.isValidDataset(dataset)) {
+      throw new UsageException(
+          "--dataset=" + dataset + " is not a valid name; use letters, digits, '.', '_' and '-'");
+    }
+    List<String> partitionBy = new ArrayList<>();
+    for (String c : o.getPartitionBy().split(",")) {
+      if (!c.isBlank()) {
+        partitionBy.add(c.trim());
+      }
+    }
+    String input = LakePaths.absolute(o.getInput());
+    String lake = LakePaths.absolute(o.getLake());
+    ValidationStep.Spec validation =
+        ValidationStep.Spec.of(o.getRules(), lake, dataset, o.getRunId(), now)
+            .withInfo("input", input)
+            .withInfo("format", format.toString());
+    IngestTable.checkInputExists(input);
+    String schemaJson;
+    String schemaSource;
+    if (o.getSchema() != null && !o.getSchema().isEmpty()) {
+      schemaJson = IngestTable.readSchema(o.getSchema());
+      schemaSource = o.getSchema();
+    } else if (format == TableIO.Format.PARQUET) {
+      schemaJson = TableIO.parquetAvroSchema(input);
+      schemaSource = "the first Parquet file's footer";
+    } else {
+      try {
+        schemaJson = TableSchemaInference.inferAvroSchemaJson(input, format, INFER_RECORDS);
+      } catch (RuntimeException e) {
+        throw new CommandFailedException(
+            "cannot infer the column types of --input=" + o.getInput() + ": " + e.getMessage()
+                + "; give --schema=FILE.avsc",
+            e);
+      }
+      schemaSource = "inferred from the first " + INFER_RECORDS + " records";
+    }
+    Schema beam = AvroTableSchema.toBeamSchema(schemaJson);
+    try {
+      validation.rules().checkAgainst(beam);
+    } catch (IllegalArgumentException e) {
+      throw new CommandFailedException("the rules do not fit the data: " + e.getMessage());
+    }
+    try {
+      HivePartition.by(partitionBy).checkAgainst(beam);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    return new Spec(
+        input,
+        format,
+        schemaJson,
+        schemaSource,
+        lake,
+        dataset,
+        partitionBy,
+        validation.withInfo("schema", schemaSource));
+  }
+
+  /** {@code trades.rules.yaml} and {@code trades.yaml} give {@code trades}. */
+  static String datasetFromRulesFile(String rules) {
+    String name = rules.substring(rules.lastIndexOf('/') + 1);
+    for (String suffix : new String[] {".yaml", ".yml", ".rules"}) {
+      if (name.endsWith(suffix)) {
+        name = name.substring(0, name.length() - suffix.length());
+      }
+    }
+    return name;
+  }
+
+  /** Builds and runs the pipeline of {@code spec}, printing progress while it runs. */
+  public static PipelineResult run(Spec spec, PipelineOptions options, PrintStream progress) {
+    Pipeline p = Pipeline.create(options);
+    expand(p, spec);
+    progress.printf(
+        "validate %s: reading %s (%s, schema %s) on %s; run %s%n",
+        spec.dataset,
+        spec.input,
+        spec.format,
+        spec.schemaSource,
+        options.getRunner().getSimpleName(),
+        spec.validation.runId());
+    PipelineResult result = p.run();
+    PipelineResult.State state;
+    while ((state = result.waitUntilFinish(PROGRESS_INTERVAL)) == null || !state.isTerminal()) {
+      progress.printf(
+          "validate %s: %,d records read so far%n",
+          spec.dataset, RunCounts.of(result).get("records_in"));
+    }
+    return result;
+  }
+
+  /** Adds the validation of {@code spec} to {@code p}. */
+  public static void expand(Pipeline p, Spec spec) {
+    Schema schema = AvroTableSchema.toBeamSchema(spec.avroSchemaJson);
+    BadRecordErrorHandler<PCollection<Long>> quarantine =
+        p.registerBadRecordErrorHandler(ValidationStep.countingQuarantine(spec.quarantineDir()));
+    PCollection<Row> rows =
+        p.apply(
+            "ReadTable",
+            TableIO.read()
+                .from(spec.input)
+                .withFormat(spec.format)
+                .withSchema(schema)
+                .withBadRecordErrorHandler(quarantine));
+    quarantine.close();
+    PCollection<Row> valid = ValidationStep.expand(rows, spec.validation, quarantine.getOutput());
+    valid.apply(
+        "WriteProcessed",
+        LakeIO.writeParquet()
+            .to(spec.processedDir())
+            .withAvroSchema(spec.avroSchemaJson)
+            .partitionBy(spec.partitionBy));
+  }
+
+  /** Reads the report the run wrote, prints the summary; returns the exit code. */
+  public static int report(Spec spec, PipelineResult result, PrintStream out) {
+    if (result.getState() != PipelineResult.State.DONE) {
+      throw new CommandFailedException("the pipeline ended in state " + result.getState());
+    }
+    JsonNode report = ValidationStep.readReport(spec.validation);
+    long readCount = RunCounts.of(result).get("records_in");
+    int code = ValidationStep.printSummary("validate " + spec.dataset, spec.validation, report, out);
+    out.printf("  valid rows:  %s/%n", spec.processedDir());
+    if (readCount != report.path("records_in").asLong()) {
+      out.printf(
+          "ERROR: %,d records were read but the report counts %,d: records were lost; report"
+              + " this as a bug with the input attached%n",
+          readCount, report.path("records_in").asLong());
+      return 1;
+    }
+    return code;
+  }
+}
