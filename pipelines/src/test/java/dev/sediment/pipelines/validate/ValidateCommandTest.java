@@ -1,0 +1,306 @@
+package dev.sediment.pipelines.validate;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.startsWith;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sediment.pipelines.Sediment;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * {@code bin/sediment validate} in-process over the demo's station readings: 2,000 readings and
+ * one broken line; 7 readings break error rules (one of them two), 5 only a warn rule.
+ */
+public class ValidateCommandTest {
+  @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private String out;
+  private String err;
+  private Path in;
+  private Path lake;
+  private Path rules;
+  private Path schema;
+
+  @Before
+  public void setUp() throws Exception {
+    in = tmp.newFolder("in").toPath();
+    lake = tmp.getRoot().toPath().resolve("lake");
+    copy("readings-2026-02-06.jsonl", in.resolve("readings-2026-02-06.jsonl"));
+    rules = tmp.getRoot().toPath().resolve("readings.rules.yaml");
+    copy("readings.rules.yaml", rules);
+    schema = tmp.getRoot().toPath().resolve("sensors.avsc");
+    copy("sensors.avsc", schema);
+  }
+
+  private static void copy(String resource, Path to) throws Exception {
+    try (InputStream s = ValidateCommandTest.class.getResourceAsStream("/demo/" + resource)) {
+      Files.write(to, s.readAllBytes());
+    }
+  }
+
+  private int run(String... args) {
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    int code =
+        Sediment.run(
+            args,
+            new PrintStream(o, true, StandardCharsets.UTF_8),
+            new PrintStream(e, true, StandardCharsets.UTF_8));
+    out = o.toString(StandardCharsets.UTF_8);
+    err = e.toString(StandardCharsets.UTF_8);
+    return code;
+  }
+
+  private int validate(String rulesFile, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "validate",
+                "--rules=" + rulesFile,
+                "--input=" + in + "/*.jsonl",
+                "--format=jsonl",
+                "--schema=" + schema,
+                "--dataset=readings",
+                "--lake=" + lake,
+                "--runId=run1"));
+    args.addAll(List.of(more));
+    return run(args.toArray(new String[0]));
+  }
+
+  private JsonNode report(String runId) throws Exception {
+    return MAPPER.readTree(lake.resolve("reports/validation/" + runId + "/report.json").toFile());
+  }
+
+  private static JsonNode rule(JsonNode report, String id) {
+    for (JsonNode r : report.get("rules")) {
+      if (r.get("rule").asText().equals(id)) {
+        return r;
+      }
+    }
+    throw new AssertionError("no rule " + id + " in " + report);
+  }
+
+  @Test
+  public void validate_readings_quarantinesEveryViolationWithAllReasons_andReports() throws Exception {
+    assertThat(err, validate(rules.toString()), equalTo(0));
+    assertThat(
+        out,
+        containsString(
+            "validate readings: validated against " + rules + ": 2,001 records in, 1,993 valid,"
+                + " 8 quarantined (1 unparsed, 7 breaking error rules), 5 passed with warnings"));
+    assertThat(out, containsString("ERROR   humidity_pct.max: 3 of 1,970 failed"));
+    assertThat(out, containsString("WARN    battery_v.min: 5 of 2,000 failed"));
+
+    JsonNode report = report("run1");
+    assertThat(report.get("run_id").asText(), equalTo("run1"));
+    assertThat(report.get("dataset").asText(), equalTo("readings"));
+    assertThat(report.get("passed").asBoolean(), equalTo(true));
+    assertThat(report.get("totals").toString(),
+        equalTo("{\"records_in\":2001,\"records_valid\":1993,\"records_quarantined\":8}"));
+    assertThat(report.get("records_unparsed").asLong(), equalTo(1L));
+    assertThat(report.get("records_warned").asLong(), equalTo(5L));
+    JsonNode humidity = rule(report, "humidity_pct.max");
+    assertThat(humidity.get("severity").asText(), equalTo("error"));
+    assertThat(humidity.get("column").asText(), equalTo("humidity_pct"));
+    assertThat(humidity.get("checked").asLong(), equalTo(1970L));
+    assertThat(humidity.get("failed").asLong(), equalTo(3L));
+    assertThat(humidity.get("examples").toString(), equalTo("[140.0]"));
+    assertThat(rule(report, "temperature_c.min").get("failed").asLong(), equalTo(3L));
+    assertThat(rule(report, "humidity_pct.min").get("examples").toString(), equalTo("[-5.0]"));
+    assertThat(rule(report, "station.regex").get("examples").toString(), equalTo("[\"st05\"]"));
+    assertThat(rule(report, "station.not_null").get("failed").asLong(), equalTo(0L));
+    assertThat(rule(report, "dataset.row_count").get("passed").asBoolean(), equalTo(true));
+    assertThat(rule(report, "dataset.completeness").get("observed").asDouble(), equalTo(0.985));
+    JsonNode unique = rule(report, "dataset.unique");
+    assertThat(unique.get("passed").asBoolean(), equalTo(false));
+    assertThat(unique.get("severity").asText(), equalTo("warn"));
+    assertThat(unique.get("failed").asLong(), equalTo(4L));
+    assertThat(rule(report, "dataset.freshness").get("passed").asBoolean(), equalTo(false));
+    assertThat(
+        Files.readString(lake.resolve("reports/validation/run1/report.html")),
+        containsString("humidity_pct.max"));
+
+    // Violations: one line per reading breaking an error rule, with every reason.
+    List<JsonNode> violations = new ArrayList<>();
+    for (String line : lines(lake.resolve("quarantine/readings"), "violations")) {
+      violations.add(MAPPER.readTree(line));
+    }
+    assertThat(violations, hasSize(7));
+    Map<String, String> reasons = new TreeMap<>();
+    for (JsonNode v : violations) {
+      List<String> ids = new ArrayList<>();
+      v.get("failures").forEach(f -> ids.add(f.get("rule").asText()));
+      reasons.put(v.get("record").get("station").asText() + " " + v.get("record").get("temperature_c").asText(), String.join(",", ids));
+      assertThat(v.get("error_type").asText(), equalTo("RULE_VIOLATION"));
+      assertThat(v.get("run_id").asText(), equalTo("run1"));
+    }
+    assertThat(reasons.get("ST01 -99.9") != null, equalTo(true));
+    assertThat(
+        reasons.values().stream().filter(s -> s.contains(",")).collect(Collectors.toList()),
+        equalTo(List.of("temperature_c.min,humidity_pct.max")));
+    // The broken line is quarantined as unparsed, with its line number.
+    List<String> unparsed = lines(lake.resolve("quarantine/readings"), "records");
+    assertThat(unparsed, hasSize(1));
+    assertThat(unparsed.get(0), containsString("\"line\":1201"));
+
+    assertThat(parquetRows(lake.resolve("processed/readings")), equalTo(1993L));
+  }
+
+  @Test
+  public void validate_failedErrorRuleAtDatasetLevel_exits3_afterWritingTheReport() throws Exception {
+    Path strict = tmp.getRoot().toPath().resolve("strict.yaml");
+    Files.writeString(
+        strict,
+        "columns:\n  battery_v:\n    - {rule: min, value: 3.5, severity: warn}\n"
+            + "dataset:\n  - {rule: row_count, min: 5000}\n");
+    assertThat(err, validate(strict.toString()), equalTo(3));
+    assertThat(out, containsString("FAILED: dataset rule dataset.row_count failed at severity error"));
+    JsonNode report = report("run1");
+    assertThat(report.get("passed").asBoolean(), equalTo(false));
+    JsonNode rowCount = rule(report, "dataset.row_count");
+    assertThat(rowCount.get("observed").asLong(), equalTo(2000L));
+    assertThat(rowCount.get("passed").asBoolean(), equalTo(false));
+    assertThat(report.get("records_quarantined").asLong(), equalTo(1L));
+  }
+
+  @Test
+  public void validate_malformedRules_oneLineNamingFileAndLine_exit1() throws Exception {
+    Path bad = tmp.getRoot().toPath().resolve("bad.yaml");
+    Files.writeString(bad, "columns:\n  price:\n    - {rule: min, valu: 0}\n");
+    assertThat(validate(bad.toString()), equalTo(1));
+    assertThat(err, startsWith("sediment validate: " + bad + ":3: "));
+    assertThat(err, containsString("valu"));
+    assertThat(err.trim().split("\n").length, equalTo(1));
+    assertThat(Files.exists(lake), equalTo(false));
+  }
+
+  @Test
+  public void validate_ruleOnMissingColumn_exit1() throws Exception {
+    Path bad = tmp.getRoot().toPath().resolve("missing.yaml");
+    Files.writeString(bad, "columns:\n  pressure_hpa:\n    - {rule: not_null}\n");
+    assertThat(validate(bad.toString()), equalTo(1));
+    assertThat(err, containsString("pressure_hpa"));
+  }
+
+  @Test
+  public void validate_badFormat_exit2_missingInput_exit1() {
+    assertThat(validate(rules.toString(), "--format=xml"), equalTo(2));
+    assertThat(err, containsString("--format=xml is not known; use csv, jsonl or parquet"));
+    assertThat(
+        run("validate", "--rules=" + rules, "--input=" + in + "/nothing*.csv", "--lake=" + lake),
+        equalTo(1));
+    assertThat(err, containsString("no file matches --input="));
+  }
+
+  @Test
+  public void validate_csvWithoutSchema_infersTypes_andDefaultsDatasetToRulesName() throws Exception {
+    Path csv = tmp.newFolder("csv").toPath();
+    Files.writeString(
+        csv.resolve("prices.csv"),
+        "symbol,price,qty\nAAA,10.5,3\nBBB,-1.0,4\nCCC,,5\nAAA,7.25,\n");
+    Path r = tmp.getRoot().toPath().resolve("prices.yaml");
+    Files.writeString(
+        r,
+        "columns:\n  price:\n    - {rule: not_null}\n    - {rule: min, value: 0, exclusive: true}\n"
+            + "  qty:\n    - {rule: not_null, severity: warn}\n"
+            + "dataset:\n  - {rule: row_count, min: 1, max: 10}\n");
+    assertThat(
+        err,
+        run("validate", "--rules=" + r, "--input=" + csv + "/*.csv", "--lake=" + lake, "--runId=csv1"),
+        equalTo(0));
+    assertThat(
+        out,
+        containsString(
+            "validate prices: validated against " + r + ": 4 records in, 2 valid, 2 quarantined"
+                + " (0 unparsed, 2 breaking error rules), 1 passed with warnings"));
+    JsonNode report = report("csv1");
+    JsonNode price = null;
+    for (JsonNode c : report.get("columns")) {
+      if (c.get("column").asText().equals("price")) {
+        price = c;
+      }
+    }
+    assertThat(price.get("type").asText(), equalTo("DOUBLE"));
+    assertThat(price.get("nulls").asLong(), equalTo(1L));
+    assertThat(parquetRows(lake.resolve("processed/prices")), equalTo(2L));
+  }
+
+  @Test
+  public void ingestTable_withRules_validatesBeforeWriting() throws Exception {
+    assertThat(
+        err,
+        run(
+            "ingest-table",
+            "--input=" + in + "/*.jsonl",
+            "--format=jsonl",
+            "--schema=" + schema,
+            "--dataset=readings",
+            "--rules=" + rules,
+            "--lake=" + lake),
+        equalTo(0));
+    assertThat(
+        out,
+        containsString("ingest-table readings: 2,001 records in, 1,993 written, 8 quarantined, from 1 files"));
+    assertThat(out, containsString("8 quarantined (1 unparsed, 7 breaking error rules)"));
+    assertThat(parquetRows(lake.resolve("processed/readings")), equalTo(1993L));
+  }
+
+  static List<String> lines(Path dir, String prefix) throws Exception {
+    List<String> lines = new ArrayList<>();
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path f :
+          s.filter(p -> p.getFileName().toString().startsWith(prefix)).collect(Collectors.toList())) {
+        for (String l : Files.readAllLines(f)) {
+          if (!l.isBlank()) {
+            lines.add(l);
+          }
+        }
+      }
+    }
+    return lines;
+  }
+
+  static long parquetRows(Path dir) throws Exception {
+    long n = 0;
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path f : s.filter(p -> p.toString().endsWith(".parquet")).collect(Collectors.toList())) {
+        try (ParquetReader<GenericRecord> r =
+            AvroParquetReader.<GenericRecord>builder(
+                    HadoopInputFile.fromPath(
+                        new org.apache.hadoop.fs.Path(f.toUri()), new Configuration()))
+                .build()) {
+          while (r.read() != null) {
+            n++;
+          }
+        }
+      }
+    }
+    return n;
+  }
+}
