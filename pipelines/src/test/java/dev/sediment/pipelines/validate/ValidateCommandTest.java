@@ -271,6 +271,64 @@ public class ValidateCommandTest {
     assertThat(parquetRows(lake.resolve("processed/readings")), equalTo(1993L));
   }
 
+  /**
+   * gaps.mseed: one channel sampled at 200 Hz in 4 contiguous segments (128 records);
+   * steim2_512_2ch_gaps.mseed: two channels at 100 Hz, one gap each (28 records).
+   */
+  @Test
+  public void ingest_withSeismicRules_quarantinesWrongRate_andCountsGaps() throws Exception {
+    Path testdata = null;
+    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      if (Files.isRegularFile(d.resolve("shared/testdata/MANIFEST.tsv"))) {
+        testdata = d.resolve("shared/testdata");
+        break;
+      }
+    }
+    Path seismic = tmp.newFolder("seismic").toPath();
+    Files.copy(testdata.resolve("mseed2/obspy/gaps.mseed"), seismic.resolve("gaps.mseed"));
+    Files.copy(
+        testdata.resolve("mseed2/generated/steim2_512_2ch_gaps.mseed"),
+        seismic.resolve("two.mseed"));
+    Path r = tmp.getRoot().toPath().resolve("seismic.yaml");
+    Files.writeString(
+        r,
+        "seismic:\n"
+            + "  - {rule: sample_rate, value: 100, tolerance: 0.001}\n"
+            + "  - {rule: gaps, severity: warn}\n"
+            + "  - {rule: overlaps, severity: warn}\n"
+            + "  - {rule: required_headers, headers: [network, station, channel]}\n"
+            + "  - {rule: null_trace}\n");
+    assertThat(
+        err,
+        run(
+            "ingest",
+            "--input=" + seismic + "/*.mseed",
+            "--dataset=quakes",
+            "--rules=" + r,
+            "--lake=" + lake),
+        equalTo(0));
+    assertThat(
+        out,
+        containsString("ingest quakes: 2 files (2 copied raw), 156 traces or records in, 28 written,"
+            + " 128 quarantined"));
+    assertThat(out, containsString("ERROR   seismic.sample_rate: 128 of 156 failed"));
+    JsonNode report;
+    try (Stream<Path> s = Files.list(lake.resolve("reports/validation"))) {
+      report = MAPPER.readTree(s.findFirst().get().resolve("report.json").toFile());
+    }
+    assertThat(rule(report, "seismic.sample_rate").get("examples").toString(), equalTo("[200.0]"));
+    assertThat(
+        rule(report, "seismic.gaps").get("failed").asLong()
+            + rule(report, "seismic.overlaps").get("failed").asLong(),
+        equalTo(5L));
+    assertThat(rule(report, "seismic.null_trace").get("failed").asLong(), equalTo(0L));
+    assertThat(rule(report, "seismic.required_headers").get("failed").asLong(), equalTo(0L));
+    List<String> violations = lines(lake.resolve("quarantine/quakes"), "violations");
+    assertThat(violations, hasSize(128));
+    assertThat(violations.get(0), containsString("\"source_file\""));
+    assertThat(violations.get(0).contains("\"samples\""), equalTo(false));
+  }
+
   static List<String> lines(Path dir, String prefix) throws Exception {
     List<String> lines = new ArrayList<>();
     try (Stream<Path> s = Files.list(dir)) {
