@@ -33,7 +33,15 @@ public class DemoIT {
     }
     assertThat(quarantine, containsString("XX.SEDI.damaged.mseed\",\"line\":0,\"offset\":8192,\"error_type\":\"CORRUPT_DATA\""));
     assertThat(Files.isDirectory(work.resolve("lake/processed/seismic/station=XX.SEDI/date=20260204")), equalTo(true));
-    assertThat(r.stdout, containsString("Demo finished: 4 of 4 steps ok."));
+    // Validation: 2,000 readings and one broken line; 7 break error rules, 5 only a warn rule.
+    assertThat(r.stdout, containsString("2,001 records in, 1,993 valid, 8 quarantined (1 unparsed, 7 breaking error rules), 5 passed with warnings"));
+    Path report;
+    try (java.util.stream.Stream<Path> s = Files.list(work.resolve("lake/reports/validation"))) {
+      report = s.findFirst().get();
+    }
+    assertThat(Files.readString(report.resolve("report.json")), containsString("\"records_quarantined\" : 8"));
+    assertThat(r.stdout, containsString("open in a browser: file://" + report.resolve("report.html")));
+    assertThat(r.stdout, containsString("Demo finished: 5 of 5 steps ok."));
     assertThat(Files.exists(work.resolve("lake/compact/bbo/exchange=binance/stream=bbo/symbol=btcusdt/date=20260203/meta.json")), equalTo(true));
     assertThat(Files.isDirectory(work.resolve("lake/processed/trades/date=2026-02-03")), equalTo(true));
   }
