@@ -44,8 +44,9 @@ import org.apache.commons.csv.CSVRecord;
  * appearance) or the JSON keys (the union, in order of first appearance). Each column gets the
  * narrowest type every non-null value fits, in this order: {@code boolean} ({@code true}/{@code
  * false}), {@code long}, {@code double}, {@code date} ({@code 2026-02-03}), {@code
- * timestamp-millis}/{@code -micros}/{@code -nanos} (ISO-8601 instants, by the finest fraction
- * seen), else {@code string}. A column with no non-null value is a string. In JSON lines only
+ * timestamp-millis}/{@code -micros} (ISO-8601 instants, by the finest fraction seen; an instant
+ * finer than a microsecond makes a string, as Avro 1.11 has no timestamp-nanos), else {@code
+ * string}. A column with no non-null value is a string. In JSON lines only
  * JSON booleans and numbers count as booleans and numbers, as {@link TableIO} reads them; a column
  * of objects or arrays is a string, and {@link TableIO} will quarantine those values. Every field
  * is nullable; an empty CSV cell and a JSON null or absent key are null. Records that do not parse
@@ -276,7 +277,6 @@ public final class TableSchemaInference {
           break;
         case TIMESTAMP_MILLIS:
         case TIMESTAMP_MICROS:
-        case TIMESTAMP_NANOS:
           union.addObject().put("type", "long").put("logicalType", t.avro);
           break;
         default:
@@ -297,7 +297,6 @@ public final class TableSchemaInference {
     DATE("date"),
     TIMESTAMP_MILLIS("timestamp-millis"),
     TIMESTAMP_MICROS("timestamp-micros"),
-    TIMESTAMP_NANOS("timestamp-nanos"),
     STRING("string");
 
     final String avro;
@@ -392,9 +391,11 @@ public final class TableSchemaInference {
         return Type.DATE;
       }
       if (timestamp) {
+        // Avro 1.11 (Beam 2.62's) drops timestamp-nanos, which would leave a plain long column
+        // that rejects ISO-8601 text: finer than microseconds stays a string.
         return precision == 0
             ? Type.TIMESTAMP_MILLIS
-            : precision == 1 ? Type.TIMESTAMP_MICROS : Type.TIMESTAMP_NANOS;
+            : precision == 1 ? Type.TIMESTAMP_MICROS : Type.STRING;
       }
       return Type.STRING;
     }
