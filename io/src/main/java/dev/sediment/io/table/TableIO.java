@@ -4,14 +4,20 @@ import static org.apache.beam.sdk.util.Preconditions.checkStateNotNull;
 import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
 
 import com.google.auto.value.AutoValue;
+import dev.sediment.io.parquet.ResourceParquetFile;
 import dev.sediment.schemas.ErrorType;
 import dev.sediment.schemas.RecordError;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -34,7 +40,7 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Reads CSV (with a header line) or JSON-lines files into {@link Row}s of a declared schema.
+ * Reads CSV (with a header line), JSON-lines or Parquet files into {@link Row}s of a schema.
  *
  * <pre>{@code
  * PCollection<Row> rows =
@@ -48,7 +54,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>Every record ends up either as a row or as a {@link BadRecord} whose record is a {@link
  * RecordError} (source file, line, byte offset, typed {@link ErrorType}, message, raw text). With
- * no error handler set, the first bad record stops the pipeline with that message. Files are read
+ * no error handler set, the first bad record stops the pipeline with that message. A Parquet file
+ * whose own schema does not match is one bad record (row 0) and is not read; the schema of Parquet
+ * input defaults to the footer schema of the first matched file ({@link #parquetAvroSchema}). Files
+ * are read
  * whole by one worker (compressed files are decompressed by extension); the rows are reshuffled
  * afterwards so later steps run in parallel. Memory per file is bounded by {@link
  * Read#withMaxRecordBytes}, whatever the file holds.
@@ -68,12 +77,13 @@ public final class TableIO {
 
   private TableIO() {}
 
-  /** Text table formats. */
+  /** Table file formats. */
   public enum Format {
     CSV,
-    JSONL;
+    JSONL,
+    PARQUET;
 
-    /** Parses {@code csv} or {@code jsonl}, case-insensitively. */
+    /** Parses {@code csv}, {@code jsonl} or {@code parquet}, case-insensitively. */
     public static Format parse(String name) {
       for (Format f : values()) {
         if (f.name().equalsIgnoreCase(name)) {
@@ -81,13 +91,36 @@ public final class TableIO {
         }
       }
       throw new IllegalArgumentException(
-          "unknown format '" + name + "'; use csv or jsonl");
+          "unknown format '" + name + "'; use csv, jsonl or parquet");
     }
 
     @Override
     public String toString() {
       return name().toLowerCase(Locale.ROOT);
     }
+  }
+
+  /**
+   * The Avro schema (JSON) in the footer of the first file, in name order, that {@code glob}
+   * matches: the one parquet-avro stored, else the conversion of the Parquet schema.
+   *
+   * @throws IOException if nothing matches or the footer cannot be read
+   */
+  public static String parquetAvroSchema(String glob) throws IOException {
+    MatchResult.Metadata first = firstMatch(glob);
+    return ParquetFileParser.footerAvroSchema(
+            ResourceParquetFile.of(first.resourceId(), first.sizeBytes()))
+        .toString();
+  }
+
+  /** The first file, in name order, that {@code glob} matches. */
+  static MatchResult.Metadata firstMatch(String glob) throws IOException {
+    MatchResult match = FileSystems.match(glob, EmptyMatchTreatment.ALLOW);
+    List<MatchResult.Metadata> files =
+        match.status() == MatchResult.Status.NOT_FOUND ? List.of() : match.metadata();
+    return files.stream()
+        .min(Comparator.comparing(m -> m.resourceId().toString()))
+        .orElseThrow(() -> new FileNotFoundException("no file matches " + glob));
   }
 
   /** Reads the files matching a glob. */
@@ -148,7 +181,11 @@ public final class TableIO {
       return toBuilder().setFormat(format).build();
     }
 
-    /** The schema rows are converted to; required. */
+    /**
+     * The schema rows are converted to; required for CSV and JSON lines. For Parquet it defaults
+     * to the footer schema of the first matched file (in name order), read when the pipeline is
+     * built.
+     */
     public Read withSchema(Schema schema) {
       checkArgument(schema != null, "schema can not be null");
       ValueConverter.checkSupported(schema);
@@ -174,10 +211,19 @@ public final class TableIO {
     public PCollection<Row> expand(PBegin input) {
       String pattern = getFilepattern();
       checkArgument(pattern != null, "TableIO.read() needs from(filepattern)");
+      Schema schema = getSchema();
+      if (schema == null && getFormat() == Format.PARQUET) {
+        try {
+          schema = AvroTableSchema.toBeamSchema(parquetAvroSchema(pattern));
+        } catch (IOException e) {
+          throw new IllegalArgumentException(
+              "cannot read the schema of the Parquet files " + pattern + ": " + e.getMessage(), e);
+        }
+      }
       ReadFiles files =
           readFiles()
               .withFormat(getFormat())
-              .withSchema(checkStateNotNull(getSchema(), "TableIO.read() needs withSchema()"))
+              .withSchema(checkStateNotNull(schema, "TableIO.read() needs withSchema()"))
               .withMaxRecordBytes(getMaxRecordBytes());
       ErrorHandler<BadRecord, ?> handler = getBadRecordErrorHandler();
       if (handler != null) {
@@ -347,6 +393,15 @@ public final class TableIO {
             }
           };
       filesRead.inc();
+      if (format == Format.PARQUET) {
+        new ParquetFileParser(schema)
+            .parse(
+                source,
+                ResourceParquetFile.of(
+                    file.getMetadata().resourceId(), file.getMetadata().sizeBytes()),
+                sink);
+        return;
+      }
       try (InputStream in = Channels.newInputStream(file.open())) {
         if (format == Format.CSV) {
           new CsvFileParser(schema, maxRecordBytes).parse(source, in, sink);

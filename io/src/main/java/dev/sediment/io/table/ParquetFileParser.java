@@ -1,0 +1,175 @@
+package dev.sediment.io.table;
+
+import dev.sediment.io.parquet.AvroParquetRows;
+import dev.sediment.schemas.ErrorType;
+import dev.sediment.schemas.RecordError;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.values.Row;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroSchemaConverter;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.FileMetaData;
+import org.apache.parquet.io.InputFile;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Reads one Parquet file into rows of a schema. The file's own schema (its footer) must hold the
+ * schema's columns with the same types, nullability aside, and no others: otherwise the whole
+ * file is one {@link ErrorType#HEADER_MISMATCH} (columns missing or extra) or {@link
+ * ErrorType#TYPE_MISMATCH} (a column of another type) at row 0, and none of its rows is read. A
+ * null in a column the schema declares required is a {@link ErrorType#MISSING_VALUE} of that row.
+ * A file that does not open is {@link ErrorType#UNREADABLE} at row 0; one that breaks part-way
+ * keeps the rows before and is {@link ErrorType#UNREADABLE} at the row where it broke. Rows are
+ * numbered from 1 in the error's {@code line}; the byte offset is 0. Memory is one row group's
+ * pages, as for any Parquet reader.
+ */
+final class ParquetFileParser {
+  /** The footer key parquet-avro writes the Avro schema under. */
+  static final String AVRO_SCHEMA_KEY = "parquet.avro.schema";
+
+  private final Schema schema;
+
+  ParquetFileParser(Schema schema) {
+    this.schema = schema;
+  }
+
+  /** The Avro schema of a Parquet file: the one parquet-avro stored, else converted from Parquet's. */
+  static org.apache.avro.Schema footerAvroSchema(InputFile file) throws IOException {
+    try (ParquetFileReader reader = ParquetFileReader.open(file)) {
+      FileMetaData meta = reader.getFooter().getFileMetaData();
+      String avro = meta.getKeyValueMetaData().get(AVRO_SCHEMA_KEY);
+      return avro != null
+          ? new org.apache.avro.Schema.Parser().parse(avro)
+          : new AvroSchemaConverter(new Configuration(false)).convert(meta.getSchema());
+    }
+  }
+
+  /** Reads {@code file} to its end; returns the number of records seen (rows plus errors). */
+  long parse(String source, InputFile file, RecordSink sink) throws Exception {
+    Schema fileSchema;
+    try {
+      fileSchema = AvroUtils.toBeamSchema(footerAvroSchema(file));
+    } catch (IOException | RuntimeException e) {
+      sink.error(
+          RecordError.of(
+              source, 0, 0, ErrorType.UNREADABLE, "the Parquet footer cannot be read: " + e, ""));
+      return 1;
+    }
+    RecordException mismatch = compare(fileSchema);
+    if (mismatch != null) {
+      sink.error(RecordError.of(source, 0, 0, mismatch.type(), mismatch.getMessage(), ""));
+      return 1;
+    }
+    AvroParquetRows rows;
+    try {
+      rows = AvroParquetRows.open(file);
+    } catch (IOException | RuntimeException e) {
+      sink.error(
+          RecordError.of(
+              source, 0, 0, ErrorType.UNREADABLE, "the file cannot be opened: " + e, ""));
+      return 1;
+    }
+    long records = 0;
+    try (rows) {
+      while (true) {
+        GenericRecord record;
+        try {
+          record = rows.read();
+        } catch (IOException | RuntimeException e) {
+          records++;
+          sink.error(
+              RecordError.of(
+                  source,
+                  records,
+                  0,
+                  ErrorType.UNREADABLE,
+                  "the file cannot be read past this row: " + e,
+                  ""));
+          return records;
+        }
+        if (record == null) {
+          return records;
+        }
+        records++;
+        try {
+          sink.row(toRow(record, fileSchema));
+        } catch (RecordException e) {
+          sink.error(
+              RecordError.of(source, records, 0, e.type(), e.getMessage(), record.toString()));
+        }
+      }
+    }
+  }
+
+  private @Nullable RecordException compare(Schema fileSchema) {
+    List<String> missing = new ArrayList<>();
+    List<String> extra = new ArrayList<>();
+    for (Schema.Field f : schema.getFields()) {
+      if (!fileSchema.hasField(f.getName())) {
+        if (!f.getType().getNullable()) {
+          missing.add(f.getName());
+        }
+        continue;
+      }
+      Schema.FieldType have = fileSchema.getField(f.getName()).getType();
+      if (!have.withNullable(false).equals(f.getType().withNullable(false))) {
+        return new RecordException(
+            ErrorType.TYPE_MISMATCH,
+            "column '"
+                + f.getName()
+                + "' is "
+                + describe(have)
+                + " in the file but "
+                + describe(f.getType())
+                + " in the schema");
+      }
+    }
+    for (Schema.Field f : fileSchema.getFields()) {
+      if (!schema.hasField(f.getName())) {
+        extra.add(f.getName());
+      }
+    }
+    if (!extra.isEmpty()) {
+      return new RecordException(
+          ErrorType.HEADER_MISMATCH,
+          "the file has columns the schema lacks: "
+              + extra
+              + "; add them to the schema or remove them from the file");
+    }
+    if (!missing.isEmpty()) {
+      return new RecordException(
+          ErrorType.HEADER_MISMATCH, "the file lacks required columns " + missing);
+    }
+    return null;
+  }
+
+  private Row toRow(GenericRecord record, Schema fileSchema) throws RecordException {
+    Row read;
+    try {
+      read = AvroUtils.toBeamRowStrict(record, fileSchema);
+    } catch (RuntimeException e) {
+      throw new RecordException(
+          ErrorType.TYPE_MISMATCH, "the row does not convert: " + CsvFileParser.firstLine(e.getMessage()));
+    }
+    List<Object> values = new ArrayList<>(schema.getFieldCount());
+    for (Schema.Field f : schema.getFields()) {
+      Object v = fileSchema.hasField(f.getName()) ? read.getValue(f.getName()) : null;
+      if (v == null && !f.getType().getNullable()) {
+        throw new RecordException(ErrorType.MISSING_VALUE, "column '" + f.getName() + "' is null");
+      }
+      values.add(v);
+    }
+    return Row.withSchema(schema).addValues(values).build();
+  }
+
+  private static String describe(Schema.FieldType t) {
+    return t.getTypeName() == Schema.TypeName.LOGICAL_TYPE
+        ? t.getLogicalType().getIdentifier()
+        : t.getTypeName().toString();
+  }
+}

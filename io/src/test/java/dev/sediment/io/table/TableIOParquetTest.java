@@ -1,0 +1,232 @@
+package dev.sediment.io.table;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.Assert.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sediment.io.parquet.LocalParquetFile;
+import java.io.File;
+import java.io.FileNotFoundException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
+import org.apache.beam.sdk.transforms.errorhandling.ErrorHandler.BadRecordErrorHandler;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.joda.time.Instant;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+public class TableIOParquetTest {
+  @Rule public final transient TestPipeline p = TestPipeline.create();
+  @Rule public final transient TemporaryFolder tmp = new TemporaryFolder();
+
+  static final String AVRO =
+      "{\"type\":\"record\",\"name\":\"Trade\",\"fields\":["
+          + "{\"name\":\"ts\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}},"
+          + "{\"name\":\"symbol\",\"type\":\"string\"},"
+          + "{\"name\":\"price\",\"type\":[\"null\",\"double\"],\"default\":null}]}";
+  static final org.apache.avro.Schema SCHEMA = new org.apache.avro.Schema.Parser().parse(AVRO);
+
+  /** Bad records as "ERROR_TYPE file line". */
+  static class Describe extends PTransform<PCollection<BadRecord>, PCollection<String>> {
+    @Override
+    public PCollection<String> expand(PCollection<BadRecord> input) {
+      return input.apply(
+          MapElements.into(TypeDescriptors.strings())
+              .via(
+                  b -> {
+                    try {
+                      JsonNode e =
+                          new ObjectMapper().readTree(b.getRecord().getHumanReadableJsonRecord());
+                      return e.get("error_type").asText()
+                          + " "
+                          + new File(e.get("source").asText()).getName()
+                          + " "
+                          + e.get("line").asLong();
+                    } catch (Exception x) {
+                      throw new IllegalStateException(x);
+                    }
+                  }));
+    }
+  }
+
+  private Path write(String name, org.apache.avro.Schema schema, List<GenericRecord> rows)
+      throws Exception {
+    Path f = tmp.getRoot().toPath().resolve(name);
+    try (ParquetWriter<GenericRecord> w =
+        AvroParquetWriter.<GenericRecord>builder(LocalParquetFile.of(f))
+            .withConf(new Configuration(false))
+            .withSchema(schema)
+            .build()) {
+      for (GenericRecord r : rows) {
+        w.write(r);
+      }
+    }
+    return f;
+  }
+
+  private static GenericRecord trade(long ts, String symbol, Double price) {
+    GenericData.Record r = new GenericData.Record(SCHEMA);
+    r.put("ts", ts);
+    r.put("symbol", symbol);
+    r.put("price", price);
+    return r;
+  }
+
+  private static long counter(PipelineResult result, String name) {
+    MetricQueryResults q =
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.named(TableIO.METRICS_NAMESPACE, name))
+                    .build());
+    long sum = 0;
+    for (MetricResult<Long> c : q.getCounters()) {
+      sum += c.getAttempted();
+    }
+    return sum;
+  }
+
+  @Test
+  public void format_parse_parquet() {
+    assertThat(TableIO.Format.parse("Parquet"), equalTo(TableIO.Format.PARQUET));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> TableIO.Format.parse("xml"));
+    assertThat(e.getMessage(), equalTo("unknown format 'xml'; use csv, jsonl or parquet"));
+  }
+
+  @Test
+  public void parquetAvroSchema_firstFileInNameOrder() throws Exception {
+    org.apache.avro.Schema other =
+        new org.apache.avro.Schema.Parser()
+            .parse(
+                "{\"type\":\"record\",\"name\":\"B\",\"fields\":[{\"name\":\"x\",\"type\":\"long\"}]}");
+    GenericData.Record r = new GenericData.Record(other);
+    r.put("x", 1L);
+    write("b.parquet", other, List.of(r));
+    write("a.parquet", SCHEMA, List.of(trade(1, "X", 1.0)));
+
+    assertThat(
+        TableIO.parquetAvroSchema(tmp.getRoot() + "/*.parquet"), equalTo(SCHEMA.toString()));
+    assertThrows(
+        FileNotFoundException.class,
+        () -> TableIO.parquetAvroSchema(tmp.getRoot() + "/*.none"));
+  }
+
+  @Test
+  public void read_parquet_schemaFromFooter_badFilesToHandler_othersRead() throws Exception {
+    write("a.parquet", SCHEMA, List.of(trade(1000, "BTC", 1.5), trade(2000, "ETH", null)));
+    write("b.parquet", SCHEMA, List.of(trade(3000, "SOL", 3.0)));
+    // Same columns, but price is a string: the whole file is one TYPE_MISMATCH.
+    org.apache.avro.Schema wrongType =
+        new org.apache.avro.Schema.Parser().parse(AVRO.replace("\"double\"", "\"string\""));
+    GenericData.Record w = new GenericData.Record(wrongType);
+    w.put("ts", 4000L);
+    w.put("symbol", "X");
+    w.put("price", "4");
+    write("c.parquet", wrongType, List.of(w));
+    // An extra column: HEADER_MISMATCH.
+    org.apache.avro.Schema extra =
+        new org.apache.avro.Schema.Parser()
+            .parse(AVRO.replace("]}", ",{\"name\":\"side\",\"type\":\"string\"}]}"));
+    GenericData.Record x = new GenericData.Record(extra);
+    x.put("ts", 5000L);
+    x.put("symbol", "Y");
+    x.put("price", 5.0);
+    x.put("side", "buy");
+    write("d.parquet", extra, List.of(x));
+    Files.write(tmp.getRoot().toPath().resolve("e.parquet"), "not parquet at all".getBytes());
+
+    BadRecordErrorHandler<PCollection<String>> handler =
+        p.registerBadRecordErrorHandler(new Describe());
+    PCollection<Row> rows =
+        p.apply(
+            TableIO.read()
+                .from(tmp.getRoot() + "/*.parquet")
+                .withFormat(TableIO.Format.PARQUET)
+                .withBadRecordErrorHandler(handler));
+    handler.close();
+
+    PAssert.that(
+            rows.apply(
+                MapElements.into(TypeDescriptors.strings())
+                    .via(
+                        r ->
+                            r.getDateTime("ts").getMillis()
+                                + ":"
+                                + r.getString("symbol")
+                                + ":"
+                                + r.getDouble("price"))))
+        .containsInAnyOrder("1000:BTC:1.5", "2000:ETH:null", "3000:SOL:3.0");
+    PAssert.that(handler.getOutput())
+        .containsInAnyOrder(
+            "TYPE_MISMATCH c.parquet 0", "HEADER_MISMATCH d.parquet 0", "UNREADABLE e.parquet 0");
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    assertThat(counter(result, "records_in"), equalTo(6L));
+    assertThat(counter(result, "records_parsed"), equalTo(3L));
+    assertThat(counter(result, "records_bad"), equalTo(3L));
+    assertThat(counter(result, "files_read"), equalTo(5L));
+  }
+
+  @Test
+  public void read_parquet_withSchema_nullInRequiredColumnIsMissingValueOfItsRow()
+      throws Exception {
+    write("a.parquet", SCHEMA, List.of(trade(1000, "BTC", 1.5), trade(2000, "ETH", null)));
+    Schema required =
+        AvroTableSchema.toBeamSchema(AVRO.replace("[\"null\",\"double\"],\"default\":null", "\"double\""));
+    BadRecordErrorHandler<PCollection<String>> handler =
+        p.registerBadRecordErrorHandler(new Describe());
+    PCollection<Row> rows =
+        p.apply(
+            TableIO.read()
+                .from(tmp.getRoot() + "/*.parquet")
+                .withFormat(TableIO.Format.PARQUET)
+                .withSchema(required)
+                .withBadRecordErrorHandler(handler));
+    handler.close();
+
+    PAssert.that(rows)
+        .containsInAnyOrder(
+            Row.withSchema(required).addValues(new Instant(1000), "BTC", 1.5).build());
+    PAssert.that(handler.getOutput()).containsInAnyOrder("MISSING_VALUE a.parquet 2");
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  public void read_parquet_noMatch_failsNamingTheGlob() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                p.apply(
+                    TableIO.read()
+                        .from(tmp.getRoot() + "/*.parquet")
+                        .withFormat(TableIO.Format.PARQUET)));
+    assertThat(e.getMessage(), containsString("no file matches " + tmp.getRoot() + "/*.parquet"));
+    p.enableAbandonedNodeEnforcement(false);
+  }
+}
