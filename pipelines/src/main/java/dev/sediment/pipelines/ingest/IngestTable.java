@@ -65,7 +65,7 @@ public final class IngestTable implements Command<IngestTableOptions> {
     public abstract List<String> partitionBy();
 
     /** The validation before writing ({@code --rules}), or null for none. */
-    public abstract @Nullable ValidationStep.Spec validation();
+    public abstract ValidationStep.@Nullable Spec validation();
 
     public static Spec of(
         String input,

@@ -12,6 +12,7 @@ import dev.sediment.pipelines.LakePaths;
 import dev.sediment.pipelines.RunCounts;
 import dev.sediment.pipelines.UsageException;
 import dev.sediment.pipelines.ingest.IngestTable;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -179,12 +180,19 @@ public final class ValidateCommand implements Command<ValidateOptions> {
       schemaJson = IngestTable.readSchema(o.getSchema());
       schemaSource = o.getSchema();
     } else if (format == TableIO.Format.PARQUET) {
-      schemaJson = TableIO.parquetAvroSchema(input);
+      try {
+        schemaJson = TableIO.parquetAvroSchema(input);
+      } catch (IOException | RuntimeException e) {
+        throw new CommandFailedException(
+            "cannot read the schema of the first Parquet file of --input=" + o.getInput() + ": "
+                + e.getMessage(),
+            e);
+      }
       schemaSource = "the first Parquet file's footer";
     } else {
       try {
         schemaJson = TableSchemaInference.inferAvroSchemaJson(input, format, INFER_RECORDS);
-      } catch (RuntimeException e) {
+      } catch (IOException | RuntimeException e) {
         throw new CommandFailedException(
             "cannot infer the column types of --input=" + o.getInput() + ": " + e.getMessage()
                 + "; give --schema=FILE.avsc",
