@@ -53,7 +53,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * }</pre>
  *
  * <p>The file is read safely: SnakeYAML only composes the node tree (nothing is constructed, type
- * tags other than plain maps, lists, strings, numbers, booleans and null are rejected, aliases and
+ * tags other than plain maps, lists, strings, numbers, booleans, dates and null are rejected, aliases and
  * size are bounded), then the nodes are walked and every key checked. Every problem is a {@link
  * RulesException} whose message starts with {@code SOURCE:LINE: }.
  */
@@ -389,13 +389,14 @@ public final class Rules implements Serializable {
                 || tag.equals(Tag.INT)
                 || tag.equals(Tag.FLOAT)
                 || tag.equals(Tag.BOOL)
+                || tag.equals(Tag.TIMESTAMP)
                 || tag.equals(Tag.NULL);
       }
       if (!ok) {
         throw err(
             n,
             "type tag '" + tag.getValue() + "' is not allowed; allowed: plain maps, lists,"
-                + " strings, numbers, booleans and null");
+                + " strings, numbers, booleans, dates and null");
       }
     }
 

@@ -252,7 +252,7 @@ public class RulesTest {
         error("columns:\n  p:\n    - {rule: min, value: !custom 5}\n"),
         equalTo(
             "rules.yaml:3: type tag '!custom' is not allowed;"
-                + " allowed: plain maps, lists, strings, numbers, booleans and null"));
+                + " allowed: plain maps, lists, strings, numbers, booleans, dates and null"));
   }
 
   @Test
