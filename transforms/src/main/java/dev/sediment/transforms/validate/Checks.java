@@ -667,8 +667,4 @@ final class Checks {
       throw new UnsupportedOperationException();
     }
   }
-
-  static Instant instantOfDate(LocalDate d) {
-    return d.atStartOfDay(ZoneOffset.UTC).toInstant();
-  }
 }
