@@ -232,6 +232,20 @@ public class ValidateColumnRulesTest {
                 List.of(
                     f("day.type", "day", "\"2026-02-30\"", "\"2026-02-30\" is not a date"),
                     f("ts.min", "ts", "1600000000000000", "1600000000000000 is not >= 2021-01-01T00:00:00Z"))));
+    PAssert.that(result.violations())
+        .satisfies(
+            vs -> {
+              assertThat(
+                  vs.iterator().next().toJson(),
+                  equalTo(
+                      "{\"record\":{\"day\":\"2026-02-30\",\"ts\":\"2020-09-13T12:26:40Z\"},\"failures\":["
+                          + "{\"rule\":\"day.type\",\"column\":\"day\",\"severity\":\"error\","
+                          + "\"value\":\"2026-02-30\",\"message\":\"\\\"2026-02-30\\\" is not a date\"},"
+                          + "{\"rule\":\"ts.min\",\"column\":\"ts\",\"severity\":\"error\","
+                          + "\"value\":1600000000000000,"
+                          + "\"message\":\"1600000000000000 is not >= 2021-01-01T00:00:00Z\"}]}"));
+              return null;
+            });
     PAssert.thatSingleton(result.report())
         .satisfies(
             (SerializableFunction<ValidationReport, Void>)
