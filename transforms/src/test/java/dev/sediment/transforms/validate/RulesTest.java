@@ -314,4 +314,14 @@ public class RulesTest {
         equalTo(
             "rule 'seismic.gaps' (r.yaml:2) needs the trace field 'network', which is not in the schema: seismic rules read rows of SeismicTrace.avsc"));
   }
+
+  @Test
+  public void load_missingFile_isARulesException_andRulesAreSerializable() throws Exception {
+    String path = tmp.getRoot().toPath().resolve("absent.yaml").toString();
+    RulesException e = assertThrows(RulesException.class, () -> Rules.load(path));
+    assertThat(e.getMessage(), startsWith(path + ":0: cannot read the rules file: "));
+    Rules rules = Rules.parse(EXAMPLE, "rules.yaml");
+    assertThat(
+        org.apache.beam.sdk.util.SerializableUtils.clone(rules).rules(), equalTo(rules.rules()));
+  }
 }

@@ -306,4 +306,46 @@ public class ValidateColumnRulesTest {
                 });
     p.run();
   }
+
+  @Test
+  public void freshnessAndMin_onBeamTimeLogicalTypes() {
+    Schema s =
+        Schema.builder()
+            .addNullableField("ts", Schema.FieldType.logicalType(org.apache.beam.sdk.schemas.logicaltypes.SqlTypes.TIMESTAMP))
+            .addNullableField("day", Schema.FieldType.logicalType(org.apache.beam.sdk.schemas.logicaltypes.SqlTypes.DATE))
+            .build();
+    Row a =
+        Row.withSchema(s)
+            .addValues(java.time.Instant.parse("2026-11-23T10:00:00.000001Z"), java.time.LocalDate.parse("2026-11-23"))
+            .build();
+    Row b =
+        Row.withSchema(s)
+            .addValues(java.time.Instant.parse("2026-11-20T00:00:00Z"), java.time.LocalDate.parse("2026-11-19"))
+            .build();
+    PCollection<Row> in = p.apply("Input", Create.of(a, b).withRowSchema(s));
+    ValidationResult result =
+        in.apply(
+            "Validate",
+            Validate.against(
+                    Rules.parse(
+                        "columns:\n  day:\n    - {rule: min, value: 2026-11-20}\n"
+                            + "dataset:\n  - {rule: freshness, column: ts, max_age: PT3H}\n",
+                        "r.yaml"))
+                .withNow(Instant.parse("2026-11-23T12:00:00Z")));
+    PAssert.that(result.valid()).containsInAnyOrder(a);
+    PAssert.that(result.violations())
+        .containsInAnyOrder(
+            new Violation(b, List.of(f("day.min", "day", "\"2026-11-19\"", "\"2026-11-19\" is not >= 2026-11-20"))));
+    PAssert.thatSingleton(result.report())
+        .satisfies(
+            (SerializableFunction<ValidationReport, Void>)
+                r -> {
+                  RuleOutcome o = ValidateTest.outcome(r, "dataset.freshness");
+                  assertThat(o.passed(), equalTo(true));
+                  assertThat(o.observed(), equalTo("\"2026-11-23T10:00:00.000001Z\""));
+                  assertThat(r.columns().get(1).min(), equalTo("\"2026-11-19T00:00:00Z\""));
+                  return null;
+                });
+    p.run();
+  }
 }
