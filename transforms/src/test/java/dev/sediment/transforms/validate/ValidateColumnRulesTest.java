@@ -348,4 +348,40 @@ public class ValidateColumnRulesTest {
                 });
     p.run();
   }
+
+  @Test
+  public void unique_asWarn_passesRecordsButCountsThem_andEmptyInputGivesOneReport() {
+    Row a1 = row(1L, "a", null, null, null, null, null);
+    Row a2 = row(2L, "a", null, null, null, null, null);
+    Row b = row(3L, "b", null, null, null, null, null);
+    ValidationResult result =
+        validate("columns:\n  text:\n    - {rule: unique, severity: warn}\n", a1, a2, b);
+    PAssert.that(result.valid()).containsInAnyOrder(a1, a2, b);
+    PAssert.that(result.violations()).empty();
+    PAssert.thatSingleton(result.report())
+        .satisfies(
+            (SerializableFunction<ValidationReport, Void>)
+                r -> {
+                  assertThat(r.recordsIn(), equalTo(3L));
+                  assertThat(r.recordsValid(), equalTo(3L));
+                  assertThat(r.recordsWarned(), equalTo(2L));
+                  assertThat(r.recordsQuarantined(), equalTo(0L));
+                  return null;
+                });
+    ValidationResult empty =
+        p.apply("Empty", Create.empty(S))
+            .apply(
+                "ValidateEmpty",
+                Validate.against(Rules.parse("columns:\n  text:\n    - {rule: unique}\n", "r.yaml")));
+    PAssert.thatSingleton(empty.report())
+        .satisfies(
+            (SerializableFunction<ValidationReport, Void>)
+                r -> {
+                  assertThat(r.recordsIn(), equalTo(0L));
+                  assertThat(ValidateTest.outcome(r, "text.unique").checked(), equalTo(0L));
+                  assertThat(ValidateTest.outcome(r, "text.unique").passed(), equalTo(true));
+                  return null;
+                });
+    p.run();
+  }
 }
