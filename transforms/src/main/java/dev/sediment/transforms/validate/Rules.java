@@ -363,7 +363,36 @@ public final class Rules implements Serializable {
                 "unknown top-level key '" + key + "'; allowed: columns, dataset, seismic");
         }
       }
+      checkBounds(rules);
       return rules;
+    }
+
+    /** A column's min bound above its max bound can never pass: reject it at the later rule. */
+    @SuppressWarnings("unchecked")
+    private void checkBounds(List<Rule> rules) {
+      Map<String, Rule> mins = new HashMap<>();
+      Map<String, Rule> maxs = new HashMap<>();
+      for (Rule r : rules) {
+        if (r.level() != Rule.Level.COLUMN || !(r.name().equals("min") || r.name().equals("max"))) {
+          continue;
+        }
+        (r.name().equals("min") ? mins : maxs).putIfAbsent(r.column(), r);
+        Rule min = mins.get(r.column());
+        Rule max = maxs.get(r.column());
+        if (min == null || max == null) {
+          continue;
+        }
+        Object lo = min.param("value");
+        Object hi = max.param("value");
+        if (lo.getClass() == hi.getClass() && ((Comparable<Object>) lo).compareTo(hi) > 0) {
+          Rule later = min.line() > max.line() ? min : max;
+          throw new RulesException(
+              source,
+              later.line(),
+              "'min' " + min.text("value") + " of column '" + r.column() + "' is greater than 'max' "
+                  + max.text("value"));
+        }
+      }
     }
 
     private void checkTags(Node n, Set<Node> visited) {

@@ -225,6 +225,9 @@ public class RulesTest {
         error("dataset:\n  - rule: row_count\n    min: 10\n    max: 2\n"),
         equalTo("rules.yaml:3: 'min' 10 is greater than 'max' 2"));
     assertThat(
+        error("columns:\n  p:\n    - {rule: min, value: 10}\n    - {rule: max, value: 5.5}\n"),
+        equalTo("rules.yaml:4: 'min' 10 of column 'p' is greater than 'max' 5.5"));
+    assertThat(
         error("columns:\n  s:\n    - {rule: length, min: -1}\n"),
         equalTo("rules.yaml:3: 'min' must be a whole number >= 0, not '-1'"));
   }
