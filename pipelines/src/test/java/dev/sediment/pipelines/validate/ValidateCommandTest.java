@@ -210,7 +210,9 @@ public class ValidateCommandTest {
 
   @Test
   public void validate_badFormat_exit2_missingInput_exit1() {
-    assertThat(validate(rules.toString(), "--format=xml"), equalTo(2));
+    assertThat(
+        run("validate", "--rules=" + rules, "--input=" + in + "/*.jsonl", "--format=xml"),
+        equalTo(2));
     assertThat(err, containsString("--format=xml is not known; use csv, jsonl or parquet"));
     assertThat(
         run("validate", "--rules=" + rules, "--input=" + in + "/nothing*.csv", "--lake=" + lake),

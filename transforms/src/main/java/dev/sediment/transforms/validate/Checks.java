@@ -6,7 +6,6 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -666,9 +665,5 @@ final class Checks {
     String test(@Nullable Object v) {
       throw new UnsupportedOperationException();
     }
-  }
-
-  static Instant instantOfDate(LocalDate d) {
-    return d.atStartOfDay(ZoneOffset.UTC).toInstant();
   }
 }

@@ -81,7 +81,7 @@ enum ColumnKind {
 
   private static @Nullable Class<?> javaTypeOf(Schema.LogicalType<?, ?> lt) {
     String id = lt.getIdentifier();
-    if (id.contains("micros_instant") || id.contains("nanos_instant") || id.contains("timestamp")) {
+    if (id.contains("instant") || id.contains("timestamp")) {
       return Instant.class;
     }
     if (id.endsWith(":date:v1") || id.equals("beam:logical_type:date:v1")) {

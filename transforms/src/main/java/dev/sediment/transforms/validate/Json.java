@@ -104,7 +104,14 @@ final class Json {
     ObjectNode o = NODES.objectNode();
     Schema s = row.getSchema();
     for (int i = 0; i < s.getFieldCount(); i++) {
-      o.set(s.getField(i).getName(), node(row.getValue(i)));
+      Object v = row.getValue(i);
+      ColumnKind k = ColumnKind.of(s.getField(i));
+      if (v != null && (k == ColumnKind.TS_MICROS || k == ColumnKind.TS_NANOS)) {
+        // Avro timestamp-micros/-nanos travel as INT64; show them as the instants they are.
+        o.put(s.getField(i).getName(), ColumnKind.isoOfNanos(k.nanosOf(v)));
+      } else {
+        o.set(s.getField(i).getName(), node(v));
+      }
     }
     return o;
   }

@@ -52,18 +52,6 @@ final class Partial implements Serializable {
     }
   }
 
-  boolean isEmpty() {
-    if (in != 0 || valid != 0 || quarantined != 0 || warned != 0 || columns != null) {
-      return false;
-    }
-    for (int i = 0; i < checked.length; i++) {
-      if (checked[i] != 0 || failed[i] != 0 || observed[i] != 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   void merge(Partial o) {
     in += o.in;
     valid += o.valid;

@@ -53,7 +53,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * }</pre>
  *
  * <p>The file is read safely: SnakeYAML only composes the node tree (nothing is constructed, type
- * tags other than plain maps, lists, strings, numbers, booleans and null are rejected, aliases and
+ * tags other than plain maps, lists, strings, numbers, booleans, dates and null are rejected, aliases and
  * size are bounded), then the nodes are walked and every key checked. Every problem is a {@link
  * RulesException} whose message starts with {@code SOURCE:LINE: }.
  */
@@ -363,7 +363,36 @@ public final class Rules implements Serializable {
                 "unknown top-level key '" + key + "'; allowed: columns, dataset, seismic");
         }
       }
+      checkBounds(rules);
       return rules;
+    }
+
+    /** A column's min bound above its max bound can never pass: reject it at the later rule. */
+    @SuppressWarnings("unchecked")
+    private void checkBounds(List<Rule> rules) {
+      Map<String, Rule> mins = new HashMap<>();
+      Map<String, Rule> maxs = new HashMap<>();
+      for (Rule r : rules) {
+        if (r.level() != Rule.Level.COLUMN || !(r.name().equals("min") || r.name().equals("max"))) {
+          continue;
+        }
+        (r.name().equals("min") ? mins : maxs).putIfAbsent(r.column(), r);
+        Rule min = mins.get(r.column());
+        Rule max = maxs.get(r.column());
+        if (min == null || max == null) {
+          continue;
+        }
+        Object lo = min.param("value");
+        Object hi = max.param("value");
+        if (lo.getClass() == hi.getClass() && ((Comparable<Object>) lo).compareTo(hi) > 0) {
+          Rule later = min.line() > max.line() ? min : max;
+          throw new RulesException(
+              source,
+              later.line(),
+              "'min' " + min.text("value") + " of column '" + r.column() + "' is greater than 'max' "
+                  + max.text("value"));
+        }
+      }
     }
 
     private void checkTags(Node n, Set<Node> visited) {
@@ -389,13 +418,14 @@ public final class Rules implements Serializable {
                 || tag.equals(Tag.INT)
                 || tag.equals(Tag.FLOAT)
                 || tag.equals(Tag.BOOL)
+                || tag.equals(Tag.TIMESTAMP)
                 || tag.equals(Tag.NULL);
       }
       if (!ok) {
         throw err(
             n,
             "type tag '" + tag.getValue() + "' is not allowed; allowed: plain maps, lists,"
-                + " strings, numbers, booleans and null");
+                + " strings, numbers, booleans, dates and null");
       }
     }
 

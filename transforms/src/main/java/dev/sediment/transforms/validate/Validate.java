@@ -28,6 +28,7 @@ import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -134,6 +135,13 @@ public final class Validate {
       if (!input.hasSchema()) {
         throw new IllegalArgumentException(
             "Validate.against(rules) needs a PCollection<Row> with a schema");
+      }
+      if (!(input.getWindowingStrategy().getWindowFn() instanceof GlobalWindows)) {
+        // The report is one verdict over the whole input; its parts live in the global window.
+        throw new IllegalArgumentException(
+            "Validate.against(rules) needs input in the global window, not "
+                + input.getWindowingStrategy().getWindowFn()
+                + "; validate before windowing");
       }
       Schema schema = input.getSchema();
       Rules rules = rules();

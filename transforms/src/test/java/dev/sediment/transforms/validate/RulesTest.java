@@ -225,6 +225,9 @@ public class RulesTest {
         error("dataset:\n  - rule: row_count\n    min: 10\n    max: 2\n"),
         equalTo("rules.yaml:3: 'min' 10 is greater than 'max' 2"));
     assertThat(
+        error("columns:\n  p:\n    - {rule: min, value: 10}\n    - {rule: max, value: 5.5}\n"),
+        equalTo("rules.yaml:4: 'min' 10 of column 'p' is greater than 'max' 5.5"));
+    assertThat(
         error("columns:\n  s:\n    - {rule: length, min: -1}\n"),
         equalTo("rules.yaml:3: 'min' must be a whole number >= 0, not '-1'"));
   }
@@ -252,7 +255,7 @@ public class RulesTest {
         error("columns:\n  p:\n    - {rule: min, value: !custom 5}\n"),
         equalTo(
             "rules.yaml:3: type tag '!custom' is not allowed;"
-                + " allowed: plain maps, lists, strings, numbers, booleans and null"));
+                + " allowed: plain maps, lists, strings, numbers, booleans, dates and null"));
   }
 
   @Test
@@ -313,5 +316,15 @@ public class RulesTest {
         assertThrows(IllegalArgumentException.class, () -> seismic.checkAgainst(schema)).getMessage(),
         equalTo(
             "rule 'seismic.gaps' (r.yaml:2) needs the trace field 'network', which is not in the schema: seismic rules read rows of SeismicTrace.avsc"));
+  }
+
+  @Test
+  public void load_missingFile_isARulesException_andRulesAreSerializable() throws Exception {
+    String path = tmp.getRoot().toPath().resolve("absent.yaml").toString();
+    RulesException e = assertThrows(RulesException.class, () -> Rules.load(path));
+    assertThat(e.getMessage(), startsWith(path + ":0: cannot read the rules file: "));
+    Rules rules = Rules.parse(EXAMPLE, "rules.yaml");
+    assertThat(
+        org.apache.beam.sdk.util.SerializableUtils.clone(rules).rules(), equalTo(rules.rules()));
   }
 }

@@ -4,7 +4,6 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.nullValue;
 import static org.junit.Assert.assertThrows;
 
 import dev.sediment.schemas.RuleFailure;
@@ -345,6 +344,48 @@ public class ValidateTest {
         e.getMessage(),
         equalTo(
             "rule 'venue.not_null' (r.yaml:3) names column 'venue', which is not in the schema; columns: ts_event, seq, price, side, symbol"));
+    p.enableAbandonedNodeEnforcement(false);
+  }
+
+  @Test
+  public void withMaxExamples_outOfRange_isRejected_andDisplayDataShowsSettings() {
+    Validate.Rows t =
+        Validate.against(Rules.parse(COLUMN_RULES, "rules.yaml"))
+            .withNow(Instant.parse("2026-11-23T12:00:00Z"))
+            .withMaxExamples(7);
+    assertThat(
+        assertThrows(IllegalArgumentException.class, () -> t.withMaxExamples(-1)).getMessage(),
+        equalTo("withMaxExamples(n): n must be in [0, 1000], not -1"));
+    org.apache.beam.sdk.transforms.display.DisplayData d =
+        org.apache.beam.sdk.transforms.display.DisplayData.from(t);
+    assertThat(
+        d.items().stream()
+            .map(i -> i.getKey() + "=" + i.getValue())
+            .sorted()
+            .collect(Collectors.toList()),
+        contains("maxExamples=7", "now=2026-11-23T12:00:00.000Z", "ruleCount=5", "rules=rules.yaml"));
+    p.enableAbandonedNodeEnforcement(false);
+  }
+
+  @Test
+  public void expand_windowedInput_isRejected() {
+    PCollection<Row> in =
+        input(TRADES, trade(T0, 1, 1.0, "buy", "ABC"))
+            .apply(
+                "Window",
+                org.apache.beam.sdk.transforms.windowing.Window.into(
+                    org.apache.beam.sdk.transforms.windowing.FixedWindows.of(
+                        org.joda.time.Duration.standardMinutes(1))));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> in.apply("Validate", Validate.against(Rules.parse(COLUMN_RULES, "r.yaml"))));
+    assertThat(
+        e.getMessage(),
+        equalTo(
+            "Validate.against(rules) needs input in the global window, not "
+                + in.getWindowingStrategy().getWindowFn()
+                + "; validate before windowing"));
     p.enableAbandonedNodeEnforcement(false);
   }
 }
