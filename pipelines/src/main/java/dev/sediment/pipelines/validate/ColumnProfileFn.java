@@ -152,7 +152,7 @@ public final class ColumnProfileFn
 
     /** The sorted distinct strings, or null when there were more than {@link #MAX_DISTINCT}. */
     public @Nullable List<String> distinct() {
-      return distinct == null ? null : new ArrayList<>(distinct);
+      return distinct == null || distinct.size() > MAX_DISTINCT ? null : new ArrayList<>(distinct);
     }
 
     @SuppressWarnings("unchecked")
