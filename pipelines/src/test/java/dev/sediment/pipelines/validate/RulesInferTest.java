@@ -5,6 +5,8 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
+import dev.sediment.io.parquet.LocalParquetFile;
+import dev.sediment.io.table.TableIO;
 import dev.sediment.pipelines.Sediment;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -13,6 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -231,6 +240,105 @@ public class RulesInferTest {
                 + rules
                 + "\n"));
   }
+
+  @Test
+  public void parquet_schemaFromFooter_exactRules() throws Exception {
+    org.apache.avro.Schema avro =
+        new org.apache.avro.Schema.Parser()
+            .parse(
+                "{\"type\":\"record\",\"name\":\"Trade\",\"fields\":["
+                    + "{\"name\":\"ts\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}},"
+                    + "{\"name\":\"qty\",\"type\":\"int\"},"
+                    + "{\"name\":\"price\",\"type\":[\"null\",\"double\"],\"default\":null}]}");
+    try (ParquetWriter<GenericRecord> w =
+        AvroParquetWriter.<GenericRecord>builder(
+                LocalParquetFile.of(tmp.getRoot().toPath().resolve("a.parquet")))
+            .withConf(new Configuration(false))
+            .withSchema(avro)
+            .build()) {
+      for (int i = 0; i < 4; i++) {
+        GenericData.Record r = new GenericData.Record(avro);
+        r.put("ts", 1_770_000_000_000L + i * 1000L);
+        r.put("qty", i * 10);
+        r.put("price", i == 3 ? null : 0.25 * i);
+        w.write(r);
+      }
+    }
+    Path rules = tmp.getRoot().toPath().resolve("rules.yaml");
+
+    int code =
+        run(
+            "rules",
+            "infer",
+            "--input=" + tmp.getRoot() + "/*.parquet",
+            "--format=parquet",
+            "--output=" + rules);
+
+    assertThat(err, code, equalTo(0));
+    assertThat(
+        read(rules).replaceFirst("(?s)^.*?\ncolumns:", "columns:"),
+        equalTo(
+            "columns:\n"
+                + "  ts:\n"
+                + "    - {rule: type, value: timestamp}\n"
+                + "    - {rule: not_null}\n"
+                + "    - {rule: min, value: \"2026-02-02T02:40:00Z\"}\n"
+                + "    - {rule: max, value: \"2026-02-02T02:40:03Z\"}\n"
+                + "  qty:\n"
+                + "    - {rule: type, value: int}\n"
+                + "    - {rule: not_null}\n"
+                + "    - {rule: min, value: 0}\n"
+                + "    - {rule: max, value: 30}\n"
+                + "  price:\n"
+                + "    - {rule: type, value: double}\n"
+                + "    - {rule: min, value: 0.0}\n"
+                + "    - {rule: max, value: 0.5}\n"
+                + "dataset:\n"
+                + "  - {rule: row_count, min: 1}\n"
+                + "  - {rule: completeness, column: price, min: 0.75}\n"
+                + "  - {rule: schema, required: [ts, qty, price]}\n"));
+  }
+
+  @Test
+  public void largeInput_profilesTheSample_andSaysSo() throws Exception {
+    StringBuilder csv = new StringBuilder("n\n");
+    for (int i = 0; i < 200; i++) {
+      csv.append(i).append('\n');
+    }
+    write("n.csv", csv.toString());
+    Path rules = tmp.getRoot().toPath().resolve("rules.yaml");
+    RulesInfer.Spec spec =
+        RulesInfer.Spec.of(
+            tmp.getRoot() + "/n.csv",
+            TableIO.Format.CSV,
+            "{\"type\":\"record\",\"name\":\"N\",\"fields\":[{\"name\":\"n\",\"type\":\"long\"}]}",
+            0.5,
+            rules.toString(),
+            100,
+            "2026-11-23T00:00:00Z");
+    Pipeline p = Pipeline.create();
+    RulesInfer.expand(p, spec);
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    ByteArrayOutputStream summary = new ByteArrayOutputStream();
+    RulesInfer.report(spec, result, new PrintStream(summary, true, StandardCharsets.UTF_8));
+
+    assertThat(
+        summary.toString(StandardCharsets.UTF_8),
+        equalTo(
+            "rules infer: 200 records read (0 did not parse, left out), "
+                + SAMPLED_OF_200
+                + " profiled, 1 columns, 6 rules written to "
+                + rules
+                + "\n"));
+    assertThat(
+        Files.readString(rules),
+        containsString(
+            "# 200 records parsed, " + SAMPLED_OF_200 + " profiled (a --sample=0.5 sample).\n"));
+  }
+
+  /** How many of the rows 0..199 the value hash puts under 0.5 (deterministic). */
+  private static final long SAMPLED_OF_200 = 110L;
 
   @Test
   public void existingOutput_refusedWithOneLine_unlessOverwrite() throws Exception {
