@@ -129,7 +129,7 @@ public final class ReportHtml {
     for (JsonNode r : report.path("rules")) {
       if (isFailed(r) && "error".equals(severity(r))) {
         anyErrorFailed = true;
-        if (!"column".equals(text(r, "level"))) {
+        if ("dataset".equals(text(r, "level"))) {
           String id = text(r, "rule");
           failingDataset.add(id == null ? "(unnamed rule)" : id);
         }

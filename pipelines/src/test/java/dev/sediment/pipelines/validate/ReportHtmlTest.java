@@ -195,13 +195,14 @@ public class ReportHtmlTest {
             json(
                 "{\"totals\":{\"records_in\":2,\"records_valid\":1,\"records_quarantined\":1},"
                     + "\"rules\":[{\"rule\":\"seismic.gaps\",\"level\":\"seismic\","
+                    + "\"failed\":1},{\"rule\":\"dataset.freshness\",\"level\":\"dataset\","
                     + "\"failed\":1}]}"));
 
     assertThat(
         html,
         containsString(
             "<div class=\"banner failed\">FAILED: 1 record quarantined\n"
-                + "<ul><li>dataset rule <code>seismic.gaps</code> failed</li></ul>\n</div>"));
+                + "<ul><li>dataset rule <code>dataset.freshness</code> failed</li></ul>\n</div>"));
     assertThat(html, containsString("<tr><th>Records in</th><td class=\"num\">2</td></tr>"));
     assertThat(
         html,
