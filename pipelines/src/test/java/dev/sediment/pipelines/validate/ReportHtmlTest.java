@@ -35,7 +35,7 @@ public class ReportHtmlTest {
           + "\"passed\":false,"
           + "\"rules\":["
           + "{\"rule\":\"price.min\",\"column\":\"price\",\"level\":\"column\",\"severity\":\"error\","
-          + "\"checked\":9,\"failed\":2,\"passed\":false,\"examples\":[-5.0,0],\"observed\":null,"
+          + "\"checked\":9,\"failed\":2,\"passed\":false,\"examples\":[-5.0,0,1234567],\"observed\":null,"
           + "\"message\":\"2 of 9 values are not > 0\"},"
           + "{\"rule\":\"<script>x&y</script>.not_null\",\"column\":\"<script>x&y</script>\","
           + "\"level\":\"column\",\"severity\":\"warn\",\"checked\":10,\"failed\":1,\"passed\":false,"
@@ -106,7 +106,7 @@ public class ReportHtmlTest {
                 + "<td>error</td><td class=\"num\">9</td><td class=\"num\">2</td>"
                 + "<td class=\"mark\">\u2717 fail</td><td></td>"
                 + "<td>2 of 9 values are not &gt; 0</td>"
-                + "<td><code>-5.0</code>, <code>0</code></td></tr>"));
+                + "<td><code>-5.0</code>, <code>0</code>, <code>1234567</code></td></tr>"));
     assertThat(
         html,
         containsString(
