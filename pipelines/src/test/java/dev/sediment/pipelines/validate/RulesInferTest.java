@@ -341,6 +341,44 @@ public class RulesInferTest {
   private static final long SAMPLED_OF_200 = 110L;
 
   @Test
+  public void withSchema_typesFromTheSchema_notInferred() throws Exception {
+    write("a.csv", "code,qty\n007,1\n007,2\n");
+    Path avsc =
+        write(
+            "a.avsc",
+            "{\"type\":\"record\",\"name\":\"A\",\"fields\":["
+                + "{\"name\":\"code\",\"type\":\"string\"},"
+                + "{\"name\":\"qty\",\"type\":[\"null\",\"int\"],\"default\":null}]}");
+    Path rules = tmp.getRoot().toPath().resolve("rules.yaml");
+
+    int code =
+        run(
+            "rules",
+            "infer",
+            "--input=" + tmp.getRoot() + "/*.csv",
+            "--schema=" + avsc,
+            "--output=" + rules);
+
+    assertThat(err, code, equalTo(0));
+    assertThat(
+        read(rules).replaceFirst("(?s)^.*?\ncolumns:", "columns:"),
+        equalTo(
+            "columns:\n"
+                + "  code:\n"
+                + "    - {rule: type, value: string}\n"
+                + "    - {rule: not_null}\n"
+                + "    - {rule: in, values: [\"007\"]}\n"
+                + "  qty:\n"
+                + "    - {rule: type, value: int}\n"
+                + "    - {rule: not_null}\n"
+                + "    - {rule: min, value: 1}\n"
+                + "    - {rule: max, value: 2}\n"
+                + "dataset:\n"
+                + "  - {rule: row_count, min: 1}\n"
+                + "  - {rule: schema, required: [code, qty]}\n"));
+  }
+
+  @Test
   public void existingOutput_refusedWithOneLine_unlessOverwrite() throws Exception {
     write("trades.csv", TRADES);
     Path rules = write("rules.yaml", "mine\n");
