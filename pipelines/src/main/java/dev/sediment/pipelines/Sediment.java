@@ -8,6 +8,7 @@ import dev.sediment.pipelines.demo.Demo;
 import dev.sediment.pipelines.ingest.Ingest;
 import dev.sediment.pipelines.ingest.IngestTable;
 import dev.sediment.pipelines.ingest.Inspect;
+import dev.sediment.pipelines.validate.RulesInfer;
 import dev.sediment.pipelines.validate.ValidateCommand;
 import java.beans.Introspector;
 import java.io.IOException;
@@ -40,7 +41,8 @@ import org.apache.beam.sdk.options.Validation;
  * <p>Options are Beam {@link PipelineOptions}, so runner options work as Beam users expect. Three
  * more are handled here: {@code --config=FILE.properties} loads options from a file (the command
  * line wins), {@code --verbose} shows INFO logs and stack traces, {@code --help} describes the
- * command. Exit codes: 0 done, 1 failed, 2 wrong call.
+ * command. Exit codes: 0 done, 1 failed, 2 wrong call. A command named by two words ({@code rules
+ * infer}) makes its first word a group: {@code bin/sediment rules --help} lists the group.
  */
 public final class Sediment {
 
@@ -52,7 +54,8 @@ public final class Sediment {
           new IngestTable(),
           new ValidateCommand(),
           new CompactCommand(),
-          new VerifyCommand());
+          new VerifyCommand(),
+          new RulesInfer());
 
   private Sediment() {}
 
@@ -73,14 +76,40 @@ public final class Sediment {
     String name = args[0];
     if (name.equals("help") || name.equals("--help") || name.equals("-h")) {
       if (args.length > 1) {
-        Command<?> c = find(args[1]);
+        Command<?> c =
+            args.length > 2 && isGroup(args[1]) ? find(args[1] + " " + args[2]) : find(args[1]);
         if (c != null) {
           printHelp(c, out);
+          return 0;
+        }
+        if (isGroup(args[1])) {
+          printGroup(args[1], out);
           return 0;
         }
       }
       printCommands(out);
       return 0;
+    }
+    if (isGroup(name)) {
+      String sub = args.length > 1 ? args[1] : null;
+      Command<?> c = sub == null ? null : find(name + " " + sub);
+      if (c != null) {
+        return runCommand(c, Arrays.copyOfRange(args, 2, args.length), verbose, out, err);
+      }
+      if (sub != null && (sub.equals("--help") || sub.equals("-h"))) {
+        printGroup(name, out);
+        return 0;
+      }
+      err.println(
+          "sediment: "
+              + name
+              + (sub == null ? " needs a sub-command" : " has no sub-command '" + sub + "'")
+              + "; use one of: "
+              + String.join(", ", subCommands(name))
+              + ". Run 'bin/sediment "
+              + name
+              + " --help'.");
+      return 2;
     }
     Command<?> command = find(name);
     if (command == null) {
@@ -225,6 +254,34 @@ public final class Sediment {
     return null;
   }
 
+  /** Whether {@code word} is the first word of two-word commands such as {@code rules infer}. */
+  private static boolean isGroup(String word) {
+    return !subCommands(word).isEmpty();
+  }
+
+  private static List<String> subCommands(String group) {
+    List<String> subs = new ArrayList<>();
+    for (Command<?> c : COMMANDS) {
+      if (c.name().startsWith(group + " ")) {
+        subs.add(c.name().substring(group.length() + 1));
+      }
+    }
+    return subs;
+  }
+
+  static void printGroup(String group, PrintStream out) {
+    out.println("Usage: bin/sediment " + group + " SUBCOMMAND [--option=value ...]");
+    out.println();
+    out.println("Sub-commands:");
+    for (Command<?> c : COMMANDS) {
+      if (c.name().startsWith(group + " ")) {
+        out.printf("  %-14s %s%n", c.name(), c.summary());
+      }
+    }
+    out.println();
+    out.println("'bin/sediment " + group + " SUBCOMMAND --help' lists a sub-command's options.");
+  }
+
   static void printCommands(PrintStream out) {
     out.println("Usage: bin/sediment COMMAND [--option=value ...]");
     out.println();
@@ -322,6 +379,8 @@ public final class Sediment {
       return String.valueOf(m.getAnnotation(Default.Integer.class).value());
     } else if (m.isAnnotationPresent(Default.Long.class)) {
       return String.valueOf(m.getAnnotation(Default.Long.class).value());
+    } else if (m.isAnnotationPresent(Default.Double.class)) {
+      return String.valueOf(m.getAnnotation(Default.Double.class).value());
     }
     return null;
   }

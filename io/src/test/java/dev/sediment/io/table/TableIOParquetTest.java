@@ -217,6 +217,41 @@ public class TableIOParquetTest {
   }
 
   @Test
+  public void read_parquet_dateAndMicros_asTheTextFormatsGiveThem() throws Exception {
+    String avro =
+        "{\"type\":\"record\",\"name\":\"R\",\"fields\":["
+            + "{\"name\":\"day\",\"type\":{\"type\":\"int\",\"logicalType\":\"date\"}},"
+            + "{\"name\":\"us\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-micros\"}}]}";
+    org.apache.avro.Schema s = new org.apache.avro.Schema.Parser().parse(avro);
+    GenericData.Record r = new GenericData.Record(s);
+    r.put("day", 20_487); // 2026-02-03
+    r.put("us", 1_770_109_200_000_001L);
+    write("a.parquet", s, List.of(r));
+    // The same values through CSV, with the same schema, must give the same row.
+    Files.writeString(
+        tmp.getRoot().toPath().resolve("a.csv"), "day,us\n2026-02-03,2026-02-03T09:00:00.000001Z\n");
+    Schema schema = AvroTableSchema.toBeamSchema(avro);
+
+    PCollection<Row> fromParquet =
+        p.apply(
+            "Parquet",
+            TableIO.read()
+                .from(tmp.getRoot() + "/*.parquet")
+                .withFormat(TableIO.Format.PARQUET)
+                .withSchema(schema));
+    PCollection<Row> fromCsv =
+        p.apply("Csv", TableIO.read().from(tmp.getRoot() + "/*.csv").withSchema(schema));
+
+    Row expected =
+        Row.withSchema(schema)
+            .addValues(new Instant(20_487L * 86_400_000L), 1_770_109_200_000_001L)
+            .build();
+    PAssert.that(fromParquet).containsInAnyOrder(expected);
+    PAssert.that(fromCsv).containsInAnyOrder(expected);
+    p.run().waitUntilFinish();
+  }
+
+  @Test
   public void read_parquet_noMatch_failsNamingTheGlob() {
     IllegalArgumentException e =
         assertThrows(

@@ -129,7 +129,7 @@ public final class ReportHtml {
     for (JsonNode r : report.path("rules")) {
       if (isFailed(r) && "error".equals(severity(r))) {
         anyErrorFailed = true;
-        if (!"column".equals(text(r, "level"))) {
+        if ("dataset".equals(text(r, "level"))) {
           String id = text(r, "rule");
           failingDataset.add(id == null ? "(unnamed rule)" : id);
         }
@@ -176,7 +176,7 @@ public final class ReportHtml {
       h.append("<tr><th>")
           .append(f[1])
           .append("</th><td class=\"num\">")
-          .append(v == null || v.isNull() ? "" : value(v))
+          .append(countCell(v))
           .append("</td></tr>\n");
     }
     h.append("</table>\n");
@@ -216,9 +216,9 @@ public final class ReportHtml {
           .append("</td><td>")
           .append(escape(severity(r)))
           .append("</td><td class=\"num\">")
-          .append(cell(r.get("checked")))
+          .append(countCell(r.get("checked")))
           .append("</td><td class=\"num\">")
-          .append(cell(r.get("failed")))
+          .append(countCell(r.get("failed")))
           .append("</td><td class=\"mark\">")
           .append(fail ? (warn ? "\u26a0 warn" : "\u2717 fail") : "\u2713 pass")
           .append("</td><td>")
@@ -285,7 +285,7 @@ public final class ReportHtml {
         JsonNode v = c.get(k);
         boolean num = v != null && v.isNumber();
         h.append(num ? "<td class=\"num\">" : "<td>")
-            .append(cell(v))
+            .append(k.equals("count") || k.equals("nulls") ? countCell(v) : cell(v))
             .append("</td>");
       }
       String name = text(c, "column");
@@ -341,15 +341,17 @@ public final class ReportHtml {
     return escape(value(v));
   }
 
-  /** A JSON value as the user would write it: strings bare, integers grouped, others as JSON. */
-  private static String value(JsonNode v) {
-    if (v.isTextual()) {
-      return v.asText();
-    }
-    if (v.isIntegralNumber() && v.canConvertToLong()) {
+  /** A count: integers with thousands separators; anything else as {@link #cell}. */
+  private static String countCell(JsonNode v) {
+    if (v != null && v.isIntegralNumber() && v.canConvertToLong()) {
       return group(v.asLong());
     }
-    return v.toString();
+    return cell(v);
+  }
+
+  /** A data value as it is: strings bare, numbers and others as their JSON text. */
+  private static String value(JsonNode v) {
+    return v.isTextual() ? v.asText() : v.toString();
   }
 
   private static String group(long n) {

@@ -35,7 +35,7 @@ public class ReportHtmlTest {
           + "\"passed\":false,"
           + "\"rules\":["
           + "{\"rule\":\"price.min\",\"column\":\"price\",\"level\":\"column\",\"severity\":\"error\","
-          + "\"checked\":9,\"failed\":2,\"passed\":false,\"examples\":[-5.0,0],\"observed\":null,"
+          + "\"checked\":9,\"failed\":2,\"passed\":false,\"examples\":[-5.0,0,1234567],\"observed\":null,"
           + "\"message\":\"2 of 9 values are not > 0\"},"
           + "{\"rule\":\"<script>x&y</script>.not_null\",\"column\":\"<script>x&y</script>\","
           + "\"level\":\"column\",\"severity\":\"warn\",\"checked\":10,\"failed\":1,\"passed\":false,"
@@ -106,7 +106,7 @@ public class ReportHtmlTest {
                 + "<td>error</td><td class=\"num\">9</td><td class=\"num\">2</td>"
                 + "<td class=\"mark\">\u2717 fail</td><td></td>"
                 + "<td>2 of 9 values are not &gt; 0</td>"
-                + "<td><code>-5.0</code>, <code>0</code></td></tr>"));
+                + "<td><code>-5.0</code>, <code>0</code>, <code>1234567</code></td></tr>"));
     assertThat(
         html,
         containsString(
@@ -195,13 +195,14 @@ public class ReportHtmlTest {
             json(
                 "{\"totals\":{\"records_in\":2,\"records_valid\":1,\"records_quarantined\":1},"
                     + "\"rules\":[{\"rule\":\"seismic.gaps\",\"level\":\"seismic\","
+                    + "\"failed\":1},{\"rule\":\"dataset.freshness\",\"level\":\"dataset\","
                     + "\"failed\":1}]}"));
 
     assertThat(
         html,
         containsString(
             "<div class=\"banner failed\">FAILED: 1 record quarantined\n"
-                + "<ul><li>dataset rule <code>seismic.gaps</code> failed</li></ul>\n</div>"));
+                + "<ul><li>dataset rule <code>dataset.freshness</code> failed</li></ul>\n</div>"));
     assertThat(html, containsString("<tr><th>Records in</th><td class=\"num\">2</td></tr>"));
     assertThat(
         html,
