@@ -25,6 +25,11 @@ public interface Command<OptionsT extends PipelineOptions> {
    */
   int run(OptionsT options, PrintStream out) throws Exception;
 
+  /** The exit code of a wrong call (unknown option, bad value): 2 unless the command says. */
+  default int usageErrorExitCode() {
+    return 2;
+  }
+
   /**
    * Whether the command takes file names as plain arguments after its options ({@code inspect
    * FILE...}); then {@link #run(PipelineOptions, List, PrintStream, PrintStream)} receives them.

@@ -156,7 +156,7 @@ public final class Sediment {
     } catch (UsageException e) {
       err.println(prefix + e.getMessage());
       err.println("Run 'bin/sediment " + command.name() + " --help' for its options.");
-      return 2;
+      return command.usageErrorExitCode();
     } catch (CommandFailedException e) {
       err.println(prefix + e.getMessage());
       if (verbose) {

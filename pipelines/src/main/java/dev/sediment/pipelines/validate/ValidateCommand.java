@@ -128,6 +128,12 @@ public final class ValidateCommand implements Command<ValidateOptions> {
         + " [--dataset=NAME] [--lake=DIR]";
   }
 
+  /** Validate's exit codes are a contract: 0 passed, 3 a dataset rule failed, 1 anything else. */
+  @Override
+  public int usageErrorExitCode() {
+    return 1;
+  }
+
   @Override
   public Class<ValidateOptions> optionsClass() {
     return ValidateOptions.class;

@@ -209,15 +209,17 @@ public class ValidateCommandTest {
   }
 
   @Test
-  public void validate_badFormat_exit2_missingInput_exit1() {
+  public void validate_badFormat_missingInput_exit1() {
     assertThat(
         run("validate", "--rules=" + rules, "--input=" + in + "/*.jsonl", "--format=xml"),
-        equalTo(2));
+        equalTo(1));
     assertThat(err, containsString("--format=xml is not known; use csv, jsonl or parquet"));
     assertThat(
         run("validate", "--rules=" + rules, "--input=" + in + "/nothing*.csv", "--lake=" + lake),
         equalTo(1));
     assertThat(err, containsString("no file matches --input="));
+    assertThat(run("validate", "--input=" + in + "/*.jsonl", "--rulez=x.yaml"), equalTo(1));
+    assertThat(err, containsString("rulez"));
   }
 
   @Test
