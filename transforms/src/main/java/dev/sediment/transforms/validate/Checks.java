@@ -131,7 +131,7 @@ final class Checks {
     private long longLimit;
     private boolean never;
     private double boundDouble;
-    private boolean exactDouble;
+    private float boundFloat;
     private long boundNanos;
 
     BoundCheck(int index, Rule r, int field, ColumnKind kind) {
@@ -149,7 +149,7 @@ final class Checks {
       }
       bound = (BigDecimal) b;
       boundDouble = bound.doubleValue();
-      exactDouble = Double.isFinite(boundDouble) && new BigDecimal(boundDouble).compareTo(bound) == 0;
+      boundFloat = bound.floatValue();
       // Integral columns: the smallest (min) or largest (max) passing long.
       BigDecimal limit;
       if (isMin) {
@@ -185,19 +185,13 @@ final class Checks {
           ok = !never && (isMin ? x >= longLimit : x <= longLimit);
           break;
         case FLOAT:
+          // The bound as the column's type sees it: min 3.4 on a float column is 3.4f.
+          float f = ((Number) v).floatValue();
+          ok = !Float.isNaN(f) && passes(f < boundFloat ? -1 : f > boundFloat ? 1 : 0);
+          break;
         case DOUBLE:
           double d = ((Number) v).doubleValue();
-          if (Double.isNaN(d)) {
-            ok = false;
-          } else {
-            int cmp;
-            if (exactDouble || Double.isInfinite(d)) {
-              cmp = d < boundDouble ? -1 : d > boundDouble ? 1 : 0;
-            } else {
-              cmp = new BigDecimal(d).compareTo(bound);
-            }
-            ok = passes(cmp);
-          }
+          ok = !Double.isNaN(d) && passes(d < boundDouble ? -1 : d > boundDouble ? 1 : 0);
           break;
         case DECIMAL:
           ok = passes(((BigDecimal) v).compareTo(bound));

@@ -83,6 +83,30 @@ public class ValidateColumnRulesTest {
     p.run();
   }
 
+  /** A bound is the number the user wrote, in the column's type: -99.9 passes min -99.9. */
+  @Test
+  public void minMax_onDoubleColumn_boundEqualToValue_passes() {
+    Row a = row(1L, null, -99.9, null, null, null, null);
+    Row b = row(2L, null, 3.4, null, null, null, null);
+    double below = Math.nextDown(-99.9);
+    String text = Double.toString(below);
+    Row c = row(3L, null, below, null, null, null, null);
+    ValidationResult result =
+        validate(
+            "columns:\n  x:\n    - {rule: min, value: -99.9}\n    - {rule: max, value: 3.4}\n",
+            a,
+            b,
+            c);
+    PAssert.that(result.valid()).containsInAnyOrder(a, b);
+    PAssert.that(result.violations())
+        .containsInAnyOrder(
+            new Violation(
+                c,
+                List.of(f("x.min", "x", text, text + " is not >= -99.9"))));
+    assertOutcome(result, "x.min", 3, 1, text);
+    p.run();
+  }
+
   @Test
   public void max_onDoubleColumn_failsNaNAndExclusiveBound() {
     Row a = row(1L, null, 2.0, null, null, null, null);
