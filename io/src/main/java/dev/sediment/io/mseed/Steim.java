@@ -207,6 +207,12 @@ public final class Steim {
   private static final int[] S2_RIGHT = new int[16];
   private static final int[] S2_LEFT_BE = new int[16 * 8];
   private static final int[] S2_LEFT_LE = new int[16 * 8];
+  /**
+   * Per code for decode2's whole frames: -1 four 8-bit differences (nibble 01), 0 three 10-bit
+   * differences (nibble 10, sub-code 11), 1 anything else (the tables, an empty word or an error).
+   */
+  private static final int[] S2_FAST = {1, 1, 1, 1, -1, -1, -1, -1, 1, 1, 1, 0, 1, 1, 1, 1};
+
   /** Codes that are not Steim-2 (nibble 10 with sub-code 00, nibble 11 with sub-code 11). */
   private static final int BAD = -1;
 
@@ -258,55 +264,63 @@ public final class Steim {
     }
     int x0 = rd(src, off + 4, le);
     int xn = rd(src, off + 8, le);
-    final int[] rights = S2_RIGHT;
-    final int[] lefts = le ? S2_LEFT_LE : S2_LEFT_BE;
     int acc = x0 - firstDiff2(src, off, frames, le);
-    int m = 0;
+    // Whole frames: few live values, so that the loop keeps them in registers; o is where the
+    // next difference goes in dst.
+    int end = dstOff + n;
+    int o = dstOff;
     int f = 0;
-    for (; f < frames && n - m >= 105; f++) {
-      int base = off + (f << 6);
-      int w = f == 0 ? 3 : 1;
-      int ctrl = rd(src, base, le) << (w << 1); // the current word's nibble in the top two bits
-      for (; w < 16; w++, ctrl <<= 2) {
-        int nib = ctrl >>> 30;
-        // Four 8-bit differences keep their memory order in either word order: read big-endian.
-        int vb = (int) BE.get(src, base + (w << 2));
-        int v = le ? Integer.reverseBytes(vb) : vb;
-        int code = (nib << 2) | (v >>> 30);
-        int is8 = ((nib ^ 1) - 1) >> 31; // -1 for nibble 01 (4 x 8 bits), else 0
-        int is10 = ((code ^ 11) - 1) >> 31; // -1 for nibble 10, sub-code 11 (3 x 10 bits)
-        int o = dstOff + m;
-        if ((is8 | is10) != 0) {
+    for (; f < frames && end - o >= 105; f++) {
+      int at = off + (f << 6);
+      int last = at + 60;
+      int ctrl = rd(src, at, le);
+      if (f == 0) {
+        at += 8;
+        ctrl <<= 4;
+      }
+      while (at < last) {
+        at += 4;
+        ctrl <<= 2; // this word's nibble in the top two bits
+        int v = rd(src, at, le);
+        int code = ((ctrl >>> 30) << 2) | (v >>> 30);
+        int is8 = S2_FAST[code & 15];
+        if (is8 <= 0) {
           int t0 = (v << 2) >> 22;
           int t1 = (v << 12) >> 22;
           int t2 = (v << 22) >> 22;
-          int d0 = t0 ^ (((vb >> 24) ^ t0) & is8);
-          int d1 = t1 ^ ((((vb << 8) >> 24) ^ t1) & is8);
-          int d2 = t2 ^ ((((vb << 16) >> 24) ^ t2) & is8);
-          int d3 = ((vb << 24) >> 24) & is8; // 0 for 3 x 10 bits: slot o + 3 is rewritten next
-          int s1 = d0 + d1;
-          int s2 = s1 + d2;
-          dst[o] = acc + d0;
-          dst[o + 1] = acc + s1;
-          dst[o + 2] = acc + s2;
-          acc += s2 + d3;
+          // Four 8-bit differences are the word's bytes in memory order, in either word order.
+          int d0 = t0 ^ ((src[at] ^ t0) & is8);
+          int d1 = t1 ^ ((src[at + 1] ^ t1) & is8);
+          int d2 = t2 ^ ((src[at + 2] ^ t2) & is8);
+          int d3 = src[at + 3] & is8; // 0 for 3 x 10 bits: slot o + 3 is rewritten next
+          acc += d0;
+          dst[o] = acc;
+          acc += d1;
+          dst[o + 1] = acc;
+          acc += d2;
+          dst[o + 2] = acc;
+          acc += d3;
           dst[o + 3] = acc;
-          m += 3 - is8;
-        } else if (nib != 0) {
+          o += 3 - is8;
+        } else if (code > 3) {
           int k = S2_K[code];
           if (k == BAD) {
-            throw badWord(base - off, w, nib);
+            throw badWord(at - off & ~63, (at - off & 63) >> 2, code >> 2);
           }
-          int r = rights[code];
+          int r = S2_RIGHT[code];
           int l = code << 3;
+          int[] lefts = le ? S2_LEFT_LE : S2_LEFT_BE;
           for (int j = 0; j < k; j++) {
             acc += (v << lefts[l + j]) >> r;
             dst[o + j] = acc;
           }
-          m += k;
+          o += k;
         }
       }
     }
+    final int[] rights = S2_RIGHT;
+    final int[] lefts = le ? S2_LEFT_LE : S2_LEFT_BE;
+    int m = o - dstOff;
     // The last frames: stop at the word that reaches n and write nothing at or past n.
     for (; f < frames && m < n; f++) {
       int base = off + (f << 6);
