@@ -246,12 +246,15 @@ public final class Steim {
    * X0 and differences 1..i; with {@code acc} starting at X0 minus difference 0, sample i is simply
    * {@code acc} after adding difference i, for every i from 0 (int arithmetic wraps the same way).
    *
-   * <p>Words are read as in the two-pass decoder (frame 0 from word 3, up to the word that reaches
-   * n), so the errors are the same. While a whole frame fits below n (at most 105 differences),
-   * words are decoded without per-word bounds: the two packings that make up nearly all real data,
-   * four 8-bit and three 10-bit differences, are decoded together without a branch (both are
-   * extracted, a mask picks one; a branch between them would be mispredicted about every other
-   * word), the others through the tables. The last frames go word by word, writing only below n.
+   * <p>Words are read as the two-pass decoder before it read them (frame 0 from word 3, up to the
+   * word that reaches n), so the errors are the same. While a whole frame fits below n (at most 105
+   * differences), its words are decoded without checking n: the two packings that make up nearly
+   * all real data, four 8-bit and three 10-bit differences, are decoded together without a branch
+   * (both are extracted, the mask from {@link #S2_FAST} picks one; a branch between them would be
+   * mispredicted about every third word on real data), the others through the tables. The last
+   * frames go word by word, writing only below n. Alternatives measured slower (paired A/B runs on
+   * the benchmark file, docs/benchmarks.md): a branch per packing, a separate method for the rare
+   * packings, and an int-to-double conversion by bit pattern instead of {@code (double)}.
    */
   private static int decode2(
       byte[] src, int off, int frames, boolean le, double[] dst, int dstOff, int n)
