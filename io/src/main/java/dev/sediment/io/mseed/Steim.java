@@ -108,7 +108,7 @@ public final class Steim {
     if (level == 2) {
       return 0;
     }
-    // Unpacking stops at the first word that reaches n and writes at most 7 slots past it.
+    // Unpacking stops at the first word that reaches n and writes at most 3 slots past it.
     return (int) Math.min((long) frames * 15 * 4, (long) n) + 8;
   }
 
