@@ -76,15 +76,15 @@ public final class Steim {
     return decode(2, src, off, frames, order == ByteOrder.LITTLE_ENDIAN, dst, dstOff, n);
   }
 
-  /** Differences of one record, unpacked before the running sum; grows to the largest record. */
+  /** Steim-1 differences of one record, unpacked before the running sum; grows as needed. */
   private static final ThreadLocal<int[]> DIFFS = ThreadLocal.withInitial(() -> new int[4096]);
 
-  // Two passes: unpack the record's differences into an int array (a switch per 32-bit word), then
-  // one tight running-sum loop into dst. Faster than summing word by word, and the same result:
-  // words after the n-th sample are not looked at, as before.
   private static int decode(
       int level, byte[] src, int off, int frames, boolean le, double[] dst, int dstOff, int n)
       throws SteimException {
+    if (level == 2) {
+      return decode2(src, off, frames, le, dst, dstOff, n);
+    }
     if (n == 0) {
       return 0;
     }
@@ -100,19 +100,29 @@ public final class Steim {
     return decode(level, src, off, frames, le, dst, dstOff, n, d);
   }
 
-  /** Length of the difference array {@link #decode(int, byte[], int, int, boolean, double[], int, int, int[])} needs. */
+  /**
+   * Length of the difference array {@link #decode(int, byte[], int, int, boolean, double[], int,
+   * int, int[])} needs (Steim-2 needs none: 0).
+   */
   static int scratchLength(int level, int frames, int n) {
-    // Unpacking stops at the first word that reaches n and writes at most 7 slots past it.
-    return (int) Math.min((long) frames * 15 * (level == 1 ? 4 : 7), (long) n) + 8;
+    if (level == 2) {
+      return 0;
+    }
+    // Unpacking stops at the first word that reaches n and writes at most 3 slots past it.
+    return (int) Math.min((long) frames * 15 * 4, (long) n) + 8;
   }
 
   /**
-   * As {@link #decodeSteim1} (level 1) or {@link #decodeSteim2} (level 2) with the caller's
-   * difference array {@code d} of at least {@link #scratchLength} entries (a reader keeps one).
+   * As {@link #decodeSteim1} (level 1) or {@link #decodeSteim2} (level 2); Steim-1 unpacks into the
+   * caller's difference array {@code d} of at least {@link #scratchLength} entries (a reader keeps
+   * one), Steim-2 does not use it.
    */
   static int decode(
       int level, byte[] src, int off, int frames, boolean le, double[] dst, int dstOff, int n, int[] d)
       throws SteimException {
+    if (level == 2) {
+      return decode2(src, off, frames, le, dst, dstOff, n);
+    }
     if (n == 0) {
       return 0;
     }
@@ -121,7 +131,9 @@ public final class Steim {
     }
     int x0 = rd(src, off + 4, le);
     int xn = rd(src, off + 8, le);
-    int m = level == 1 ? unpack1(src, off, frames, le, d, n) : unpack2(src, off, frames, le, d, n);
+    // Two passes: unpack the record's differences (a branch per 32-bit word), then one tight
+    // running-sum loop into dst; words after the n-th sample are not looked at.
+    int m = unpack1(src, off, frames, le, d, n);
     if (m < n) {
       throw new SteimException(
           0, "the " + frames + " Steim-" + level + " frames hold " + m + " of " + n + " samples");
@@ -133,13 +145,17 @@ public final class Steim {
       last += d[i];
       dst[dstOff + i] = last;
     }
+    checkLast(level, last, xn);
+    return n;
+  }
+
+  private static void checkLast(int level, int last, int xn) throws SteimException {
     if (last != xn) {
       throw new SteimException(
           0,
           "Steim-" + level + " last sample " + last + " differs from the reverse integration constant "
               + xn);
     }
-    return n;
   }
 
   /** Unpacks Steim-1 differences into {@code d} until at least {@code n}; returns how many. */
@@ -184,13 +200,19 @@ public final class Steim {
     return m;
   }
 
-  // Steim-2 by table, without a branch per word: code = nibble * 4 + sub-code (the word's top two
-  // bits) gives the count of differences, their left shifts and the right shift; every word
-  // writes seven slots and advances by the count, so the next word overwrites the extra ones.
+  // Steim-2 tables for the packings decode2 does not special-case and for the last frames: code =
+  // nibble * 4 + sub-code (the word's top two bits) gives the count of differences, their left
+  // shifts and the right shift.
   private static final int[] S2_K = new int[16];
   private static final int[] S2_RIGHT = new int[16];
   private static final int[] S2_LEFT_BE = new int[16 * 8];
   private static final int[] S2_LEFT_LE = new int[16 * 8];
+  /**
+   * Per code for decode2's whole frames: -1 four 8-bit differences (nibble 01), 0 three 10-bit
+   * differences (nibble 10, sub-code 11), 1 anything else (the tables, an empty word or an error).
+   */
+  private static final int[] S2_FAST = {1, 1, 1, 1, -1, -1, -1, -1, 1, 1, 1, 0, 1, 1, 1, 1};
+
   /** Codes that are not Steim-2 (nibble 10 with sub-code 00, nibble 11 with sub-code 11). */
   private static final int BAD = -1;
 
@@ -219,14 +241,91 @@ public final class Steim {
     }
   }
 
-  /** As {@link #unpack1} for Steim-2; {@code d} has room for 7 entries past {@code n}. */
-  private static int unpack2(byte[] src, int off, int frames, boolean le, int[] d, int n)
+  /**
+   * Steim-2 in one pass, summing while unpacking straight into {@code dst}. Sample i is the sum of
+   * X0 and differences 1..i; with {@code acc} starting at X0 minus difference 0, sample i is simply
+   * {@code acc} after adding difference i, for every i from 0 (int arithmetic wraps the same way).
+   *
+   * <p>Words are read as the two-pass decoder before it read them (frame 0 from word 3, up to the
+   * word that reaches n), so the errors are the same. While a whole frame fits below n (at most 105
+   * differences), its words are decoded without checking n: the two packings that make up nearly
+   * all real data, four 8-bit and three 10-bit differences, are decoded together without a branch
+   * (both are extracted, the mask from {@link #S2_FAST} picks one; a branch between them would be
+   * mispredicted about every third word on real data), the others through the tables. The last
+   * frames go word by word, writing only below n. Alternatives measured slower (paired A/B runs on
+   * the benchmark file, docs/benchmarks.md): a branch per packing, a separate method for the rare
+   * packings, and an int-to-double conversion by bit pattern instead of {@code (double)}.
+   */
+  private static int decode2(
+      byte[] src, int off, int frames, boolean le, double[] dst, int dstOff, int n)
       throws SteimException {
-    final int[] counts = S2_K;
+    if (n == 0) {
+      return 0;
+    }
+    if (frames <= 0) {
+      throw new SteimException(0, "no Steim frames for " + n + " samples");
+    }
+    int x0 = rd(src, off + 4, le);
+    int xn = rd(src, off + 8, le);
+    int acc = x0 - firstDiff2(src, off, frames, le);
+    // Whole frames: few live values, so that the loop keeps them in registers; o is where the
+    // next difference goes in dst.
+    int end = dstOff + n;
+    int o = dstOff;
+    int f = 0;
+    for (; f < frames && end - o >= 105; f++) {
+      int at = off + (f << 6);
+      int last = at + 60;
+      int ctrl = rd(src, at, le);
+      if (f == 0) {
+        at += 8;
+        ctrl <<= 4;
+      }
+      while (at < last) {
+        at += 4;
+        ctrl <<= 2; // this word's nibble in the top two bits
+        int v = rd(src, at, le);
+        int code = ((ctrl >>> 30) << 2) | (v >>> 30);
+        int is8 = S2_FAST[code & 15];
+        if (is8 <= 0) {
+          int t0 = (v << 2) >> 22;
+          int t1 = (v << 12) >> 22;
+          int t2 = (v << 22) >> 22;
+          // Four 8-bit differences are the word's bytes in memory order, in either word order.
+          int d0 = t0 ^ ((src[at] ^ t0) & is8);
+          int d1 = t1 ^ ((src[at + 1] ^ t1) & is8);
+          int d2 = t2 ^ ((src[at + 2] ^ t2) & is8);
+          int d3 = src[at + 3] & is8; // 0 for 3 x 10 bits: slot o + 3 is rewritten next
+          acc += d0;
+          dst[o] = acc;
+          acc += d1;
+          dst[o + 1] = acc;
+          acc += d2;
+          dst[o + 2] = acc;
+          acc += d3;
+          dst[o + 3] = acc;
+          o += 3 - is8;
+        } else if (code > 3) {
+          int k = S2_K[code];
+          if (k == BAD) {
+            throw badWord(at - off & ~63, (at - off & 63) >> 2, code >> 2);
+          }
+          int r = S2_RIGHT[code];
+          int l = code << 3;
+          int[] lefts = le ? S2_LEFT_LE : S2_LEFT_BE;
+          for (int j = 0; j < k; j++) {
+            acc += (v << lefts[l + j]) >> r;
+            dst[o + j] = acc;
+          }
+          o += k;
+        }
+      }
+    }
     final int[] rights = S2_RIGHT;
     final int[] lefts = le ? S2_LEFT_LE : S2_LEFT_BE;
-    int m = 0;
-    for (int f = 0; f < frames && m < n; f++) {
+    int m = o - dstOff;
+    // The last frames: stop at the word that reaches n and write nothing at or past n.
+    for (; f < frames && m < n; f++) {
       int base = off + (f << 6);
       int ctrl = rd(src, base, le);
       for (int w = f == 0 ? 3 : 1; w < 16 && m < n; w++) {
@@ -236,25 +335,55 @@ public final class Steim {
         }
         int v = rd(src, base + (w << 2), le);
         int code = (nib << 2) | (v >>> 30);
-        int k = counts[code];
+        int k = S2_K[code];
         if (k == BAD) {
-          throw new SteimException(
-              base - off,
-              "Steim-2 word " + w + " has nibble " + (nib == 2 ? "10 with sub-code 00" : "11 with sub-code 11"));
+          throw badWord(base - off, w, nib);
         }
         int r = rights[code];
         int l = code << 3;
-        d[m] = (v << lefts[l]) >> r;
-        d[m + 1] = (v << lefts[l + 1]) >> r;
-        d[m + 2] = (v << lefts[l + 2]) >> r;
-        d[m + 3] = (v << lefts[l + 3]) >> r;
-        d[m + 4] = (v << lefts[l + 4]) >> r;
-        d[m + 5] = (v << lefts[l + 5]) >> r;
-        d[m + 6] = (v << lefts[l + 6]) >> r;
+        int until = Math.min(k, n - m);
+        for (int j = 0; j < until; j++) {
+          acc += (v << lefts[l + j]) >> r;
+          dst[dstOff + m + j] = acc;
+        }
         m += k;
       }
     }
-    return m;
+    if (m < n) {
+      throw new SteimException(0, "the " + frames + " Steim-2 frames hold " + m + " of " + n + " samples");
+    }
+    checkLast(2, (int) dst[dstOff + n - 1], xn);
+    return n;
+  }
+
+  /**
+   * The first difference of a record (that of its first non-empty word from frame 0 word 3 on), or
+   * 0 when there is none or the word is not Steim-2: the decoder then fails on that word or on the
+   * sample count.
+   */
+  private static int firstDiff2(byte[] src, int off, int frames, boolean le) {
+    for (int f = 0; f < frames; f++) {
+      int base = off + (f << 6);
+      int ctrl = rd(src, base, le);
+      for (int w = f == 0 ? 3 : 1; w < 16; w++) {
+        int nib = (ctrl >>> (30 - (w << 1))) & 3;
+        if (nib != 0) {
+          int v = rd(src, base + (w << 2), le);
+          int code = (nib << 2) | (v >>> 30);
+          if (S2_K[code] == BAD) {
+            return 0;
+          }
+          return (v << (le ? S2_LEFT_LE : S2_LEFT_BE)[code << 3]) >> S2_RIGHT[code];
+        }
+      }
+    }
+    return 0;
+  }
+
+  private static SteimException badWord(int frameOffset, int w, int nib) {
+    return new SteimException(
+        frameOffset,
+        "Steim-2 word " + w + " has nibble " + (nib == 2 ? "10 with sub-code 00" : "11 with sub-code 11"));
   }
 
   /** Bits needed for {@code d} in two's complement. */
