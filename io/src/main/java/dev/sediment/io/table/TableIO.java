@@ -72,8 +72,8 @@ public final class TableIO {
   /** Default for {@link Read#withMaxRecordBytes}: 8 MiB. */
   public static final int DEFAULT_MAX_RECORD_BYTES = 8 << 20;
 
-  /** Keys the parsed rows are spread over before the next step. */
-  static final int SPREAD_BUCKETS = 64;
+  /** Default for {@link Read#withSpreadBuckets}. */
+  public static final int DEFAULT_SPREAD_BUCKETS = 64;
 
   private TableIO() {}
 
@@ -128,6 +128,7 @@ public final class TableIO {
     return new AutoValue_TableIO_Read.Builder()
         .setFormat(Format.CSV)
         .setMaxRecordBytes(DEFAULT_MAX_RECORD_BYTES)
+        .setSpreadBuckets(DEFAULT_SPREAD_BUCKETS)
         .build();
   }
 
@@ -136,6 +137,7 @@ public final class TableIO {
     return new AutoValue_TableIO_ReadFiles.Builder()
         .setFormat(Format.CSV)
         .setMaxRecordBytes(DEFAULT_MAX_RECORD_BYTES)
+        .setSpreadBuckets(DEFAULT_SPREAD_BUCKETS)
         .build();
   }
 
@@ -150,6 +152,8 @@ public final class TableIO {
 
     abstract int getMaxRecordBytes();
 
+    abstract int getSpreadBuckets();
+
     abstract @Nullable ErrorHandler<BadRecord, ?> getBadRecordErrorHandler();
 
     abstract Builder toBuilder();
@@ -163,6 +167,8 @@ public final class TableIO {
       abstract Builder setSchema(Schema schema);
 
       abstract Builder setMaxRecordBytes(int maxRecordBytes);
+
+      abstract Builder setSpreadBuckets(int spreadBuckets);
 
       abstract Builder setBadRecordErrorHandler(ErrorHandler<BadRecord, ?> handler);
 
@@ -201,6 +207,20 @@ public final class TableIO {
       return toBuilder().setMaxRecordBytes(maxRecordBytes).build();
     }
 
+    /**
+     * How many keys the parsed rows are spread over after reading (a file is read by one worker);
+     * default {@value #DEFAULT_SPREAD_BUCKETS}. More spread a few large files over more workers on
+     * Flink or Dataflow; on the DirectRunner each bucket becomes one bundle and every later
+     * grouping pays per bundle, so its parallelism (a few) is the better value there.
+     */
+    public Read withSpreadBuckets(int spreadBuckets) {
+      checkArgument(
+          spreadBuckets >= 1 && spreadBuckets <= 65536,
+          "spreadBuckets must be in [1, 65536], was %s",
+          spreadBuckets);
+      return toBuilder().setSpreadBuckets(spreadBuckets).build();
+    }
+
     /** Sends records that do not parse or convert to {@code handler} instead of failing. */
     public Read withBadRecordErrorHandler(ErrorHandler<BadRecord, ?> handler) {
       checkArgument(handler != null, "handler can not be null");
@@ -224,7 +244,8 @@ public final class TableIO {
           readFiles()
               .withFormat(getFormat())
               .withSchema(checkStateNotNull(schema, "TableIO.read() needs withSchema()"))
-              .withMaxRecordBytes(getMaxRecordBytes());
+              .withMaxRecordBytes(getMaxRecordBytes())
+              .withSpreadBuckets(getSpreadBuckets());
       ErrorHandler<BadRecord, ?> handler = getBadRecordErrorHandler();
       if (handler != null) {
         files = files.withBadRecordErrorHandler(handler);
@@ -245,7 +266,8 @@ public final class TableIO {
       builder
           .addIfNotNull(DisplayData.item("filepattern", getFilepattern()))
           .add(DisplayData.item("format", getFormat().toString()))
-          .add(DisplayData.item("maxRecordBytes", getMaxRecordBytes()));
+          .add(DisplayData.item("maxRecordBytes", getMaxRecordBytes()))
+          .add(DisplayData.item("spreadBuckets", getSpreadBuckets()));
     }
   }
 
@@ -259,6 +281,8 @@ public final class TableIO {
 
     abstract int getMaxRecordBytes();
 
+    abstract int getSpreadBuckets();
+
     abstract @Nullable ErrorHandler<BadRecord, ?> getBadRecordErrorHandler();
 
     abstract Builder toBuilder();
@@ -270,6 +294,8 @@ public final class TableIO {
       abstract Builder setSchema(Schema schema);
 
       abstract Builder setMaxRecordBytes(int maxRecordBytes);
+
+      abstract Builder setSpreadBuckets(int spreadBuckets);
 
       abstract Builder setBadRecordErrorHandler(ErrorHandler<BadRecord, ?> handler);
 
@@ -293,6 +319,15 @@ public final class TableIO {
     public ReadFiles withMaxRecordBytes(int maxRecordBytes) {
       checkArgument(maxRecordBytes > 0, "maxRecordBytes must be > 0, was %s", maxRecordBytes);
       return toBuilder().setMaxRecordBytes(maxRecordBytes).build();
+    }
+
+    /** See {@link Read#withSpreadBuckets}. */
+    public ReadFiles withSpreadBuckets(int spreadBuckets) {
+      checkArgument(
+          spreadBuckets >= 1 && spreadBuckets <= 65536,
+          "spreadBuckets must be in [1, 65536], was %s",
+          spreadBuckets);
+      return toBuilder().setSpreadBuckets(spreadBuckets).build();
     }
 
     /** See {@link Read#withBadRecordErrorHandler}. */
@@ -328,7 +363,7 @@ public final class TableIO {
       // One file fans out into many rows: spread them before the next step. A bounded number of
       // keys keeps the DirectRunner from making one bundle per row.
       return rows.apply(
-              "SpreadRows", Reshuffle.<Row>viaRandomKey().withNumBuckets(SPREAD_BUCKETS))
+              "SpreadRows", Reshuffle.<Row>viaRandomKey().withNumBuckets(getSpreadBuckets()))
           .setRowSchema(schema);
     }
 
@@ -338,6 +373,7 @@ public final class TableIO {
       builder
           .add(DisplayData.item("format", getFormat().toString()))
           .add(DisplayData.item("maxRecordBytes", getMaxRecordBytes()))
+          .add(DisplayData.item("spreadBuckets", getSpreadBuckets()))
           .addIfNotNull(
               DisplayData.item("schema", getSchema() == null ? null : getSchema().toString()));
     }

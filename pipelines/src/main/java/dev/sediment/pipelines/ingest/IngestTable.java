@@ -8,6 +8,7 @@ import dev.sediment.io.table.TableIO;
 import dev.sediment.pipelines.Command;
 import dev.sediment.pipelines.CommandFailedException;
 import dev.sediment.pipelines.LakePaths;
+import dev.sediment.pipelines.Parallelism;
 import dev.sediment.pipelines.RunCounts;
 import dev.sediment.pipelines.UsageException;
 import dev.sediment.pipelines.validate.ValidationStep;
@@ -169,6 +170,7 @@ public final class IngestTable implements Command<IngestTableOptions> {
                 .from(spec.input())
                 .withFormat(spec.format())
                 .withSchema(schema)
+                .withSpreadBuckets(Parallelism.buckets(p.getOptions()))
                 .withBadRecordErrorHandler(quarantine));
     quarantine.close();
     if (validation != null) {

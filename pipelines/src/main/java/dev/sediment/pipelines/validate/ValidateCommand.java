@@ -9,6 +9,7 @@ import dev.sediment.io.table.TableSchemaInference;
 import dev.sediment.pipelines.Command;
 import dev.sediment.pipelines.CommandFailedException;
 import dev.sediment.pipelines.LakePaths;
+import dev.sediment.pipelines.Parallelism;
 import dev.sediment.pipelines.RunCounts;
 import dev.sediment.pipelines.UsageException;
 import dev.sediment.pipelines.ingest.IngestTable;
@@ -273,6 +274,7 @@ public final class ValidateCommand implements Command<ValidateOptions> {
                 .from(spec.input)
                 .withFormat(spec.format)
                 .withSchema(schema)
+                .withSpreadBuckets(Parallelism.buckets(p.getOptions()))
                 .withBadRecordErrorHandler(quarantine));
     quarantine.close();
     PCollection<Row> valid = ValidationStep.expand(rows, spec.validation, quarantine.getOutput());
