@@ -58,11 +58,16 @@ import org.joda.time.Instant;
  * <p>One DoFn evaluates every stateless rule (compiled per field in {@code @Setup}), keeping the
  * per-rule counts, examples and column summaries per bundle and emitting them once per bundle;
  * one {@code Combine.globally} merges them into the report. Keyed rules (column {@code unique},
- * seismic {@code gaps}/{@code overlaps}) group only record ids and small tuples by their key and
- * join the failures back to the records by id; without such rules no record is shuffled. Dataset
- * {@code unique} counts a deterministic encoding of the key columns with {@code Count.perElement}.
- * Memory does not grow with the data, except that one seismic channel's (start, count, rate, id)
- * tuples are sorted in memory.
+ * seismic {@code gaps}/{@code overlaps}) shuffle only record ids and small tuples, and their
+ * failures are joined back to the records by id; without such rules no record is shuffled.
+ * Every grouping (these two and dataset {@code unique}) goes into a bounded number of buckets
+ * ({@link Rows#withKeyBuckets}, default 64) and finds equal keys by sorting a bucket's values by
+ * a byte key with Beam's {@code SortValues} ({@code BufferedExternalSorter}: 64 MB in memory,
+ * then local disk), so the DirectRunner, which processes each grouped key as its own bundle,
+ * pays for 64 keys instead of one per distinct value or record.
+ *
+ * <p>Memory does not grow with the data, except that column {@code unique} holds the record ids
+ * (not the records) of one run of equal values while it counts them.
  *
  * <p>Examples are the smallest offending values by their JSON text, so every runner gives the
  * same report. Counters (namespace {@code sediment}): {@code records_validated}, {@code
