@@ -1,32 +1,38 @@
 package dev.sediment.transforms.validate;
 
 import static org.apache.beam.sdk.util.Preconditions.checkArgumentNotNull;
+import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
 
 import com.google.auto.value.AutoValue;
 import dev.sediment.schemas.RuleFailure;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VoidCoder;
+import org.apache.beam.sdk.extensions.sorter.BufferedExternalSorter;
+import org.apache.beam.sdk.extensions.sorter.ExternalSorter;
+import org.apache.beam.sdk.extensions.sorter.SortValues;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Combine;
-import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
-import org.apache.beam.sdk.transforms.join.CoGbkResult;
-import org.apache.beam.sdk.transforms.join.CoGroupByKey;
-import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
+import org.apache.beam.sdk.transforms.join.RawUnionValue;
+import org.apache.beam.sdk.transforms.join.UnionCoder;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.values.KV;
@@ -52,11 +58,16 @@ import org.joda.time.Instant;
  * <p>One DoFn evaluates every stateless rule (compiled per field in {@code @Setup}), keeping the
  * per-rule counts, examples and column summaries per bundle and emitting them once per bundle;
  * one {@code Combine.globally} merges them into the report. Keyed rules (column {@code unique},
- * seismic {@code gaps}/{@code overlaps}) group only record ids and small tuples by their key and
- * join the failures back to the records by id; without such rules no record is shuffled. Dataset
- * {@code unique} counts a deterministic encoding of the key columns with {@code Count.perElement}.
- * Memory does not grow with the data, except that one seismic channel's (start, count, rate, id)
- * tuples are sorted in memory.
+ * seismic {@code gaps}/{@code overlaps}) shuffle only record ids and small tuples, and their
+ * failures are joined back to the records by id; without such rules no record is shuffled.
+ * Every grouping (these two and dataset {@code unique}) goes into a bounded number of buckets
+ * ({@link Rows#withKeyBuckets}, default 64) and finds equal keys by sorting a bucket's values by
+ * a byte key with Beam's {@code SortValues} ({@code BufferedExternalSorter}: 64 MB in memory,
+ * then local disk), so the DirectRunner, which processes each grouped key as its own bundle,
+ * pays for 64 keys instead of one per distinct value or record.
+ *
+ * <p>Memory does not grow with the data, except that column {@code unique} holds the record ids
+ * (not the records) of one run of equal values while it counts them.
  *
  * <p>Examples are the smallest offending values by their JSON text, so every runner gives the
  * same report. Counters (namespace {@code sediment}): {@code records_validated}, {@code
@@ -65,6 +76,9 @@ import org.joda.time.Instant;
  */
 public final class Validate {
   static final String NAMESPACE = "sediment";
+  static final int DEFAULT_KEY_BUCKETS = 64;
+  static final int MAX_KEY_BUCKETS = 65536;
+  static final int SORTER_MEMORY_MB = 64;
 
   private Validate() {}
 
@@ -75,6 +89,7 @@ public final class Validate {
         .setRules(rules)
         .setNow(Instant.now())
         .setMaxExamples(5)
+        .setKeyBuckets(DEFAULT_KEY_BUCKETS)
         .build();
   }
 
@@ -89,6 +104,8 @@ public final class Validate {
 
     abstract int maxExamples();
 
+    abstract int keyBuckets();
+
     abstract Builder toBuilder();
 
     @AutoValue.Builder
@@ -98,6 +115,8 @@ public final class Validate {
       abstract Builder setNow(Instant now);
 
       abstract Builder setMaxExamples(int n);
+
+      abstract Builder setKeyBuckets(int n);
 
       abstract Rows build();
     }
@@ -120,6 +139,23 @@ public final class Validate {
       return toBuilder().setMaxExamples(n).build();
     }
 
+    /**
+     * How many buckets the keyed and dataset rules group their keys into, 1 to 65536. Default
+     * 64. Each grouping (dataset {@code unique}; column {@code unique}, {@code gaps} and {@code
+     * overlaps}; the join of their failures to the records) shuffles into this many keys and
+     * finds equal keys by sorting inside a bucket, so the result does not depend on it. More
+     * buckets spread the work over more workers on Flink or Dataflow; fewer keep the
+     * DirectRunner fast, as it processes a grouped key per bundle at a fixed cost each.
+     */
+    public Rows withKeyBuckets(int n) {
+      checkArgument(
+          n >= 1 && n <= MAX_KEY_BUCKETS,
+          "withKeyBuckets(n): n must be in [1, %s], not %s",
+          MAX_KEY_BUCKETS,
+          n);
+      return toBuilder().setKeyBuckets(n).build();
+    }
+
     @Override
     public void populateDisplayData(DisplayData.Builder builder) {
       super.populateDisplayData(builder);
@@ -127,7 +163,10 @@ public final class Validate {
           .add(DisplayData.item("rules", rules().source()).withLabel("Rules file"))
           .add(DisplayData.item("ruleCount", rules().rules().size()).withLabel("Rules"))
           .add(DisplayData.item("now", now()).withLabel("Freshness reference time"))
-          .add(DisplayData.item("maxExamples", maxExamples()).withLabel("Examples per rule"));
+          .add(DisplayData.item("maxExamples", maxExamples()).withLabel("Examples per rule"))
+          .addIfNotDefault(
+              DisplayData.item("keyBuckets", keyBuckets()).withLabel("Key buckets"),
+              DEFAULT_KEY_BUCKETS);
     }
 
     @Override
@@ -153,19 +192,35 @@ public final class Validate {
         keyed |= isKeyed(r);
         datasetUnique |= r.level() == Rule.Level.DATASET && r.name().equals("unique");
       }
-      StringUtf8Coder keyCoder = StringUtf8Coder.of();
-      // Grouped keys (rule index + JSON text, record ids) must encode deterministically.
-      keyCoder.verifyDeterministic();
+      int buckets = keyBuckets();
+      Coder<Integer> bucketCoder = VarIntCoder.of();
+      Coder<byte[]> sortKeyCoder = ByteArrayCoder.of();
+      try {
+        // Buckets are grouped; sort keys are compared as bytes, so both must encode
+        // deterministically.
+        bucketCoder.verifyDeterministic();
+        sortKeyCoder.verifyDeterministic();
+      } catch (Coder.NonDeterministicException e) {
+        throw new IllegalStateException(e);
+      }
 
       TupleTag<Row> validTag = new TupleTag<Row>("valid") {};
       TupleTag<Violation> violationsTag = new TupleTag<Violation>("violations") {};
       TupleTag<Partial> partialsTag = new TupleTag<Partial>("partials") {};
-      TupleTag<KV<String, KeyedEntry>> keyedTag = new TupleTag<KV<String, KeyedEntry>>("keyed") {};
-      TupleTag<KV<String, Violation>> byIdTag = new TupleTag<KV<String, Violation>>("byId") {};
-      TupleTag<String> datasetKeysTag = new TupleTag<String>("datasetKeys") {};
+      TupleTag<KV<Integer, KV<byte[], KeyedEntry>>> keyedTag =
+          new TupleTag<KV<Integer, KV<byte[], KeyedEntry>>>("keyed") {};
+      TupleTag<KV<Integer, KV<byte[], RawUnionValue>>> byIdTag =
+          new TupleTag<KV<Integer, KV<byte[], RawUnionValue>>>("byId") {};
+      TupleTag<KV<Integer, KV<byte[], Void>>> datasetKeysTag =
+          new TupleTag<KV<Integer, KV<byte[], Void>>>("datasetKeys") {};
 
       ViolationCoder violationCoder = ViolationCoder.of(schema);
       SerializableCoder<Partial> partialCoder = SerializableCoder.of(Partial.class);
+      // The join's values: a record (union tag 0) or one of its keyed failures (1).
+      UnionCoder joinCoder = UnionCoder.of(List.of(violationCoder, RuleFailureCoder.of()));
+      KvCoder<Integer, KV<byte[], RawUnionValue>> joinEntryCoder =
+          KvCoder.of(bucketCoder, KvCoder.of(sortKeyCoder, joinCoder));
+      BufferedExternalSorter.Options sorter = sorterOptions();
 
       PCollectionTuple evaluated =
           input.apply(
@@ -177,6 +232,7 @@ public final class Validate {
                           schema,
                           maxExamples(),
                           keyed,
+                          buckets,
                           violationsTag,
                           partialsTag,
                           keyedTag,
@@ -192,39 +248,48 @@ public final class Validate {
       evaluated.get(validTag).setRowSchema(schema);
       evaluated.get(violationsTag).setCoder(violationCoder);
       evaluated.get(partialsTag).setCoder(partialCoder);
-      evaluated.get(keyedTag).setCoder(KvCoder.of(keyCoder, KeyedEntry.EntryCoder.INSTANCE));
-      evaluated.get(byIdTag).setCoder(KvCoder.of(keyCoder, violationCoder));
-      evaluated.get(datasetKeysTag).setCoder(keyCoder);
+      evaluated
+          .get(keyedTag)
+          .setCoder(
+              KvCoder.of(bucketCoder, KvCoder.of(sortKeyCoder, KeyedEntry.EntryCoder.INSTANCE)));
+      evaluated.get(byIdTag).setCoder(joinEntryCoder);
+      evaluated
+          .get(datasetKeysTag)
+          .setCoder(KvCoder.of(bucketCoder, KvCoder.of(sortKeyCoder, VoidCoder.of())));
 
       PCollectionList<Partial> parts = PCollectionList.of(evaluated.get(partialsTag));
       PCollection<Row> valid;
       PCollection<Violation> violations;
       if (keyed) {
         TupleTag<Partial> keyedPartialsTag = new TupleTag<Partial>("keyedPartials") {};
-        TupleTag<KV<String, RuleFailure>> failuresTag =
-            new TupleTag<KV<String, RuleFailure>>("keyedFailures") {};
+        TupleTag<KV<Integer, KV<byte[], RawUnionValue>>> failuresTag =
+            new TupleTag<KV<Integer, KV<byte[], RawUnionValue>>>("keyedFailures") {};
         PCollectionTuple keyedOut =
             evaluated
                 .get(keyedTag)
-                .apply("GroupByRuleKey", GroupByKey.create())
+                .apply("GroupRuleKeysByBucket", GroupByKey.create())
+                .apply("SortRuleKeys", SortValues.create(sorter))
                 .apply(
                     "EvaluateKeyedRules",
-                    ParDo.of(new KeyedRulesFn(rules, maxExamples(), failuresTag, keyedPartialsTag))
+                    ParDo.of(
+                            new KeyedRulesFn(
+                                rules, maxExamples(), buckets, failuresTag, keyedPartialsTag))
                         .withOutputTags(failuresTag, TupleTagList.of(keyedPartialsTag)));
-        PCollection<KV<String, RuleFailure>> failures =
-            keyedOut.get(failuresTag).setCoder(KvCoder.of(keyCoder, RuleFailureCoder.of()));
+        PCollection<KV<Integer, KV<byte[], RawUnionValue>>> failures =
+            keyedOut.get(failuresTag).setCoder(joinEntryCoder);
         keyedOut.get(keyedPartialsTag).setCoder(partialCoder);
         parts = parts.and(keyedOut.get(keyedPartialsTag));
 
-        TupleTag<Violation> recordsTag = new TupleTag<>("records");
-        TupleTag<RuleFailure> joinFailuresTag = new TupleTag<>("failures");
         TupleTag<Row> joinedValidTag = new TupleTag<Row>("joinedValid") {};
         TupleTag<Violation> joinedViolationsTag = new TupleTag<Violation>("joinedViolations") {};
         TupleTag<Partial> joinedPartialsTag = new TupleTag<Partial>("joinedPartials") {};
         PCollectionTuple joined =
-            KeyedPCollectionTuple.of(recordsTag, evaluated.get(byIdTag))
-                .and(joinFailuresTag, failures)
-                .apply("JoinFailuresToRecords", CoGroupByKey.create())
+            PCollectionList.of(evaluated.get(byIdTag))
+                .and(failures)
+                .apply("FlattenRecordsAndFailures", Flatten.pCollections())
+                .setCoder(joinEntryCoder)
+                .apply("GroupRecordsByBucket", GroupByKey.create())
+                .apply("SortByRecordId", SortValues.create(sorter))
                 .apply(
                     "ClassifyRecords",
                     ParDo.of(
@@ -233,8 +298,6 @@ public final class Validate {
                                 n,
                                 maxExamples(),
                                 joinedValidTag,
-                                recordsTag,
-                                joinFailuresTag,
                                 joinedViolationsTag,
                                 joinedPartialsTag))
                         .withOutputTags(
@@ -252,7 +315,8 @@ public final class Validate {
             parts.and(
                 evaluated
                     .get(datasetKeysTag)
-                    .apply("CountDatasetKeys", Count.perElement())
+                    .apply("GroupDatasetKeysByBucket", GroupByKey.create())
+                    .apply("SortDatasetKeys", SortValues.create(sorter))
                     .apply("FindDuplicateKeys", ParDo.of(new DuplicateKeysFn(n, maxExamples())))
                     .setCoder(partialCoder));
       }
@@ -266,6 +330,16 @@ public final class Validate {
               .setCoder(SerializableCoder.of(ValidationReport.class));
       return new ValidationResult(input.getPipeline(), valid, violations, report);
     }
+  }
+
+  /**
+   * Values of one bucket sorted in bounded memory: up to 64 MB in memory, then spilled to local
+   * disk with Beam's native external sorter (no Hadoop needed).
+   */
+  static BufferedExternalSorter.Options sorterOptions() {
+    return BufferedExternalSorter.options()
+        .withMemoryMB(SORTER_MEMORY_MB)
+        .withExternalSorterType(ExternalSorter.Options.SorterType.NATIVE);
   }
 
   static boolean isKeyed(Rule r) {
@@ -340,12 +414,13 @@ public final class Validate {
     private final Schema schema;
     private final int maxExamples;
     private final boolean keyed;
+    private final int buckets;
     private final TupleTag<Row> validTag;
     private final TupleTag<Violation> violationsTag;
     private final TupleTag<Partial> partialsTag;
-    private final TupleTag<KV<String, KeyedEntry>> keyedTag;
-    private final TupleTag<KV<String, Violation>> byIdTag;
-    private final TupleTag<String> datasetKeysTag;
+    private final TupleTag<KV<Integer, KV<byte[], KeyedEntry>>> keyedTag;
+    private final TupleTag<KV<Integer, KV<byte[], RawUnionValue>>> byIdTag;
+    private final TupleTag<KV<Integer, KV<byte[], Void>>> datasetKeysTag;
 
     private transient List<Checks.Check> checks;
     private transient int[] uniqueRules;
@@ -374,15 +449,17 @@ public final class Validate {
         Schema schema,
         int maxExamples,
         boolean keyed,
+        int buckets,
         TupleTag<Violation> violationsTag,
         TupleTag<Partial> partialsTag,
-        TupleTag<KV<String, KeyedEntry>> keyedTag,
-        TupleTag<KV<String, Violation>> byIdTag,
-        TupleTag<String> datasetKeysTag) {
+        TupleTag<KV<Integer, KV<byte[], KeyedEntry>>> keyedTag,
+        TupleTag<KV<Integer, KV<byte[], RawUnionValue>>> byIdTag,
+        TupleTag<KV<Integer, KV<byte[], Void>>> datasetKeysTag) {
       this.rules = rules;
       this.schema = schema;
       this.maxExamples = maxExamples;
       this.keyed = keyed;
+      this.buckets = buckets;
       this.validTag = validTag;
       this.violationsTag = violationsTag;
       this.partialsTag = partialsTag;
@@ -470,7 +547,12 @@ public final class Validate {
         for (int f : datasetUniqueFields[k]) {
           key.add(row.getValue(f));
         }
-        out.get(datasetKeysTag).output(datasetUniqueRules[k] + "|" + Json.text(key));
+        byte[] sortKey = SortKeys.ruleValue(datasetUniqueRules[k], Json.text(key));
+        out.get(datasetKeysTag)
+            .output(
+                KV.of(
+                    SortKeys.bucket(sortKey, sortKey.length, buckets),
+                    KV.<byte[], Void>of(sortKey, null)));
       }
       if (!keyed) {
         if (hasError(failures)) {
@@ -490,7 +572,12 @@ public final class Validate {
         Object v = row.getValue(uniqueFields[k]);
         if (v != null) {
           p.checked[uniqueRules[k]]++;
-          out.get(keyedTag).output(KV.of(uniqueRules[k] + "|" + Json.text(v), new KeyedEntry(id, 0, 0, 0)));
+          byte[] sortKey = SortKeys.ruleValue(uniqueRules[k], Json.text(v));
+          out.get(keyedTag)
+              .output(
+                  KV.of(
+                      SortKeys.bucket(sortKey, sortKey.length, buckets),
+                      KV.of(sortKey, new KeyedEntry(id, 0, 0, 0))));
         }
       }
       if (timingRules.length > 0) {
@@ -513,11 +600,14 @@ public final class Validate {
           KeyedEntry e = new KeyedEntry(id, t, samples.longValue(), hz);
           for (int r : timingRules) {
             p.checked[r]++;
-            out.get(keyedTag).output(KV.of(r + "|" + ch, e));
+            byte[] sortKey = SortKeys.ruleChannelStart(r, ch, t, id);
+            int prefix = SortKeys.channelPrefix(sortKey);
+            out.get(keyedTag)
+                .output(KV.of(SortKeys.bucket(sortKey, prefix, buckets), KV.of(sortKey, e)));
           }
         }
       }
-      out.get(byIdTag).output(KV.of(id, new Violation(row, failures)));
+      out.get(byIdTag).output(joinEntry(id, SortKeys.RECORD, new Violation(row, failures), buckets));
     }
 
     @FinishBundle
@@ -531,11 +621,27 @@ public final class Validate {
     }
   }
 
-  /** Column unique, gaps and overlaps over the ids (and timing tuples) of one key. */
-  static final class KeyedRulesFn extends DoFn<KV<String, Iterable<KeyedEntry>>, KV<String, RuleFailure>> {
+  /** A join entry: bucket by the hash of the record id, sorted by (id, tag). */
+  static KV<Integer, KV<byte[], RawUnionValue>> joinEntry(
+      String id, byte tag, Object value, int buckets) {
+    byte[] sortKey = SortKeys.idTag(id, tag);
+    return KV.of(
+        SortKeys.bucket(sortKey, sortKey.length - 1, buckets),
+        KV.of(sortKey, new RawUnionValue(tag, value)));
+  }
+
+  /**
+   * Column unique, gaps and overlaps over one bucket's entries, sorted by their keys: runs of
+   * one (rule, value) for unique, runs of one (rule, channel) in (start, id) order for gaps and
+   * overlaps.
+   */
+  static final class KeyedRulesFn
+      extends DoFn<
+          KV<Integer, Iterable<KV<byte[], KeyedEntry>>>, KV<Integer, KV<byte[], RawUnionValue>>> {
     private final Rules rules;
     private final int maxExamples;
-    private final TupleTag<KV<String, RuleFailure>> failuresTag;
+    private final int buckets;
+    private final TupleTag<KV<Integer, KV<byte[], RawUnionValue>>> failuresTag;
     private final TupleTag<Partial> partialsTag;
     private transient Partial partial;
     private transient RuleCounters counters;
@@ -543,11 +649,13 @@ public final class Validate {
     KeyedRulesFn(
         Rules rules,
         int maxExamples,
-        TupleTag<KV<String, RuleFailure>> failuresTag,
+        int buckets,
+        TupleTag<KV<Integer, KV<byte[], RawUnionValue>>> failuresTag,
         TupleTag<Partial> partialsTag) {
       this.rules = rules;
       this.failuresTag = failuresTag;
       this.maxExamples = maxExamples;
+      this.buckets = buckets;
       this.partialsTag = partialsTag;
     }
 
@@ -562,60 +670,94 @@ public final class Validate {
     }
 
     @ProcessElement
-    public void process(@Element KV<String, Iterable<KeyedEntry>> group, MultiOutputReceiver out) {
-      String key = group.getKey();
-      int bar = key.indexOf('|');
-      int index = Integer.parseInt(key.substring(0, bar));
-      String rest = key.substring(bar + 1);
-      Rule r = rules.rules().get(index);
-      String sev = r.severity().label();
-      OutputReceiver<KV<String, RuleFailure>> failures = out.get(failuresTag);
-      if (r.name().equals("unique")) {
-        long n = 0;
-        for (KeyedEntry ignored : group.getValue()) {
-          n++;
+    public void process(
+        @Element KV<Integer, Iterable<KV<byte[], KeyedEntry>>> bucket, MultiOutputReceiver out) {
+      OutputReceiver<KV<Integer, KV<byte[], RawUnionValue>>> failures = out.get(failuresTag);
+      // The current unique run: its key and the ids in it (ids only, never records).
+      byte[] runKey = null;
+      List<String> runIds = new ArrayList<>();
+      // The current gaps/overlaps channel: its key prefix and the previous record.
+      byte[] channelKey = null;
+      int channelPrefix = 0;
+      KeyedEntry prev = null;
+      for (KV<byte[], KeyedEntry> kv : bucket.getValue()) {
+        byte[] key = kv.getKey();
+        int index = SortKeys.getInt(key, 0);
+        Rule r = rules.rules().get(index);
+        if (r.name().equals("unique")) {
+          if (runKey == null || !Arrays.equals(runKey, key)) {
+            flushUnique(runKey, runIds, failures);
+            runKey = key;
+            runIds.clear();
+          }
+          runIds.add(kv.getValue().id);
+          continue;
         }
-        if (n < 2) {
-          return;
+        int prefix = SortKeys.channelPrefix(key);
+        if (channelKey == null
+            || prefix != channelPrefix
+            || !Arrays.equals(channelKey, 0, prefix, key, 0, prefix)) {
+          channelKey = key;
+          channelPrefix = prefix;
+          prev = kv.getValue();
+          continue;
         }
-        String message = rest + " occurs " + n + " times";
-        for (KeyedEntry e : group.getValue()) {
-          failures.output(KV.of(e.id, RuleFailure.of(r.id(), r.column(), sev, rest, message)));
-        }
-        partial.failed[index] += n;
-        partial.example(index, rest);
+        KeyedEntry cur = kv.getValue();
+        timing(index, r, SortKeys.channel(key), prev, cur, failures);
+        prev = cur;
+      }
+      flushUnique(runKey, runIds, failures);
+    }
+
+    private void flushUnique(
+        byte[] runKey,
+        List<String> ids,
+        OutputReceiver<KV<Integer, KV<byte[], RawUnionValue>>> failures) {
+      if (runKey == null || ids.size() < 2) {
         return;
       }
-      List<KeyedEntry> entries = new ArrayList<>();
-      for (KeyedEntry e : group.getValue()) {
-        entries.add(e);
+      int index = SortKeys.getInt(runKey, 0);
+      Rule r = rules.rules().get(index);
+      String value = SortKeys.value(runKey);
+      int n = ids.size();
+      String message = value + " occurs " + n + " times";
+      for (String id : ids) {
+        RuleFailure f = RuleFailure.of(r.id(), r.column(), r.severity().label(), value, message);
+        failures.output(joinEntry(id, SortKeys.FAILURE, f, buckets));
       }
-      entries.sort(Comparator.<KeyedEntry>comparingLong(e -> e.start).thenComparing(e -> e.id));
+      partial.failed[index] += n;
+      partial.example(index, value);
+    }
+
+    private void timing(
+        int index,
+        Rule r,
+        String channel,
+        KeyedEntry prev,
+        KeyedEntry cur,
+        OutputReceiver<KV<Integer, KV<byte[], RawUnionValue>>> failures) {
       boolean gaps = r.name().equals("gaps");
       java.math.BigDecimal tol = r.number("tolerance");
-      for (int i = 1; i < entries.size(); i++) {
-        KeyedEntry prev = entries.get(i - 1);
-        KeyedEntry cur = entries.get(i);
-        double expectedEnd = prev.start + prev.count * 1e9 / prev.rate;
-        double diff = (cur.start - expectedEnd) / 1e9;
-        double tolerance = tol == null ? 0.5 / prev.rate : tol.doubleValue();
-        double amount = gaps ? diff : -diff;
-        if (amount > tolerance) {
-          String value = Json.text(amount);
-          String message =
-              (gaps ? "gap of " : "overlap of ")
-                  + value
-                  + " s "
-                  + (gaps ? "after" : "with")
-                  + " the previous record of "
-                  + rest
-                  + " (tolerance "
-                  + Json.text(tolerance)
-                  + " s)";
-          failures.output(KV.of(cur.id, RuleFailure.of(r.id(), null, sev, value, message)));
-          partial.failed[index]++;
-          partial.example(index, value);
-        }
+      double expectedEnd = prev.start + prev.count * 1e9 / prev.rate;
+      double diff = (cur.start - expectedEnd) / 1e9;
+      double tolerance = tol == null ? 0.5 / prev.rate : tol.doubleValue();
+      double amount = gaps ? diff : -diff;
+      if (amount > tolerance) {
+        String value = Json.text(amount);
+        String message =
+            (gaps ? "gap of " : "overlap of ")
+                + value
+                + " s "
+                + (gaps ? "after" : "with")
+                + " the previous record of "
+                + channel
+                + " (tolerance "
+                + Json.text(tolerance)
+                + " s)";
+        RuleFailure f = RuleFailure.of(r.id(), null, r.severity().label(), value, message);
+        failures.output(joinEntry(cur.id, SortKeys.FAILURE, f, buckets));
+        partial.failed[index]++;
+        partial.example(index, value);
       }
     }
 
@@ -627,14 +769,16 @@ public final class Validate {
     }
   }
 
-  /** Joins keyed-rule failures back to their records and routes each record. */
-  static final class ClassifyFn extends DoFn<KV<String, CoGbkResult>, Row> {
+  /**
+   * Joins keyed-rule failures back to their records and routes each record: one bucket's
+   * entries sorted by (record id, tag), so each id's record comes first, then its failures.
+   */
+  static final class ClassifyFn
+      extends DoFn<KV<Integer, Iterable<KV<byte[], RawUnionValue>>>, Row> {
     private final Rules rules;
     private final int ruleCount;
     private final int maxExamples;
     private final TupleTag<Row> validTag;
-    private final TupleTag<Violation> recordsTag;
-    private final TupleTag<RuleFailure> failuresTag;
     private final TupleTag<Violation> violationsTag;
     private final TupleTag<Partial> partialsTag;
     private transient Map<String, Integer> order;
@@ -646,16 +790,12 @@ public final class Validate {
         int ruleCount,
         int maxExamples,
         TupleTag<Row> validTag,
-        TupleTag<Violation> recordsTag,
-        TupleTag<RuleFailure> failuresTag,
         TupleTag<Violation> violationsTag,
         TupleTag<Partial> partialsTag) {
       this.rules = rules;
       this.ruleCount = ruleCount;
       this.maxExamples = maxExamples;
       this.validTag = validTag;
-      this.recordsTag = recordsTag;
-      this.failuresTag = failuresTag;
       this.violationsTag = violationsTag;
       this.partialsTag = partialsTag;
     }
@@ -675,23 +815,45 @@ public final class Validate {
     }
 
     @ProcessElement
-    public void process(@Element KV<String, CoGbkResult> joined, MultiOutputReceiver out) {
-      Violation record = joined.getValue().getOnly(recordsTag, null);
-      if (record == null) {
-        throw new IllegalStateException("keyed failures for unknown record id " + joined.getKey());
+    public void process(
+        @Element KV<Integer, Iterable<KV<byte[], RawUnionValue>>> bucket,
+        MultiOutputReceiver out) {
+      Violation record = null;
+      String recordId = null;
+      List<RuleFailure> more = new ArrayList<>();
+      for (KV<byte[], RawUnionValue> kv : bucket.getValue()) {
+        byte[] key = kv.getKey();
+        if (SortKeys.tag(key) == SortKeys.RECORD) {
+          if (record != null) {
+            classify(record, more, out);
+          }
+          record = (Violation) kv.getValue().getValue();
+          recordId = SortKeys.id(key);
+          more.clear();
+          continue;
+        }
+        String id = SortKeys.id(key);
+        if (record == null || !id.equals(recordId)) {
+          throw new IllegalStateException("keyed failures for unknown record id " + id);
+        }
+        more.add((RuleFailure) kv.getValue().getValue());
       }
-      List<RuleFailure> failures = new ArrayList<>(record.failures());
-      boolean more = false;
-      for (RuleFailure f : joined.getValue().getAll(failuresTag)) {
-        failures.add(f);
-        more = true;
+      if (record != null) {
+        classify(record, more, out);
       }
-      if (more) {
+    }
+
+    private void classify(Violation record, List<RuleFailure> more, MultiOutputReceiver out) {
+      List<RuleFailure> failures = record.failures();
+      if (!more.isEmpty()) {
+        failures = new ArrayList<>(failures);
+        failures.addAll(more);
         failures.sort(Comparator.comparingInt(f -> order.get(f.getRule())));
       }
       if (hasError(failures)) {
         partial.quarantined++;
-        out.get(violationsTag).output(more ? new Violation(record.record(), failures) : record);
+        out.get(violationsTag)
+            .output(more.isEmpty() ? record : new Violation(record.record(), failures));
       } else {
         partial.valid++;
         if (!failures.isEmpty()) {
@@ -709,8 +871,9 @@ public final class Validate {
     }
   }
 
-  /** Dataset unique: keys seen more than once. */
-  static final class DuplicateKeysFn extends DoFn<KV<String, Long>, Partial> {
+  /** Dataset unique: runs of equal (rule, key) in one bucket's sorted keys. */
+  static final class DuplicateKeysFn
+      extends DoFn<KV<Integer, Iterable<KV<byte[], Void>>>, Partial> {
     private final int ruleCount;
     private final int maxExamples;
     private transient @Nullable Partial partial;
@@ -726,16 +889,30 @@ public final class Validate {
     }
 
     @ProcessElement
-    public void process(@Element KV<String, Long> keyCount) {
-      if (keyCount.getValue() < 2) {
+    public void process(@Element KV<Integer, Iterable<KV<byte[], Void>>> bucket) {
+      byte[] run = null;
+      long n = 0;
+      for (KV<byte[], Void> kv : bucket.getValue()) {
+        byte[] key = kv.getKey();
+        if (run != null && Arrays.equals(run, key)) {
+          n++;
+          continue;
+        }
+        duplicates(run, n);
+        run = key;
+        n = 1;
+      }
+      duplicates(run, n);
+    }
+
+    private void duplicates(byte[] key, long n) {
+      if (key == null || n < 2) {
         return;
       }
-      String key = keyCount.getKey();
-      int bar = key.indexOf('|');
-      int index = Integer.parseInt(key.substring(0, bar));
-      partial.failed[index] += keyCount.getValue();
+      int index = SortKeys.getInt(key, 0);
+      partial.failed[index] += n;
       partial.observed[index]++;
-      partial.example(index, key.substring(bar + 1));
+      partial.example(index, SortKeys.value(key));
     }
 
     @FinishBundle
