@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sediment.io.lake.LakeIO;
 import dev.sediment.pipelines.CommandFailedException;
 import dev.sediment.pipelines.LakePaths;
+import dev.sediment.pipelines.Parallelism;
 import dev.sediment.transforms.validate.Rules;
 import dev.sediment.transforms.validate.RulesException;
 import dev.sediment.transforms.validate.Validate;
@@ -205,7 +206,12 @@ public final class ValidationStep {
    */
   public static PCollection<Row> expand(
       PCollection<Row> rows, Spec spec, PCollection<Long> unparsed) {
-    ValidationResult result = rows.apply("Validate", Validate.against(spec.rules).withNow(spec.now));
+    ValidationResult result =
+        rows.apply(
+            "Validate",
+            Validate.against(spec.rules)
+                .withNow(spec.now)
+                .withKeyBuckets(Parallelism.buckets(rows.getPipeline().getOptions())));
     result
         .violations()
         .apply(
