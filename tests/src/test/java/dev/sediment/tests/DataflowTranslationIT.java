@@ -11,6 +11,8 @@ import com.google.api.services.dataflow.model.DataflowPackage;
 import dev.sediment.io.table.TableIO;
 import dev.sediment.pipelines.ingest.Ingest;
 import dev.sediment.pipelines.ingest.IngestTable;
+import dev.sediment.pipelines.validate.ValidateCommand;
+import dev.sediment.pipelines.validate.ValidationStep;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +26,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory;
 import org.apache.beam.sdk.extensions.gcp.storage.NoopPathValidator;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.joda.time.Instant;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -110,6 +113,51 @@ public class DataflowTranslationIT {
             "Write to error Sink/ToJson"));
     assertThat(names.size(), equalTo(65));
     assertThat(job.path("environment").path("tempStoragePrefix").asText(), containsString("sediment-test"));
+  }
+
+  /** validate with a keyed rule (column unique), so the bucketed, sorted grouping is in the job. */
+  @Test
+  public void validate_translatesToDataflowJob() throws Exception {
+    File template = tmp.newFile("validate-job.json");
+    java.nio.file.Path rules = tmp.newFile("trades.yaml").toPath();
+    Files.writeString(
+        rules,
+        "columns:\n  price:\n    - {rule: min, value: 0, exclusive: true}\n"
+            + "  trade_id:\n    - {rule: unique}\n"
+            + "dataset:\n  - {rule: row_count, min: 1}\n");
+    String schema =
+        Files.readString(
+            Sediment.home().resolve("tests/src/test/resources/ingest/trades.avsc"),
+            StandardCharsets.UTF_8);
+    ValidateCommand.Spec spec =
+        ValidateCommand.Spec.of(
+            "gs://sediment-test/in/trades-*.csv",
+            TableIO.Format.CSV,
+            schema,
+            "gs://sediment-test/lake",
+            "trades",
+            List.of("date"),
+            ValidationStep.Spec.of(
+                rules.toString(), "gs://sediment-test/lake", "trades", "run1", Instant.now()));
+    Pipeline p = Pipeline.create(offline("validate-trades", template));
+    ValidateCommand.expand(p, spec);
+    p.run();
+
+    JsonNode job = new ObjectMapper().readTree(template);
+    assertThat(job.path("name").asText(), equalTo("validate-trades"));
+    List<String> names = stepNames(job);
+    assertThat(
+        names,
+        hasItems(
+            "ReadTable/ParseFiles/ParseRecords",
+            "Validate/EvaluateRules",
+            "ViolationsToJson",
+            "WriteReport",
+            "WriteProcessed/ToAvro",
+            "Write to error Sink/Quarantine/ToJson"));
+    assertThat(
+        names.stream().anyMatch(n -> n.startsWith("Validate/") && n.contains("SortValues")),
+        equalTo(true));
   }
 
   @Test
