@@ -156,7 +156,8 @@ public class DataflowTranslationIT {
             "WriteProcessed/ToAvro",
             "Write to error Sink/Quarantine/ToJson"));
     assertThat(
-        names.stream().anyMatch(n -> n.startsWith("Validate/") && n.contains("SortValues")),
+        names.stream()
+            .anyMatch(n -> n.startsWith("Validate/") && n.contains("GroupRecordsByBucket")),
         equalTo(true));
   }
 

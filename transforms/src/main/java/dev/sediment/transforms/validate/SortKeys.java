@@ -3,7 +3,7 @@ package dev.sediment.transforms.validate;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The byte[] secondary keys of Validate's bucketed groupings. Beam's {@code SortValues} orders
+ * The byte[] secondary keys of Validate's bucketed groupings. {@link ByteKeySorter} orders
  * values by these bytes, unsigned and lexicographic, so every layout here puts the fields that
  * must be contiguous first, as fixed-width big-endian or length-prefixed fields.
  */

@@ -18,9 +18,6 @@ import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VoidCoder;
-import org.apache.beam.sdk.extensions.sorter.BufferedExternalSorter;
-import org.apache.beam.sdk.extensions.sorter.ExternalSorter;
-import org.apache.beam.sdk.extensions.sorter.SortValues;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
@@ -62,9 +59,9 @@ import org.joda.time.Instant;
  * failures are joined back to the records by id; without such rules no record is shuffled.
  * Every grouping (these two and dataset {@code unique}) goes into a bounded number of buckets
  * ({@link Rows#withKeyBuckets}, default 64) and finds equal keys by sorting a bucket's values by
- * a byte key with Beam's {@code SortValues} ({@code BufferedExternalSorter}: 64 MB in memory,
- * then local disk), so the DirectRunner, which processes each grouped key as its own bundle,
- * pays for 64 keys instead of one per distinct value or record.
+ * a byte key as the group is read ({@link ByteKeySorter}: 64 MB in memory, then local disk), so
+ * the DirectRunner, which processes each grouped key as its own bundle, pays for 64 keys instead
+ * of one per distinct value or record.
  *
  * <p>Memory does not grow with the data, except that column {@code unique} holds the record ids
  * (not the records) of one run of equal values while it counts them.
@@ -78,7 +75,7 @@ public final class Validate {
   static final String NAMESPACE = "sediment";
   static final int DEFAULT_KEY_BUCKETS = 64;
   static final int MAX_KEY_BUCKETS = 65536;
-  static final int SORTER_MEMORY_MB = 64;
+  static final long SORTER_MEMORY_BYTES = 64L << 20;
 
   private Validate() {}
 
@@ -220,7 +217,6 @@ public final class Validate {
       UnionCoder joinCoder = UnionCoder.of(List.of(violationCoder, RuleFailureCoder.of()));
       KvCoder<Integer, KV<byte[], RawUnionValue>> joinEntryCoder =
           KvCoder.of(bucketCoder, KvCoder.of(sortKeyCoder, joinCoder));
-      BufferedExternalSorter.Options sorter = sorterOptions();
 
       PCollectionTuple evaluated =
           input.apply(
@@ -268,7 +264,6 @@ public final class Validate {
             evaluated
                 .get(keyedTag)
                 .apply("GroupRuleKeysByBucket", GroupByKey.create())
-                .apply("SortRuleKeys", SortValues.create(sorter))
                 .apply(
                     "EvaluateKeyedRules",
                     ParDo.of(
@@ -289,12 +284,12 @@ public final class Validate {
                 .apply("FlattenRecordsAndFailures", Flatten.pCollections())
                 .setCoder(joinEntryCoder)
                 .apply("GroupRecordsByBucket", GroupByKey.create())
-                .apply("SortByRecordId", SortValues.create(sorter))
                 .apply(
                     "ClassifyRecords",
                     ParDo.of(
                             new ClassifyFn(
                                 rules,
+                                joinCoder,
                                 n,
                                 maxExamples(),
                                 joinedValidTag,
@@ -316,7 +311,6 @@ public final class Validate {
                 evaluated
                     .get(datasetKeysTag)
                     .apply("GroupDatasetKeysByBucket", GroupByKey.create())
-                    .apply("SortDatasetKeys", SortValues.create(sorter))
                     .apply("FindDuplicateKeys", ParDo.of(new DuplicateKeysFn(n, maxExamples())))
                     .setCoder(partialCoder));
       }
@@ -333,13 +327,11 @@ public final class Validate {
   }
 
   /**
-   * Values of one bucket sorted in bounded memory: up to 64 MB in memory, then spilled to local
-   * disk with Beam's native external sorter (no Hadoop needed).
+   * One grouped bucket's values sorted by their byte key in bounded memory ({@link
+   * #SORTER_MEMORY_BYTES}, then local disk).
    */
-  static BufferedExternalSorter.Options sorterOptions() {
-    return BufferedExternalSorter.options()
-        .withMemoryMB(SORTER_MEMORY_MB)
-        .withExternalSorterType(ExternalSorter.Options.SorterType.NATIVE);
+  static <V> ByteKeySorter<V> sorted(KV<Integer, Iterable<KV<byte[], V>>> bucket, Coder<V> coder) {
+    return ByteKeySorter.sort(bucket.getValue(), coder, SORTER_MEMORY_BYTES);
   }
 
   static boolean isKeyed(Rule r) {
@@ -680,31 +672,33 @@ public final class Validate {
       byte[] channelKey = null;
       int channelPrefix = 0;
       KeyedEntry prev = null;
-      for (KV<byte[], KeyedEntry> kv : bucket.getValue()) {
-        byte[] key = kv.getKey();
-        int index = SortKeys.getInt(key, 0);
-        Rule r = rules.rules().get(index);
-        if (r.name().equals("unique")) {
-          if (runKey == null || !Arrays.equals(runKey, key)) {
-            flushUnique(runKey, runIds, failures);
-            runKey = key;
-            runIds.clear();
+      try (ByteKeySorter<KeyedEntry> sorted = sorted(bucket, KeyedEntry.EntryCoder.INSTANCE)) {
+        for (KV<byte[], KeyedEntry> kv : sorted) {
+          byte[] key = kv.getKey();
+          int index = SortKeys.getInt(key, 0);
+          Rule r = rules.rules().get(index);
+          if (r.name().equals("unique")) {
+            if (runKey == null || !Arrays.equals(runKey, key)) {
+              flushUnique(runKey, runIds, failures);
+              runKey = key;
+              runIds.clear();
+            }
+            runIds.add(kv.getValue().id);
+            continue;
           }
-          runIds.add(kv.getValue().id);
-          continue;
+          int prefix = SortKeys.channelPrefix(key);
+          if (channelKey == null
+              || prefix != channelPrefix
+              || !Arrays.equals(channelKey, 0, prefix, key, 0, prefix)) {
+            channelKey = key;
+            channelPrefix = prefix;
+            prev = kv.getValue();
+            continue;
+          }
+          KeyedEntry cur = kv.getValue();
+          timing(index, r, SortKeys.channel(key), prev, cur, failures);
+          prev = cur;
         }
-        int prefix = SortKeys.channelPrefix(key);
-        if (channelKey == null
-            || prefix != channelPrefix
-            || !Arrays.equals(channelKey, 0, prefix, key, 0, prefix)) {
-          channelKey = key;
-          channelPrefix = prefix;
-          prev = kv.getValue();
-          continue;
-        }
-        KeyedEntry cur = kv.getValue();
-        timing(index, r, SortKeys.channel(key), prev, cur, failures);
-        prev = cur;
       }
       flushUnique(runKey, runIds, failures);
     }
@@ -776,6 +770,7 @@ public final class Validate {
   static final class ClassifyFn
       extends DoFn<KV<Integer, Iterable<KV<byte[], RawUnionValue>>>, Row> {
     private final Rules rules;
+    private final UnionCoder joinCoder;
     private final int ruleCount;
     private final int maxExamples;
     private final TupleTag<Row> validTag;
@@ -787,12 +782,14 @@ public final class Validate {
 
     ClassifyFn(
         Rules rules,
+        UnionCoder joinCoder,
         int ruleCount,
         int maxExamples,
         TupleTag<Row> validTag,
         TupleTag<Violation> violationsTag,
         TupleTag<Partial> partialsTag) {
       this.rules = rules;
+      this.joinCoder = joinCoder;
       this.ruleCount = ruleCount;
       this.maxExamples = maxExamples;
       this.validTag = validTag;
@@ -821,22 +818,24 @@ public final class Validate {
       Violation record = null;
       String recordId = null;
       List<RuleFailure> more = new ArrayList<>();
-      for (KV<byte[], RawUnionValue> kv : bucket.getValue()) {
-        byte[] key = kv.getKey();
-        if (SortKeys.tag(key) == SortKeys.RECORD) {
-          if (record != null) {
-            classify(record, more, out);
+      try (ByteKeySorter<RawUnionValue> sorted = sorted(bucket, joinCoder)) {
+        for (KV<byte[], RawUnionValue> kv : sorted) {
+          byte[] key = kv.getKey();
+          if (SortKeys.tag(key) == SortKeys.RECORD) {
+            if (record != null) {
+              classify(record, more, out);
+            }
+            record = (Violation) kv.getValue().getValue();
+            recordId = SortKeys.id(key);
+            more.clear();
+            continue;
           }
-          record = (Violation) kv.getValue().getValue();
-          recordId = SortKeys.id(key);
-          more.clear();
-          continue;
+          String id = SortKeys.id(key);
+          if (record == null || !id.equals(recordId)) {
+            throw new IllegalStateException("keyed failures for unknown record id " + id);
+          }
+          more.add((RuleFailure) kv.getValue().getValue());
         }
-        String id = SortKeys.id(key);
-        if (record == null || !id.equals(recordId)) {
-          throw new IllegalStateException("keyed failures for unknown record id " + id);
-        }
-        more.add((RuleFailure) kv.getValue().getValue());
       }
       if (record != null) {
         classify(record, more, out);
@@ -892,15 +891,17 @@ public final class Validate {
     public void process(@Element KV<Integer, Iterable<KV<byte[], Void>>> bucket) {
       byte[] run = null;
       long n = 0;
-      for (KV<byte[], Void> kv : bucket.getValue()) {
-        byte[] key = kv.getKey();
-        if (run != null && Arrays.equals(run, key)) {
-          n++;
-          continue;
+      try (ByteKeySorter<Void> sorted = sorted(bucket, VoidCoder.of())) {
+        for (KV<byte[], Void> kv : sorted) {
+          byte[] key = kv.getKey();
+          if (run != null && Arrays.equals(run, key)) {
+            n++;
+            continue;
+          }
+          duplicates(run, n);
+          run = key;
+          n = 1;
         }
-        duplicates(run, n);
-        run = key;
-        n = 1;
       }
       duplicates(run, n);
     }
