@@ -2,7 +2,8 @@
 """decode_table.py WORK
 
 Prints the Markdown table of bench/run-decode-bench from WORK/jmh-*.json and WORK/peer-*.txt:
-per file, ours (JMH reader and kernel) against the peer, and the ratio ours / peer.
+per file, ours (JMH reader with a new sample array per trace, reader into one reused
+SampleBuffer, and the kernel) against the peer, and each ratio ours / peer.
 """
 import json
 import os
@@ -29,8 +30,8 @@ def peer(f):
     return open(p).read().split() if os.path.exists(p) else None
 
 
-print("| file | unit | peer | ours: reader | reader / peer | ours: kernel | kernel / peer |")
-print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+print("| file | unit | peer | ours: reader, new arrays | / peer | ours: reader, SampleBuffer | / peer | ours: kernel | / peer |")
+print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 segy = jmh("segy")
 for f, label in (("ibm", "SEG-Y IBM float, 165 MB"), ("ieee", "SEG-Y IEEE float, 165 MB")):
     p = peer(f)
@@ -39,7 +40,7 @@ for f, label in (("ibm", "SEG-Y IBM float, 165 MB"), ("ieee", "SEG-Y IEEE float,
     size = os.path.getsize(os.path.join(work, f + ".sgy"))
     pr = float(p[3])
     cells = []
-    for b in ("reader", "kernel"):
+    for b in ("reader", "readerInto", "kernel"):
         s = segy.get((b, f + ".sgy"))
         if s:
             v = size / 1e6 / (s[0] / 1e3)
@@ -55,7 +56,7 @@ for f, label in (("steim2_4096", "miniSEED Steim-2, 4096-byte records"), ("steim
     samples = int(p[1])
     pr = float(p[3])
     cells = []
-    for b in ("reader", "kernel"):
+    for b in ("reader", "readerInto", "kernel"):
         s = mseed.get((b, f + ".mseed"))
         if s:
             v = samples / 1e6 / (s[0] / 1e3)

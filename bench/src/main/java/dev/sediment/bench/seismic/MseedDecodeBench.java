@@ -2,6 +2,7 @@ package dev.sediment.bench.seismic;
 
 import dev.sediment.io.mseed.MseedReader;
 import dev.sediment.io.mseed.Steim;
+import dev.sediment.io.seismic.SampleBuffer;
 import dev.sediment.io.seismic.SeismicTrace;
 import java.io.IOException;
 import java.nio.ByteOrder;
@@ -96,6 +97,23 @@ public class MseedDecodeBench {
     try (MseedReader r = MseedReader.open(Files.newByteChannel(path), file)) {
       for (SeismicTrace t = r.next(); t != null; t = r.next()) {
         bh.consume(t.samples());
+        n += t.sampleCount();
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Every record through the reader, its samples decoded into one reused {@link SampleBuffer}
+   * ({@code next(SampleBuffer)}), as libmseed's {@code ms_readmsr} reuses its record's buffer.
+   */
+  @Benchmark
+  public long readerInto(Blackhole bh) throws IOException {
+    long n = 0;
+    SampleBuffer buffer = new SampleBuffer();
+    try (MseedReader r = MseedReader.open(Files.newByteChannel(path), file)) {
+      for (SeismicTrace t = r.next(buffer); t != null; t = r.next(buffer)) {
+        bh.consume(buffer.values());
         n += t.sampleCount();
       }
     }

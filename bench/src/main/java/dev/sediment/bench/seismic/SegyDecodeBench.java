@@ -1,5 +1,6 @@
 package dev.sediment.bench.seismic;
 
+import dev.sediment.io.seismic.SampleBuffer;
 import dev.sediment.io.seismic.SeismicTrace;
 import dev.sediment.io.segy.SegyReader;
 import dev.sediment.io.segy.SegySamples;
@@ -76,6 +77,23 @@ public class SegyDecodeBench {
     try (SegyReader r = SegyReader.open(Files.newByteChannel(path), file)) {
       for (SeismicTrace t = r.next(); t != null; t = r.next()) {
         bh.consume(t.samples());
+        n += t.sampleCount();
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Every trace through the reader, its samples decoded into one reused {@link SampleBuffer}
+   * ({@code next(SampleBuffer)}): headers as in {@link #reader}, no sample array per trace.
+   */
+  @Benchmark
+  public long readerInto(Blackhole bh) throws IOException {
+    long n = 0;
+    SampleBuffer buffer = new SampleBuffer();
+    try (SegyReader r = SegyReader.open(Files.newByteChannel(path), file)) {
+      for (SeismicTrace t = r.next(buffer); t != null; t = r.next(buffer)) {
+        bh.consume(buffer.values());
         n += t.sampleCount();
       }
     }

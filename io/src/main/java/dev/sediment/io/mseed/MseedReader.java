@@ -1,5 +1,6 @@
 package dev.sediment.io.mseed;
 
+import dev.sediment.io.seismic.SampleBuffer;
 import dev.sediment.io.seismic.SampleEncoding;
 import dev.sediment.io.seismic.SeismicError;
 import dev.sediment.io.seismic.SeismicFormat;
@@ -18,6 +19,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -112,6 +114,8 @@ public final class MseedReader implements TraceReader {
   private int bufLen;
 
   private Parsed pending;
+  /** While {@link #next(SampleBuffer)} runs: where the record's samples are decoded to. */
+  private SampleBuffer into;
   /** Steim-1 differences of one record, reused (grows to the largest record). */
   private int[] diffs = new int[0];
   private final Set<String> versions = new TreeSet<>();
@@ -312,6 +316,31 @@ public final class MseedReader implements TraceReader {
       ordinal++;
     }
     return p.trace.index(idx).build();
+  }
+
+  /** As {@link #next()}, decoding the record's samples straight into {@code buffer}. */
+  @Override
+  public SeismicTrace next(SampleBuffer buffer) throws IOException {
+    Objects.requireNonNull(buffer, "buffer");
+    if (pending != null) {
+      // Parsed ahead (by variant()) into its own array.
+      return TraceReader.super.next(buffer);
+    }
+    into = buffer;
+    try {
+      return next();
+    } finally {
+      into = null;
+    }
+  }
+
+  /** A record's sample array: the caller's buffer during {@link #next(SampleBuffer)}, else new. */
+  private double[] target(int count) {
+    return into != null ? into.reserve(count) : new double[count];
+  }
+
+  private SeismicTrace.Builder withSamples(SeismicTrace.Builder b, double[] samples) {
+    return into != null ? b.samplesIn(into) : b.samples(samples);
   }
 
   @Override
@@ -571,7 +600,7 @@ public final class MseedReader implements TraceReader {
     b = fill(p, reclen);
     double[] samples;
     if (nsamp == 0) {
-      samples = new double[0];
+      samples = target(0);
     } else {
       if (dataOff < 48 || dataOff >= reclen) {
         throw in.error(
@@ -595,8 +624,8 @@ public final class MseedReader implements TraceReader {
             .channel(channel)
             .startTimeNanos(start)
             .sampleRateHz(nominalRate(factor, mult))
-            .encoding(encodingName(enc))
-            .samples(samples);
+            .encoding(encodingName(enc));
+    withSamples(t, samples);
     // Formatted only when the caller asks for headers(): most readers want the samples.
     final int fReclen = reclen;
     final int fEnc = enc;
@@ -746,7 +775,7 @@ public final class MseedReader implements TraceReader {
     int dataAt = b + 40 + sidLen + extraLen;
     double[] samples =
         nsamp == 0
-            ? new double[0]
+            ? target(0)
             : decode(p, enc, buf, dataAt, (int) dataLen, nsamp, ByteOrder.LITTLE_ENDIAN, true);
     double rate =
         rateOrPeriod > 0 ? rateOrPeriod : rateOrPeriod < 0 ? -1.0 / rateOrPeriod : 0.0;
@@ -756,8 +785,8 @@ public final class MseedReader implements TraceReader {
             .offset(p)
             .startTimeNanos(dayNanos(year, day, hour, minute, second) + nanos)
             .sampleRateHz(rate)
-            .encoding(encodingName(enc))
-            .samples(samples);
+            .encoding(encodingName(enc));
+    withSamples(t, samples);
     String[] nslc = sidToNslc(sid);
     if (nslc != null) {
       t.network(nslc[0]).station(nslc[1]).location(nslc[2]).channel(nslc[3]);
@@ -890,7 +919,7 @@ public final class MseedReader implements TraceReader {
     if (enc == 10 || enc == 11) {
       return decodeSteim(p, enc, src, off, len, count, v3 ? ByteOrder.BIG_ENDIAN : order);
     }
-    double[] dst = new double[count];
+    double[] dst = target(count);
     switch (enc) {
       case 0:
         decodeText(src, off, dst, count);
@@ -935,7 +964,7 @@ public final class MseedReader implements TraceReader {
     if (need > 0 && diffs.length < need) {
       diffs = new int[Math.max(need, 4096)];
     }
-    double[] samples = new double[count];
+    double[] samples = target(count);
     try {
       Steim.decode(level, src, off, frames, so == ByteOrder.LITTLE_ENDIAN, samples, 0, count, diffs);
     } catch (Steim.SteimException e) {

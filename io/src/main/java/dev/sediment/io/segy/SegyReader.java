@@ -1,5 +1,6 @@
 package dev.sediment.io.segy;
 
+import dev.sediment.io.seismic.SampleBuffer;
 import dev.sediment.io.seismic.SeismicError;
 import dev.sediment.io.seismic.SeismicFormat;
 import dev.sediment.io.seismic.SeismicFormatException;
@@ -17,6 +18,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Reads SEG-Y rev 0, rev 1 and rev 2 files trace by trace (SEG-Y rev 2.0 standard, SEG Technical
@@ -406,6 +408,16 @@ public final class SegyReader implements TraceReader {
 
   @Override
   public SeismicTrace next() throws IOException {
+    return read(null);
+  }
+
+  /** As {@link #next()}, decoding the trace's samples straight into {@code buffer}. */
+  @Override
+  public SeismicTrace next(SampleBuffer buffer) throws IOException {
+    return read(Objects.requireNonNull(buffer, "buffer"));
+  }
+
+  private SeismicTrace read(SampleBuffer into) throws IOException {
     if (pos >= end || pos >= dataEnd) {
       return null;
     }
@@ -434,20 +446,26 @@ public final class SegyReader implements TraceReader {
     // The 91 header fields are formatted only if the caller asks for them (headers()).
     byte[] traceHeader = Arrays.copyOfRange(buf, off, off + SegyTraceHeader.SIZE);
     ByteOrder o = order;
-    // Decoded into a reused array, then copied into the trace's own: a copied new array is not
-    // zeroed first, and the decode loop writes to memory that stays in cache.
-    if (values.length < ns) {
-      values = new double[ns];
+    double[] samples;
+    if (into != null) {
+      samples = into.reserve(ns);
+      SegySamples.decode(formatCode, buf, off + SegyTraceHeader.SIZE, samples, ns, order);
+    } else {
+      // Decoded into a reused array, then copied into the trace's own: a copied new array is not
+      // zeroed first, and the decode loop writes to memory that stays in cache.
+      if (values.length < ns) {
+        values = new double[ns];
+      }
+      SegySamples.decode(formatCode, buf, off + SegyTraceHeader.SIZE, values, ns, order);
+      samples = Arrays.copyOf(values, ns);
     }
-    SegySamples.decode(formatCode, buf, off + SegyTraceHeader.SIZE, values, ns, order);
-    double[] samples = Arrays.copyOf(values, ns);
 
     boolean le = order == ByteOrder.LITTLE_ENDIAN;
     long inline = i32(buf, off + 188, le);
     long line = inline != 0 ? inline : i32(buf, off + 8, le);
     long interval = i16(buf, off + 116, le) & 0xFFFF;
     double rate = interval > 0 ? 1e6 / interval : binaryIntervalUs > 0 ? 1e6 / binaryIntervalUs : Double.NaN;
-    SeismicTrace t =
+    SeismicTrace.Builder t =
         SeismicTrace.builder(SeismicFormat.SEGY)
             .index(index)
             .offset(at)
@@ -457,16 +475,19 @@ public final class SegyReader implements TraceReader {
             .startTimeNanos(startTime(buf, off, le))
             .sampleRateHz(rate)
             .encoding(SegySamples.encoding(formatCode))
-            .samples(samples)
             .lazyHeaders(() -> {
               Map<String, String> h = new LinkedHashMap<>(128);
               SegyTraceHeader.read(traceHeader, 0, o, h);
               return h;
-            })
-            .build();
+            });
+    if (into != null) {
+      t.samplesIn(into);
+    } else {
+      t.samples(samples);
+    }
     pos = at + len;
     index++;
-    return t;
+    return t.build();
   }
 
   /**

@@ -126,18 +126,21 @@ public final class SeismicInspector {
     try (TraceReader reader = SeismicFiles.open(format, channel, name)) {
       s.variant = reader.variant();
       SeismicTrace t;
-      while ((t = reader.next()) != null) {
-        double[] v = t.samples();
-        s.samples += v.length;
-        for (double x : v) {
-          s.add(x);
+      // One reused sample array for the whole file: the summary keeps no samples.
+      SampleBuffer buffer = new SampleBuffer();
+      while ((t = reader.next(buffer)) != null) {
+        double[] v = buffer.values();
+        int n = buffer.count();
+        s.samples += n;
+        for (int i = 0; i < n; i++) {
+          s.add(v[i]);
         }
         double rate = t.sampleRateHz();
         if (!Double.isNaN(rate)) {
           s.sampleRatesHz.add(rate);
         }
         Long start = t.startTimeNanos();
-        Long end = start == null ? null : start + spanNanos(v.length, rate);
+        Long end = start == null ? null : start + spanNanos(n, rate);
         if (start != null) {
           s.startTimeNanos = s.startTimeNanos == null ? start : Math.min(s.startTimeNanos, start);
           s.endTimeNanos = s.endTimeNanos == null ? end : Math.max(s.endTimeNanos, end);

@@ -31,6 +31,9 @@ public final class SeismicTrace {
   private final double sampleRateHz;
   private final String encoding;
   private final double[] samples;
+  private final int sampleCount;
+  /** True when the samples were decoded into a {@link SampleBuffer}, not into {@link #samples}. */
+  private final boolean samplesInBuffer;
   /** Eager headers, or null until {@link #headers()} first builds them from {@link #lazyHeaders}. */
   private volatile Map<String, String> headers;
   private final Supplier<Map<String, String>> lazyHeaders;
@@ -51,6 +54,8 @@ public final class SeismicTrace {
     this.sampleRateHz = b.sampleRateHz;
     this.encoding = Objects.requireNonNull(b.encoding, "encoding");
     this.samples = Objects.requireNonNull(b.samples, "samples");
+    this.samplesInBuffer = b.samplesInBuffer;
+    this.sampleCount = b.samplesInBuffer ? b.sampleCount : b.samples.length;
     if (b.lazyHeaders == null) {
       this.headers =
           Collections.unmodifiableMap(b.headers == null ? new LinkedHashMap<>() : new LinkedHashMap<>(b.headers));
@@ -60,6 +65,41 @@ public final class SeismicTrace {
       this.lazyHeaders = b.lazyHeaders;
       this.extraHeaders = b.headers == null || b.headers.isEmpty() ? null : new LinkedHashMap<>(b.headers);
     }
+  }
+
+  /** This trace with its samples moved to {@code buffer} (see {@link #samplesInBuffer()}). */
+  private SeismicTrace(SeismicTrace t, SampleBuffer buffer) {
+    this.format = t.format;
+    this.index = t.index;
+    this.offset = t.offset;
+    this.network = t.network;
+    this.station = t.station;
+    this.location = t.location;
+    this.channel = t.channel;
+    this.line = t.line;
+    this.cdp = t.cdp;
+    this.traceNumber = t.traceNumber;
+    this.startTimeNanos = t.startTimeNanos;
+    this.sampleRateHz = t.sampleRateHz;
+    this.encoding = t.encoding;
+    if (t.samplesInBuffer) {
+      throw new IllegalStateException(t + ": its samples are already in a SampleBuffer");
+    }
+    buffer.copyFrom(t.samples);
+    this.samples = NO_SAMPLES;
+    this.sampleCount = t.samples.length;
+    this.samplesInBuffer = true;
+    this.headers = t.headers;
+    this.lazyHeaders = t.lazyHeaders;
+    this.extraHeaders = t.extraHeaders;
+  }
+
+  /**
+   * This trace's fields and headers with its samples copied into {@code buffer}, as {@link
+   * TraceReader#next(SampleBuffer)} returns them.
+   */
+  public SeismicTrace withSamplesIn(SampleBuffer buffer) {
+    return new SeismicTrace(this, buffer);
   }
 
   private static final double[] NO_SAMPLES = new double[0];
@@ -83,6 +123,8 @@ public final class SeismicTrace {
     b.sampleRateHz = sampleRateHz;
     b.encoding = encoding;
     b.samples = samples;
+    b.sampleCount = sampleCount;
+    b.samplesInBuffer = samplesInBuffer;
     b.headers(headers());
     return b;
   }
@@ -148,13 +190,28 @@ public final class SeismicTrace {
     return encoding;
   }
 
-  /** The samples; the array is shared, do not modify it. */
+  /**
+   * The samples; the array is shared, do not modify it.
+   *
+   * @throws IllegalStateException if the trace was read with {@link TraceReader#next(SampleBuffer)}:
+   *     its samples are in that buffer
+   */
   public double[] samples() {
+    if (samplesInBuffer) {
+      throw new IllegalStateException(
+          this + ": its samples were decoded into a SampleBuffer; read them from there");
+    }
     return samples;
   }
 
+  /** The number of samples (also for a trace whose samples are in a {@link SampleBuffer}). */
   public int sampleCount() {
-    return samples.length;
+    return sampleCount;
+  }
+
+  /** Whether this trace's samples are in the {@link SampleBuffer} it was read with. */
+  public boolean samplesInBuffer() {
+    return samplesInBuffer;
   }
 
   public Map<String, String> headers() {
@@ -185,7 +242,7 @@ public final class SeismicTrace {
         + " at byte "
         + offset
         + " ("
-        + samples.length
+        + sampleCount
         + " "
         + encoding
         + " samples)";
@@ -207,6 +264,8 @@ public final class SeismicTrace {
     private double sampleRateHz = Double.NaN;
     private String encoding;
     private double[] samples = NO_SAMPLES;
+    private int sampleCount;
+    private boolean samplesInBuffer;
     /** Created on the first {@link #header} or {@link #headers(Map)}: readers mostly set none. */
     private Map<String, String> headers;
     private Supplier<Map<String, String>> lazyHeaders;
@@ -277,6 +336,18 @@ public final class SeismicTrace {
 
     public Builder samples(double[] samples) {
       this.samples = samples;
+      this.samplesInBuffer = false;
+      return this;
+    }
+
+    /**
+     * The samples were decoded into {@code buffer} (its current {@link SampleBuffer#count()}):
+     * the trace's {@link SeismicTrace#samples()} then refuses, and the caller reads the buffer.
+     */
+    public Builder samplesIn(SampleBuffer buffer) {
+      this.samples = NO_SAMPLES;
+      this.sampleCount = buffer.count();
+      this.samplesInBuffer = true;
       return this;
     }
 

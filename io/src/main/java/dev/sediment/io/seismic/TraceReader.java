@@ -25,4 +25,16 @@ public interface TraceReader extends Closeable {
 
   /** The next trace or record, or {@code null} at the end of the file or range. */
   SeismicTrace next() throws IOException;
+
+  /**
+   * As {@link #next()}, but the samples go into {@code buffer} instead of a new array: the
+   * returned trace has every field and header, its {@link SeismicTrace#sampleCount()} is {@code
+   * buffer.count()}, and its {@link SeismicTrace#samples()} refuses. For loops that look at each
+   * trace's samples once (statistics, checks) and keep none: the SEG-Y and miniSEED readers then
+   * decode straight into the buffer and allocate no sample arrays. The default copies.
+   */
+  default SeismicTrace next(SampleBuffer buffer) throws IOException {
+    SeismicTrace t = next();
+    return t == null ? null : t.withSamplesIn(buffer);
+  }
 }

@@ -4,6 +4,7 @@ import static org.apache.beam.sdk.util.Preconditions.checkArgumentNotNull;
 import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
 
 import com.google.auto.value.AutoValue;
+import dev.sediment.io.sort.ByteKeySorter;
 import dev.sediment.schemas.RuleFailure;
 import java.security.SecureRandom;
 import java.util.ArrayList;

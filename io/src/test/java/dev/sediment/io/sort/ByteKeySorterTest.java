@@ -1,4 +1,4 @@
-package dev.sediment.transforms.validate;
+package dev.sediment.io.sort;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.emptyArray;

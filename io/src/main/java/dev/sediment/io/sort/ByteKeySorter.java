@@ -1,4 +1,4 @@
-package dev.sediment.transforms.validate;
+package dev.sediment.io.sort;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -25,9 +25,10 @@ import org.apache.beam.sdk.values.KV;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * One bucket's {@code (byte[] key, value)} pairs sorted by key, unsigned and lexicographic, in
- * bounded memory. Validate's consumers read a grouped bucket through it instead of a separate
- * sorting transform, so the sorted values are never materialised as one element.
+ * A group's {@code (byte[] key, value)} pairs sorted by key, unsigned and lexicographic, in
+ * bounded memory: for a DoFn that reads a grouped {@code Iterable} in key order (Validate's
+ * bucketed rules) without a separate sorting transform, so the sorted values are never
+ * materialised as one element.
  *
  * <p>Values are held encoded with their coder. While the encoded entries fit in {@code
  * memoryBytes} they are sorted in memory; beyond that each full buffer is sorted and written to a
@@ -36,7 +37,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * groups). Entries with equal keys keep their input order. The result can be iterated once;
  * {@link #close} removes the run files.
  */
-final class ByteKeySorter<V> implements Iterable<KV<byte[], V>>, AutoCloseable {
+public final class ByteKeySorter<V> implements Iterable<KV<byte[], V>>, AutoCloseable {
   /** Runs merged at once; more are merged in passes of this many. */
   static final int MAX_FAN_IN = 64;
 
@@ -61,13 +62,13 @@ final class ByteKeySorter<V> implements Iterable<KV<byte[], V>>, AutoCloseable {
   }
 
   /** Reads {@code input} once and returns its entries ready to iterate in key order. */
-  static <V> ByteKeySorter<V> sort(
+  public static <V> ByteKeySorter<V> sort(
       Iterable<KV<byte[], V>> input, Coder<V> coder, long memoryBytes) {
     return sort(input, coder, memoryBytes, Path.of(System.getProperty("java.io.tmpdir")));
   }
 
   /** As {@link #sort(Iterable, Coder, long)}, spilling under {@code tmpRoot}. */
-  static <V> ByteKeySorter<V> sort(
+  public static <V> ByteKeySorter<V> sort(
       Iterable<KV<byte[], V>> input, Coder<V> coder, long memoryBytes, Path tmpRoot) {
     List<Entry> buffer = new ArrayList<>();
     List<Path> runs = new ArrayList<>();
@@ -124,7 +125,7 @@ final class ByteKeySorter<V> implements Iterable<KV<byte[], V>>, AutoCloseable {
   }
 
   /** How many run files the values were spilled to (0 when they fitted in memory). */
-  int spilledRuns() {
+  public int spilledRuns() {
     return runs.size();
   }
 
