@@ -88,6 +88,7 @@ public final class Validate {
         .setNow(Instant.now())
         .setMaxExamples(5)
         .setKeyBuckets(DEFAULT_KEY_BUCKETS)
+        .setSortMemoryBytes(SORTER_MEMORY_BYTES)
         .build();
   }
 
@@ -104,6 +105,8 @@ public final class Validate {
 
     abstract int keyBuckets();
 
+    abstract long sortMemoryBytes();
+
     abstract Builder toBuilder();
 
     @AutoValue.Builder
@@ -115,6 +118,8 @@ public final class Validate {
       abstract Builder setMaxExamples(int n);
 
       abstract Builder setKeyBuckets(int n);
+
+      abstract Builder setSortMemoryBytes(long bytes);
 
       abstract Rows build();
     }
@@ -154,6 +159,16 @@ public final class Validate {
       return toBuilder().setKeyBuckets(n).build();
     }
 
+    /**
+     * How much memory (bytes of keys and encoded values) one bucket's sort may hold before it
+     * spills sorted runs to local disk ({@code java.io.tmpdir}). Default 64 MiB. Lower it for
+     * workers with little memory per core; the result does not depend on it.
+     */
+    public Rows withSortMemoryBytes(long bytes) {
+      checkArgument(bytes >= 1, "withSortMemoryBytes(bytes): bytes must be at least 1, not %s", bytes);
+      return toBuilder().setSortMemoryBytes(bytes).build();
+    }
+
     @Override
     public void populateDisplayData(DisplayData.Builder builder) {
       super.populateDisplayData(builder);
@@ -164,7 +179,11 @@ public final class Validate {
           .add(DisplayData.item("maxExamples", maxExamples()).withLabel("Examples per rule"))
           .addIfNotDefault(
               DisplayData.item("keyBuckets", keyBuckets()).withLabel("Key buckets"),
-              DEFAULT_KEY_BUCKETS);
+              DEFAULT_KEY_BUCKETS)
+          .addIfNotDefault(
+              DisplayData.item("sortMemoryBytes", sortMemoryBytes())
+                  .withLabel("Sort memory per bucket (bytes)"),
+              SORTER_MEMORY_BYTES);
     }
 
     @Override
@@ -269,7 +288,12 @@ public final class Validate {
                     "EvaluateKeyedRules",
                     ParDo.of(
                             new KeyedRulesFn(
-                                rules, maxExamples(), buckets, failuresTag, keyedPartialsTag))
+                                rules,
+                                maxExamples(),
+                                buckets,
+                                sortMemoryBytes(),
+                                failuresTag,
+                                keyedPartialsTag))
                         .withOutputTags(failuresTag, TupleTagList.of(keyedPartialsTag)));
         PCollection<KV<Integer, KV<byte[], RawUnionValue>>> failures =
             keyedOut.get(failuresTag).setCoder(joinEntryCoder);
@@ -291,6 +315,7 @@ public final class Validate {
                             new ClassifyFn(
                                 rules,
                                 joinCoder,
+                                sortMemoryBytes(),
                                 n,
                                 maxExamples(),
                                 joinedValidTag,
@@ -312,7 +337,7 @@ public final class Validate {
                 evaluated
                     .get(datasetKeysTag)
                     .apply("GroupDatasetKeysByBucket", GroupByKey.create())
-                    .apply("FindDuplicateKeys", ParDo.of(new DuplicateKeysFn(n, maxExamples())))
+                    .apply("FindDuplicateKeys", ParDo.of(new DuplicateKeysFn(n, maxExamples(), sortMemoryBytes())))
                     .setCoder(partialCoder));
       }
       PCollection<ValidationReport> report =
@@ -328,11 +353,12 @@ public final class Validate {
   }
 
   /**
-   * One grouped bucket's values sorted by their byte key in bounded memory ({@link
-   * #SORTER_MEMORY_BYTES}, then local disk).
+   * One grouped bucket's values sorted by their byte key in bounded memory ({@code memoryBytes},
+   * then local disk).
    */
-  static <V> ByteKeySorter<V> sorted(KV<Integer, Iterable<KV<byte[], V>>> bucket, Coder<V> coder) {
-    return ByteKeySorter.sort(bucket.getValue(), coder, SORTER_MEMORY_BYTES);
+  static <V> ByteKeySorter<V> sorted(
+      KV<Integer, Iterable<KV<byte[], V>>> bucket, Coder<V> coder, long memoryBytes) {
+    return ByteKeySorter.sort(bucket.getValue(), coder, memoryBytes);
   }
 
   static boolean isKeyed(Rule r) {
@@ -634,6 +660,7 @@ public final class Validate {
     private final Rules rules;
     private final int maxExamples;
     private final int buckets;
+    private final long sortMemoryBytes;
     private final TupleTag<KV<Integer, KV<byte[], RawUnionValue>>> failuresTag;
     private final TupleTag<Partial> partialsTag;
     private transient Partial partial;
@@ -643,9 +670,11 @@ public final class Validate {
         Rules rules,
         int maxExamples,
         int buckets,
+        long sortMemoryBytes,
         TupleTag<KV<Integer, KV<byte[], RawUnionValue>>> failuresTag,
         TupleTag<Partial> partialsTag) {
       this.rules = rules;
+      this.sortMemoryBytes = sortMemoryBytes;
       this.failuresTag = failuresTag;
       this.maxExamples = maxExamples;
       this.buckets = buckets;
@@ -673,7 +702,7 @@ public final class Validate {
       byte[] channelKey = null;
       int channelPrefix = 0;
       KeyedEntry prev = null;
-      try (ByteKeySorter<KeyedEntry> sorted = sorted(bucket, KeyedEntry.EntryCoder.INSTANCE)) {
+      try (ByteKeySorter<KeyedEntry> sorted = sorted(bucket, KeyedEntry.EntryCoder.INSTANCE, sortMemoryBytes)) {
         for (KV<byte[], KeyedEntry> kv : sorted) {
           byte[] key = kv.getKey();
           int index = SortKeys.getInt(key, 0);
@@ -772,6 +801,7 @@ public final class Validate {
       extends DoFn<KV<Integer, Iterable<KV<byte[], RawUnionValue>>>, Row> {
     private final Rules rules;
     private final UnionCoder joinCoder;
+    private final long sortMemoryBytes;
     private final int ruleCount;
     private final int maxExamples;
     private final TupleTag<Row> validTag;
@@ -784,6 +814,7 @@ public final class Validate {
     ClassifyFn(
         Rules rules,
         UnionCoder joinCoder,
+        long sortMemoryBytes,
         int ruleCount,
         int maxExamples,
         TupleTag<Row> validTag,
@@ -791,6 +822,7 @@ public final class Validate {
         TupleTag<Partial> partialsTag) {
       this.rules = rules;
       this.joinCoder = joinCoder;
+      this.sortMemoryBytes = sortMemoryBytes;
       this.ruleCount = ruleCount;
       this.maxExamples = maxExamples;
       this.validTag = validTag;
@@ -819,7 +851,7 @@ public final class Validate {
       Violation record = null;
       String recordId = null;
       List<RuleFailure> more = new ArrayList<>();
-      try (ByteKeySorter<RawUnionValue> sorted = sorted(bucket, joinCoder)) {
+      try (ByteKeySorter<RawUnionValue> sorted = sorted(bucket, joinCoder, sortMemoryBytes)) {
         for (KV<byte[], RawUnionValue> kv : sorted) {
           byte[] key = kv.getKey();
           if (SortKeys.tag(key) == SortKeys.RECORD) {
@@ -876,11 +908,13 @@ public final class Validate {
       extends DoFn<KV<Integer, Iterable<KV<byte[], Void>>>, Partial> {
     private final int ruleCount;
     private final int maxExamples;
+    private final long sortMemoryBytes;
     private transient @Nullable Partial partial;
 
-    DuplicateKeysFn(int ruleCount, int maxExamples) {
+    DuplicateKeysFn(int ruleCount, int maxExamples, long sortMemoryBytes) {
       this.ruleCount = ruleCount;
       this.maxExamples = maxExamples;
+      this.sortMemoryBytes = sortMemoryBytes;
     }
 
     @StartBundle
@@ -892,7 +926,7 @@ public final class Validate {
     public void process(@Element KV<Integer, Iterable<KV<byte[], Void>>> bucket) {
       byte[] run = null;
       long n = 0;
-      try (ByteKeySorter<Void> sorted = sorted(bucket, VoidCoder.of())) {
+      try (ByteKeySorter<Void> sorted = sorted(bucket, VoidCoder.of(), sortMemoryBytes)) {
         for (KV<byte[], Void> kv : sorted) {
           byte[] key = kv.getKey();
           if (run != null && Arrays.equals(run, key)) {

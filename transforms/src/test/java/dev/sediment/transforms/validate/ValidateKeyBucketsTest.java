@@ -119,7 +119,7 @@ public class ValidateKeyBucketsTest {
   }
 
   @Test
-  public void keyBuckets_oneDefaultAndMaximum_giveIdenticalResults() {
+  public void keyBucketsAndSortMemory_oneDefaultMaximumAndSpilled_giveIdenticalResults() {
     // a: a0..a19 twice, a20..a39 once; b: 0..24 twice, 25..34 once; x < 0 for every 7th id.
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 60; i++) {
@@ -137,9 +137,19 @@ public class ValidateKeyBucketsTest {
     PCollection<Row> in = input("Input", KEYS, rows);
     List<PCollection<String>> reports = new ArrayList<>();
     List<PCollection<String>> violations = new ArrayList<>();
-    for (int n : new int[] {1, Validate.DEFAULT_KEY_BUCKETS, Validate.MAX_KEY_BUCKETS}) {
+    // The last: one bucket sorted with 1 byte of memory, so every entry is a run of its own on
+    // disk (122 keyed entries: more runs than one merge opens) before the scan.
+    int[] bucketCounts = {1, Validate.DEFAULT_KEY_BUCKETS, Validate.MAX_KEY_BUCKETS, 1};
+    long[] sortMemory = {64L << 20, 64L << 20, 64L << 20, 1};
+    for (int v = 0; v < bucketCounts.length; v++) {
+      int n = v;
       ValidationResult r =
-          in.apply("Validate" + n, Validate.against(rules).withNow(NOW).withKeyBuckets(n));
+          in.apply(
+              "Validate" + n,
+              Validate.against(rules)
+                  .withNow(NOW)
+                  .withKeyBuckets(bucketCounts[v])
+                  .withSortMemoryBytes(sortMemory[v]));
       reports.add(
           r.report()
               .apply(
@@ -162,9 +172,9 @@ public class ValidateKeyBucketsTest {
               });
     }
     PAssert.that(PCollectionList.of(reports).apply("FlattenReports", Flatten.pCollections()))
-        .satisfies(sameUnderEveryTag(3, 1));
+        .satisfies(sameUnderEveryTag(4, 1));
     PAssert.that(PCollectionList.of(violations).apply("FlattenViolations", Flatten.pCollections()))
-        .satisfies(sameUnderEveryTag(3, 43));
+        .satisfies(sameUnderEveryTag(4, 43));
     p.run();
   }
 
@@ -303,6 +313,9 @@ public class ValidateKeyBucketsTest {
     assertThat(
         assertThrows(IllegalArgumentException.class, () -> t.withKeyBuckets(65537)).getMessage(),
         equalTo("withKeyBuckets(n): n must be in [1, 65536], not 65537"));
+    assertThat(
+        assertThrows(IllegalArgumentException.class, () -> t.withSortMemoryBytes(0)).getMessage(),
+        equalTo("withSortMemoryBytes(bytes): bytes must be at least 1, not 0"));
     List<String> items =
         DisplayData.from(t.withKeyBuckets(8)).items().stream()
             .map(i -> i.getKey() + "=" + i.getValue())
