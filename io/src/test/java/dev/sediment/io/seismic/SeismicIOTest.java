@@ -390,6 +390,30 @@ public class SeismicIOTest {
   }
 
   @Test
+  public void writeFileSortKey_unsignedByteOrderIsByteOffsetThenTraceIndex() {
+    long[][] inOrder = {
+      {Long.MIN_VALUE, 0}, {-1, 5}, {0, -1}, {0, 0}, {0, 1}, {3600, Long.MIN_VALUE}, {3600, -1},
+      {3600, Long.MAX_VALUE}, {4040, 0}, {Long.MAX_VALUE, 0}
+    };
+    List<GenericRecord> records = new ArrayList<>();
+    for (long[] k : inOrder) {
+      org.apache.avro.generic.GenericData.Record r =
+          new org.apache.avro.generic.GenericData.Record(TraceRecords.SCHEMA);
+      r.put("byte_offset", k[0]);
+      r.put("trace_index", k[1]);
+      records.add(r);
+    }
+    List<GenericRecord> sorted = new ArrayList<>(records);
+    java.util.Collections.reverse(sorted);
+    sorted.sort(
+        (a, b) ->
+            java.util.Arrays.compareUnsigned(
+                SeismicIO.WriteFileFn.sortKey(a), SeismicIO.WriteFileFn.sortKey(b)));
+    assertThat(sorted, equalTo(records));
+    p.enableAbandonedNodeEnforcement(false);
+  }
+
+  @Test
   public void seismicFilesWrite_countNotTheNumberOfTraces_fails() throws Exception {
     List<SeismicTrace> traces = readAll(TestData.entry("segy/segyio/small.sgy").file());
     Path dir = tmp.newFolder("out").toPath();
