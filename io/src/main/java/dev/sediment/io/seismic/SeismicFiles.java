@@ -205,8 +205,9 @@ public final class SeismicFiles {
     return out;
   }
 
-  /** The next trace, or null at the end; fails once {@code traces} yields more than {@code count}. */
-  private static @Nullable SeismicTrace next(Iterator<SeismicTrace> traces, long taken, long count) {
+  /** The next trace, or null at the end; fails once {@code traces} yields over {@code count}. */
+  private static @Nullable SeismicTrace next(
+      Iterator<SeismicTrace> traces, long taken, long count) {
     if (!traces.hasNext()) {
       return null;
     }

@@ -389,6 +389,11 @@ public final class SeismicIO {
    * its extension. A file is written to local temporary storage first and published whole (a
    * rename, or one upload on object stores). Outputs the names of the files written.
    *
+   * <pre>{@code
+   * traces.apply("WriteSegy",
+   *     SeismicIO.write().to("gs://survey/clean").withFormat(SeismicFormat.SEGY));
+   * }</pre>
+   *
    * <p>Memory is bounded however large a source file: its records are put in file order by
    * {@code byte_offset} (ties by {@code trace_index}) with a {@link ByteKeySorter} that holds up
    * to 64 MiB of encoded records in memory and spills sorted runs beyond that to a private
