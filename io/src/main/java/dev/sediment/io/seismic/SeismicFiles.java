@@ -14,8 +14,10 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Detects the format of a seismic file from its content, opens the format's reader, and writes
@@ -127,8 +129,32 @@ public final class SeismicFiles {
   public static List<Path> write(
       SeismicFormat format, List<SeismicTrace> traces, Map<String, String> fileHeaders, Path dir, String base)
       throws IOException {
+    return write(format, traces.iterator(), traces.size(), fileHeaders, dir, base);
+  }
+
+  /**
+   * As {@link #write(SeismicFormat, List, Map, Path, String)}, taking each trace from {@code
+   * traces} only when it is written, so one trace at a time is held here however long the file.
+   * {@code count} is the number of traces {@code traces} yields, needed up front for SAC's file
+   * names; a different number fails with {@link IllegalArgumentException}, leaving what was
+   * written in {@code dir}.
+   */
+  public static List<Path> write(
+      SeismicFormat format,
+      Iterator<SeismicTrace> traces,
+      long count,
+      Map<String, String> fileHeaders,
+      Path dir,
+      String base)
+      throws IOException {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must be >= 0, was " + count);
+    }
     List<Path> out = new ArrayList<>();
-    boolean sameFormat = !traces.isEmpty() && traces.get(0).format() == format;
+    long written = 0;
+    // The first trace decides whether the file headers apply; no other trace is kept.
+    SeismicTrace t = next(traces, written, count);
+    boolean sameFormat = t != null && t.format() == format;
     Map<String, String> headers = sameFormat ? fileHeaders : Map.of();
     switch (format) {
       case SEGY:
@@ -137,7 +163,7 @@ public final class SeismicFiles {
           // Seekable output: a writer of traces of varying length marks the file variable-length.
           try (FileChannel ch = open(f);
               SegyWriter w = new SegyWriter(ch, headers)) {
-            for (SeismicTrace t : traces) {
+            for (; t != null; t = next(traces, ++written, count)) {
               w.write(t);
             }
           }
@@ -152,7 +178,7 @@ public final class SeismicFiles {
               MseedWriter.Options.defaults().withFormatVersion(format == SeismicFormat.MSEED3 ? 3 : 2);
           try (FileChannel ch = open(f);
               MseedWriter w = new MseedWriter(ch, o)) {
-            for (SeismicTrace t : traces) {
+            for (; t != null; t = next(traces, ++written, count)) {
               w.write(t);
             }
           }
@@ -160,11 +186,11 @@ public final class SeismicFiles {
           break;
         }
       case SAC:
-        for (int i = 0; i < traces.size(); i++) {
-          Path f = dir.resolve(base + (traces.size() == 1 ? "" : "." + i) + extension(format));
+        for (; t != null; t = next(traces, ++written, count)) {
+          Path f = dir.resolve(base + (count == 1 ? "" : "." + written) + extension(format));
           try (FileChannel ch = open(f);
               SacWriter w = new SacWriter(ch)) {
-            w.write(traces.get(i));
+            w.write(t);
           }
           out.add(f);
         }
@@ -172,7 +198,23 @@ public final class SeismicFiles {
       default:
         throw new IllegalArgumentException(format.label() + " can not be written, only read");
     }
+    if (written != count) {
+      throw new IllegalArgumentException(
+          "count was " + count + " but the traces held only " + written);
+    }
     return out;
+  }
+
+  /** The next trace, or null at the end; fails once {@code traces} yields over {@code count}. */
+  private static @Nullable SeismicTrace next(
+      Iterator<SeismicTrace> traces, long taken, long count) {
+    if (!traces.hasNext()) {
+      return null;
+    }
+    if (taken >= count) {
+      throw new IllegalArgumentException("count was " + count + " but the traces hold more");
+    }
+    return traces.next();
   }
 
   private static FileChannel open(Path f) throws IOException {

@@ -4,15 +4,17 @@ import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Pr
 
 import com.google.auto.value.AutoValue;
 import dev.sediment.io.lake.LakeFiles;
+import dev.sediment.io.sort.ByteKeySorter;
 import dev.sediment.schemas.RecordError;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
@@ -387,9 +389,22 @@ public final class SeismicIO {
    * its extension. A file is written to local temporary storage first and published whole (a
    * rename, or one upload on object stores). Outputs the names of the files written.
    *
-   * <p>The traces of one source file are held in memory while it is written.
+   * <pre>{@code
+   * traces.apply("WriteSegy",
+   *     SeismicIO.write().to("gs://survey/clean").withFormat(SeismicFormat.SEGY));
+   * }</pre>
    *
-   * <p>Counters (namespace {@code sediment}): {@code traces_written}, {@code files_written}.
+   * <p>Memory is bounded however large a source file: its records are put in file order by
+   * {@code byte_offset} (ties by {@code trace_index}) with a {@link ByteKeySorter} that holds up
+   * to 64 MiB of encoded records in memory and spills sorted runs beyond that to a private
+   * directory under {@code java.io.tmpdir}, beside the file being written; each record becomes a
+   * trace only as it is written, one at a time. The worker's local disk needs room for the
+   * spilled records and the output file; both are removed once the file is published or the
+   * write fails.
+   *
+   * <p>Counters (namespace {@code sediment}): {@code traces_written}, {@code files_written},
+   * {@code write_sort_runs_spilled} (sorted runs on local disk left to merge, 0 when a file's
+   * records fitted in memory).
    */
   @AutoValue
   public abstract static class Write
@@ -450,51 +465,157 @@ public final class SeismicIO {
     }
   }
 
-  /** Writes the traces of one source file. */
+  /**
+   * Writes the traces of one source file: sorts its records into file order in bounded memory,
+   * then streams them to the format's writer.
+   */
   static class WriteFileFn extends DoFn<KV<String, Iterable<GenericRecord>>, String> {
+    /** Encoded records the sort holds in memory before it spills runs to local disk. */
+    static final long DEFAULT_SORT_MEMORY_BYTES = 64L << 20;
+
     private final String directory;
     private final SeismicFormat format;
+    private final long sortMemoryBytes;
+    private final @Nullable String tempRoot;
     private final Counter tracesWritten = Metrics.counter(METRICS_NAMESPACE, "traces_written");
     private final Counter filesWritten = Metrics.counter(METRICS_NAMESPACE, "files_written");
+    private final Counter sortRunsSpilled =
+        Metrics.counter(METRICS_NAMESPACE, "write_sort_runs_spilled");
+    private transient Coder<GenericRecord> recordCoder;
 
     WriteFileFn(String directory, SeismicFormat format) {
+      this(directory, format, DEFAULT_SORT_MEMORY_BYTES, null);
+    }
+
+    /**
+     * As {@link #WriteFileFn(String, SeismicFormat)}, sorting in {@code sortMemoryBytes} and
+     * keeping local files under {@code tempRoot} ({@code java.io.tmpdir} if null); for tests.
+     */
+    WriteFileFn(
+        String directory, SeismicFormat format, long sortMemoryBytes, @Nullable String tempRoot) {
+      checkArgument(sortMemoryBytes > 0, "sortMemoryBytes must be > 0, was %s", sortMemoryBytes);
       this.directory = directory;
       this.format = format;
+      this.sortMemoryBytes = sortMemoryBytes;
+      this.tempRoot = tempRoot;
+    }
+
+    @Setup
+    public void setup() {
+      recordCoder = AvroCoder.of(TraceRecords.SCHEMA);
     }
 
     @ProcessElement
     public void process(
         @Element KV<String, Iterable<GenericRecord>> file, OutputReceiver<String> out)
         throws IOException {
-      List<GenericRecord> records = new ArrayList<>();
-      file.getValue().forEach(records::add);
-      records.sort(Comparator.comparingLong(r -> (Long) r.get("byte_offset")));
-      List<SeismicTrace> traces = new ArrayList<>(records.size());
-      for (GenericRecord r : records) {
-        traces.add(TraceRecords.fromRecord(r));
-      }
       String name = file.getKey().substring(file.getKey().lastIndexOf('/') + 1);
       int dot = name.lastIndexOf('.');
       String base = dot > 0 ? name.substring(0, dot) : name;
-      Path tmp = Files.createTempDirectory("sediment-seismic-write-");
+      Path root = Path.of(tempRoot != null ? tempRoot : System.getProperty("java.io.tmpdir"));
+      Path tmp = Files.createTempDirectory(root, "sediment-seismic-write-");
       try {
-        ResourceId dir = LakeFiles.dir(directory);
-        for (Path f :
-            SeismicFiles.write(
-                format, traces, TraceRecords.fileHeaders(records.get(0)), tmp, base)) {
-          ResourceId dest = LakeFiles.child(dir, f.getFileName().toString());
-          LakeFiles.publish(f, dest);
-          filesWritten.inc();
-          out.output(dest.toString());
+        KeyedRecords keyed = new KeyedRecords(file.getValue());
+        // The sorter's runs go under tmp too, so one directory holds all a write leaves locally.
+        try (ByteKeySorter<GenericRecord> sorted =
+            ByteKeySorter.sort(keyed, recordCoder, sortMemoryBytes, tmp)) {
+          sortRunsSpilled.inc(sorted.spilledRuns());
+          Iterator<KV<byte[], GenericRecord>> records = sorted.iterator();
+          if (!records.hasNext()) {
+            return; // GroupByKey makes no empty groups.
+          }
+          RecordTraces traces = new RecordTraces(records);
+          ResourceId dir = LakeFiles.dir(directory);
+          for (Path f :
+              SeismicFiles.write(
+                  format, traces, keyed.count, traces.fileHeaders, tmp, base)) {
+            ResourceId dest = LakeFiles.child(dir, f.getFileName().toString());
+            LakeFiles.publish(f, dest);
+            filesWritten.inc();
+            out.output(dest.toString());
+          }
+          tracesWritten.inc(keyed.count);
         }
-        tracesWritten.inc(traces.size());
       } finally {
-        try (java.util.stream.Stream<Path> left = Files.list(tmp)) {
-          for (Path p : (Iterable<Path>) left::iterator) {
+        try (Stream<Path> left = Files.walk(tmp)) {
+          for (Path p : (Iterable<Path>) left.sorted(Comparator.reverseOrder())::iterator) {
             Files.deleteIfExists(p);
           }
         }
-        Files.deleteIfExists(tmp);
+      }
+    }
+
+    /**
+     * The sort key of a record: {@code byte_offset}, then {@code trace_index} (-1 for miniSEED
+     * records found mid-file), each as 8 big-endian bytes with the sign bit flipped so that the
+     * unsigned byte order is the numeric order.
+     */
+    static byte[] sortKey(GenericRecord r) {
+      return ByteBuffer.allocate(16)
+          .putLong((Long) r.get("byte_offset") ^ Long.MIN_VALUE)
+          .putLong((Long) r.get("trace_index") ^ Long.MIN_VALUE)
+          .array();
+    }
+
+    /** A group's records keyed by {@link #sortKey}, counted as the sorter reads them once. */
+    private static final class KeyedRecords implements Iterable<KV<byte[], GenericRecord>> {
+      private final Iterable<GenericRecord> records;
+      long count;
+
+      KeyedRecords(Iterable<GenericRecord> records) {
+        this.records = records;
+      }
+
+      @Override
+      public Iterator<KV<byte[], GenericRecord>> iterator() {
+        count = 0;
+        Iterator<GenericRecord> it = records.iterator();
+        return new Iterator<KV<byte[], GenericRecord>>() {
+          @Override
+          public boolean hasNext() {
+            return it.hasNext();
+          }
+
+          @Override
+          public KV<byte[], GenericRecord> next() {
+            GenericRecord r = it.next();
+            count++;
+            return KV.of(sortKey(r), r);
+          }
+        };
+      }
+    }
+
+    /**
+     * Sorted records turned into traces one at a time, as the writer takes them; the file headers
+     * are the first record's, read before the writer starts.
+     */
+    private static final class RecordTraces implements Iterator<SeismicTrace> {
+      final Map<String, String> fileHeaders;
+      private @Nullable GenericRecord first;
+      private final Iterator<KV<byte[], GenericRecord>> rest;
+
+      /** Takes the first record from {@code rest}, which must not be empty. */
+      RecordTraces(Iterator<KV<byte[], GenericRecord>> rest) {
+        this.rest = rest;
+        this.first = rest.next().getValue();
+        this.fileHeaders = TraceRecords.fileHeaders(first);
+      }
+
+      @Override
+      public boolean hasNext() {
+        return first != null || rest.hasNext();
+      }
+
+      @Override
+      public SeismicTrace next() {
+        GenericRecord r = first;
+        if (r != null) {
+          first = null;
+        } else {
+          r = rest.next().getValue();
+        }
+        return TraceRecords.fromRecord(r);
       }
     }
   }

@@ -27,8 +27,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * A group's {@code (byte[] key, value)} pairs sorted by key, unsigned and lexicographic, in
  * bounded memory: for a DoFn that reads a grouped {@code Iterable} in key order (Validate's
- * bucketed rules) without a separate sorting transform, so the sorted values are never
- * materialised as one element.
+ * bucketed rules, {@code SeismicIO.write()}'s file order) without a separate sorting transform,
+ * so the sorted values are never materialised as one element.
  *
  * <p>Values are held encoded with their coder. While the encoded entries fit in {@code
  * memoryBytes} they are sorted in memory; beyond that each full buffer is sorted and written to a

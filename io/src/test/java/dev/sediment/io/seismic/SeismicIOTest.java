@@ -3,6 +3,7 @@ package dev.sediment.io.seismic;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.not;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,14 +12,20 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.IterableCoder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
 import org.apache.beam.sdk.transforms.errorhandling.ErrorHandler.BadRecordErrorHandler;
 import org.apache.beam.sdk.values.KV;
@@ -221,6 +228,205 @@ public class SeismicIOTest {
         org.junit.Assert.assertThrows(
             IllegalArgumentException.class, () -> SeismicIO.write().withFormat(SeismicFormat.SEG2));
     assertThat(e.getMessage(), equalTo("SEG-2 can not be written, only read"));
+    p.enableAbandonedNodeEnforcement(false);
+  }
+
+  /** A source file's records, read in file order, then shuffled with a fixed seed. */
+  private static List<GenericRecord> scrambledRecords(Path file, String source) throws Exception {
+    List<GenericRecord> ordered = new ArrayList<>();
+    try (java.nio.channels.SeekableByteChannel ch = TestData.open(file)) {
+      SeismicFormat format = SeismicFiles.detect(ch, file.toString());
+      try (TraceReader r = SeismicFiles.open(format, TestData.open(file), file.toString())) {
+        for (SeismicTrace t; (t = r.next()) != null; ) {
+          ordered.add(TraceRecords.toRecord(t, source, r.fileHeaders()));
+        }
+      }
+    }
+    List<GenericRecord> scrambled = new ArrayList<>(ordered);
+    java.util.Collections.shuffle(scrambled, new java.util.Random(7));
+    assertThat(offsets(scrambled), not(equalTo(offsets(ordered))));
+    return scrambled;
+  }
+
+  private static List<Long> offsets(List<GenericRecord> records) {
+    List<Long> out = new ArrayList<>();
+    for (GenericRecord r : records) {
+      out.add((Long) r.get("byte_offset"));
+    }
+    return out;
+  }
+
+  /** Applies WriteFileFn, as Write does after grouping, to one source file's records. */
+  private PCollection<String> writeFile(
+      String step, String source, List<GenericRecord> records, SeismicIO.WriteFileFn fn) {
+    return p.apply(
+            "Create" + step,
+            Create.of(KV.of(source, (Iterable<GenericRecord>) records))
+                .withCoder(
+                    KvCoder.of(
+                        StringUtf8Coder.of(), IterableCoder.of(AvroCoder.of(TraceRecords.SCHEMA)))))
+        .apply(step, ParDo.of(fn));
+  }
+
+  private static long counter(PipelineResult r, String step, String name) {
+    long sum = 0;
+    for (MetricResult<Long> c :
+        r.metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.named(SeismicIO.METRICS_NAMESPACE, name))
+                    .addStep(step)
+                    .build())
+            .getCounters()) {
+      sum += c.getAttempted();
+    }
+    return sum;
+  }
+
+  private static List<List<Double>> samplesPerTrace(List<SeismicTrace> traces) {
+    List<List<Double>> out = new ArrayList<>();
+    for (SeismicTrace t : traces) {
+      out.add(flatten(List.of(t.samples())));
+    }
+    return out;
+  }
+
+  @Test
+  public void writeFile_scrambledRecordsSpilledToManyRuns_fileOrderAndSameBytesAsInMemory()
+      throws Exception {
+    // A one-byte sort limit spills every record as a run of its own. small.sgy: 25 runs; f3.sgy:
+    // 414 runs, merged in passes of 64 to 7; the miniSEED file: 611 records, merged to 10.
+    List<String> files =
+        List.of("segy/segyio/small.sgy", "segy/segyio/f3.sgy", "mseed2/obspy/CH.BALST..LH_two_channels");
+    List<String> names = List.of("small.sgy", "f3.sgy", "balst.mseed");
+    List<SeismicFormat> formats = List.of(SeismicFormat.SEGY, SeismicFormat.SEGY, SeismicFormat.MSEED2);
+    List<String> written = List.of("small.sgy", "f3.sgy", "balst.mseed");
+    List<Long> runs = List.of(25L, 7L, 10L);
+    Path out = tmp.newFolder("out").toPath();
+    List<Path> local = new ArrayList<>();
+    for (int i = 0; i < files.size(); i++) {
+      local.add(tmp.newFolder("local" + i).toPath());
+      String source = "file:///survey/raw/" + names.get(i);
+      PCollection<String> outputs =
+          writeFile(
+              "Write" + i,
+              source,
+              scrambledRecords(TestData.entry(files.get(i)).file(), source),
+              new SeismicIO.WriteFileFn(out.toString(), formats.get(i), 1, local.get(i).toString()));
+      PAssert.that("Output" + i, outputs).containsInAnyOrder(out.resolve(written.get(i)).toString());
+    }
+    PipelineResult r = p.run();
+    r.waitUntilFinish();
+
+    for (int i = 0; i < files.size(); i++) {
+      Path original = TestData.entry(files.get(i)).file();
+      Path got = out.resolve(written.get(i));
+      // The same file as writing the traces in file order from memory.
+      List<SeismicTrace> inOrder = readAll(original);
+      Map<String, String> fileHeaders;
+      try (TraceReader reader =
+          SeismicFiles.open(formats.get(i), TestData.open(original), original.toString())) {
+        fileHeaders = reader.fileHeaders();
+      }
+      Path ref = tmp.newFolder("ref" + i).toPath();
+      String base = written.get(i).substring(0, written.get(i).lastIndexOf('.'));
+      List<Path> refFiles = SeismicFiles.write(formats.get(i), inOrder, fileHeaders, ref, base);
+      assertThat(files.get(i), Files.readAllBytes(got), equalTo(Files.readAllBytes(refFiles.get(0))));
+      List<SeismicTrace> back = readAll(got);
+      if (formats.get(i) == SeismicFormat.SEGY) {
+        assertThat(files.get(i), Files.readAllBytes(got), equalTo(Files.readAllBytes(original)));
+        assertThat(files.get(i), samplesPerTrace(back), equalTo(samplesPerTrace(inOrder)));
+      } else {
+        // miniSEED records may be cut differently when written; the samples keep their order.
+        assertThat(files.get(i), samples(back), equalTo(samples(inOrder)));
+      }
+      assertThat(files.get(i), counter(r, "Write" + i, "write_sort_runs_spilled"), equalTo(runs.get(i)));
+      assertThat(files.get(i), counter(r, "Write" + i, "traces_written"), equalTo((long) inOrder.size()));
+      assertThat(files.get(i), counter(r, "Write" + i, "files_written"), equalTo(1L));
+      try (java.util.stream.Stream<Path> left = Files.list(local.get(i))) {
+        assertThat(files.get(i) + " leaves local files", left.count(), equalTo(0L));
+      }
+    }
+  }
+
+  @Test
+  public void writeFile_sacOfScrambledSpilledRecords_oneFilePerTraceNamedInFileOrder()
+      throws Exception {
+    Path small = TestData.entry("segy/segyio/small.sgy").file();
+    Path out = tmp.newFolder("out").toPath();
+    Path local = tmp.newFolder("local").toPath();
+    String source = "file:///survey/raw/small.sgy";
+    PCollection<String> outputs =
+        writeFile(
+            "WriteSac",
+            source,
+            scrambledRecords(small, source),
+            new SeismicIO.WriteFileFn(out.toString(), SeismicFormat.SAC, 1, local.toString()));
+    List<SeismicTrace> inOrder = readAll(small);
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < inOrder.size(); i++) {
+      expected.add(out.resolve("small." + i + ".sac").toString());
+    }
+    PAssert.that(outputs).containsInAnyOrder(expected);
+    PipelineResult r = p.run();
+    r.waitUntilFinish();
+
+    assertThat(inOrder.size(), equalTo(25));
+    Path ref = tmp.newFolder("ref").toPath();
+    List<Path> refFiles = SeismicFiles.write(SeismicFormat.SAC, inOrder, Map.of(), ref, "small");
+    for (int i = 0; i < inOrder.size(); i++) {
+      Path got = out.resolve("small." + i + ".sac");
+      assertThat(refFiles.get(i).getFileName().toString(), equalTo("small." + i + ".sac"));
+      assertThat(got.toString(), Files.readAllBytes(got), equalTo(Files.readAllBytes(refFiles.get(i))));
+      List<SeismicTrace> back = readAll(got);
+      assertThat(got.toString(), samplesPerTrace(back), equalTo(samplesPerTrace(List.of(inOrder.get(i)))));
+    }
+    assertThat(counter(r, "WriteSac", "write_sort_runs_spilled"), equalTo(25L));
+    assertThat(counter(r, "WriteSac", "traces_written"), equalTo(25L));
+    assertThat(counter(r, "WriteSac", "files_written"), equalTo(25L));
+    try (java.util.stream.Stream<Path> left = Files.list(local)) {
+      assertThat(left.count(), equalTo(0L));
+    }
+  }
+
+  @Test
+  public void writeFileSortKey_unsignedByteOrderIsByteOffsetThenTraceIndex() {
+    long[][] inOrder = {
+      {Long.MIN_VALUE, 0}, {-1, 5}, {0, -1}, {0, 0}, {0, 1}, {3600, Long.MIN_VALUE}, {3600, -1},
+      {3600, Long.MAX_VALUE}, {4040, 0}, {Long.MAX_VALUE, 0}
+    };
+    List<GenericRecord> records = new ArrayList<>();
+    for (long[] k : inOrder) {
+      org.apache.avro.generic.GenericData.Record r =
+          new org.apache.avro.generic.GenericData.Record(TraceRecords.SCHEMA);
+      r.put("byte_offset", k[0]);
+      r.put("trace_index", k[1]);
+      records.add(r);
+    }
+    List<GenericRecord> sorted = new ArrayList<>(records);
+    java.util.Collections.reverse(sorted);
+    sorted.sort(
+        (a, b) ->
+            java.util.Arrays.compareUnsigned(
+                SeismicIO.WriteFileFn.sortKey(a), SeismicIO.WriteFileFn.sortKey(b)));
+    assertThat(sorted, equalTo(records));
+    p.enableAbandonedNodeEnforcement(false);
+  }
+
+  @Test
+  public void seismicFilesWrite_countNotTheNumberOfTraces_fails() throws Exception {
+    List<SeismicTrace> traces = readAll(TestData.entry("segy/segyio/small.sgy").file());
+    Path dir = tmp.newFolder("out").toPath();
+    IllegalArgumentException fewer =
+        org.junit.Assert.assertThrows(
+            IllegalArgumentException.class,
+            () -> SeismicFiles.write(SeismicFormat.SAC, traces.iterator(), 26, Map.of(), dir, "a"));
+    assertThat(fewer.getMessage(), equalTo("count was 26 but the traces held only 25"));
+    IllegalArgumentException more =
+        org.junit.Assert.assertThrows(
+            IllegalArgumentException.class,
+            () -> SeismicFiles.write(SeismicFormat.SEGY, traces.iterator(), 24, Map.of(), dir, "b"));
+    assertThat(more.getMessage(), equalTo("count was 24 but the traces hold more"));
     p.enableAbandonedNodeEnforcement(false);
   }
 
