@@ -40,8 +40,15 @@ import java.util.Map;
  * included. Files with two data blocks (LEVEN false, or IFTYPE IRLIM/IAMPH) give the first block
  * (the dependent variable, amplitude or real part) as samples; the second block (the independent
  * variable, phase or imaginary part) is not part of the trace and is available from {@link
- * #secondBlock()} after {@link #next()}. The NVHDR 7 footer of double-precision values is not
- * read (the float32 header values are used).
+ * #secondBlock()} after {@link #next()}.
+ *
+ * <p><b>NVHDR 7.</b> A binary file of header version 7 ends with a footer of 22 float64 values
+ * after the data ({@link SacFooter}: DELTA, B, E, O, A, T0..T9, F, EVLO, EVLA, STLO, STLA, SB,
+ * SDELTA). They go into {@code headers()} beside the float32 fields as {@code DELTA_F64}, {@code
+ * B_F64}, ...; {@code sampleRateHz} is then 1/DELTA_F64 and {@code startTimeNanos} uses B_F64
+ * (its exact value rounded to the nanosecond) instead of the float32 DELTA and B. A footer cut
+ * short is a {@code TRUNCATED} error at the footer's offset (632 + the data bytes). Alphanumeric
+ * files have no footer.
  *
  * <p>Byte ranges: the trace starts at byte 0, so a reader opened on {@code [start, end)} returns
  * it only when {@code start <= 0 < end}; other ranges read nothing.
@@ -60,6 +67,8 @@ public final class SacReader implements TraceReader {
   private final TextScanner text; // null for binary
   private final int npts;
   private final boolean twoBlocks;
+  private final SacFooter footer; // null unless binary NVHDR 7
+  private final long footerOffset;
   private boolean done;
   private double[] second;
 
@@ -69,7 +78,9 @@ public final class SacReader implements TraceReader {
       SacHeader header,
       ByteOrder order,
       TextScanner text,
-      boolean twoBlocks) {
+      boolean twoBlocks,
+      SacFooter footer,
+      long footerOffset) {
     this.in = in;
     this.inRange = inRange;
     this.header = header;
@@ -77,6 +88,8 @@ public final class SacReader implements TraceReader {
     this.text = text;
     this.npts = header == null ? 0 : header.getInt("NPTS");
     this.twoBlocks = twoBlocks;
+    this.footer = footer;
+    this.footerOffset = footerOffset;
     this.done = !inRange;
   }
 
@@ -93,7 +106,7 @@ public final class SacReader implements TraceReader {
       throws IOException {
     SeismicInput in = new SeismicInput(ch, name);
     if (!(start <= 0 && end > 0)) {
-      return new SacReader(in, false, null, null, null, false);
+      return new SacReader(in, false, null, null, null, false, null, -1);
     }
     long size = in.size();
     int headLen = (int) Math.min(size, 8192);
@@ -127,7 +140,17 @@ public final class SacReader implements TraceReader {
                 + in.remaining(SacHeader.SIZE)
                 + " after the header");
       }
-      return new SacReader(in, true, h, order, null, two);
+      SacFooter footer = null;
+      long footerAt = SacHeader.SIZE + need;
+      if (h.getInt("NVHDR") == 7) {
+        if (in.remaining(footerAt) < SacFooter.SIZE) {
+          throw in.error(footerAt, SeismicError.TRUNCATED, "NVHDR 7 footer needs " + SacFooter.SIZE
+              + " bytes after the data but the file has " + in.remaining(footerAt));
+        }
+        byte[] f = in.read(footerAt, SacFooter.SIZE, order, "SAC footer").array();
+        footer = SacFooter.decode(f, 0, order);
+      }
+      return new SacReader(in, true, h, order, null, two, footer, footerAt);
     }
     if (looksLikeText(head, headLen)) {
       TextScanner s = new TextScanner(in);
@@ -150,7 +173,7 @@ public final class SacReader implements TraceReader {
                 + " bytes of text data but the file has "
                 + in.remaining(s.position()));
       }
-      return new SacReader(in, true, h, null, s, two);
+      return new SacReader(in, true, h, null, s, two, null, -1);
     }
     throw in.error(
         SacHeader.NVHDR_OFFSET,
@@ -343,7 +366,9 @@ public final class SacReader implements TraceReader {
         readText(second);
       }
     }
-    Long start = startTimeNanos(header, in.name());
+    Long start = footer == null
+        ? startTimeNanos(header, in.name())
+        : startTimeNanos(header, footer.get("B"), footerOffset + 8, in.name());
     int iftype = header.getInt("IFTYPE");
     boolean timeSeries =
         header.getInt("LEVEN") != 0
@@ -358,11 +383,34 @@ public final class SacReader implements TraceReader {
         .location(header.getDefinedString("KHOLE"))
         .channel(header.getDefinedString("KCMPNM"))
         .startTimeNanos(start)
-        .sampleRateHz(timeSeries ? SacHeader.rateFromDelta(header.getFloat("DELTA")) : Double.NaN)
+        .sampleRateHz(!timeSeries ? Double.NaN
+            : footer == null ? SacHeader.rateFromDelta(header.getFloat("DELTA"))
+            : rateFromDelta(footer.get("DELTA")))
         .encoding(order == null ? SampleEncoding.SAC_ALPHA : SampleEncoding.FLOAT32)
         .samples(y)
-        .headers(header.toMap())
+        .headers(headers())
         .build();
+  }
+
+  private Map<String, String> headers() {
+    Map<String, String> m = header.toMap();
+    if (footer != null) {
+      footer.putInto(m);
+    }
+    return m;
+  }
+
+  /** The footer of a binary NVHDR 7 file, or null. */
+  public SacFooter footer() {
+    return footer;
+  }
+
+  /** 1/DELTA for a float64 DELTA, NaN when it is undefined, not positive or not finite. */
+  static double rateFromDelta(double delta) {
+    if (!(delta > 0) || Double.isInfinite(delta) || delta == SacHeader.UNDEFINED) {
+      return Double.NaN;
+    }
+    return 1.0 / delta;
   }
 
   private void readBinary(long pos, double[] dst) throws IOException {
@@ -418,6 +466,48 @@ public final class SacReader implements TraceReader {
    * @throws SeismicFormatException BAD_HEADER when a field is out of its range
    */
   static Long startTimeNanos(SacHeader h, String file) throws SeismicFormatException {
+    Long ref = referenceNanos(h, file);
+    if (ref == null) {
+      return null;
+    }
+    float b = h.getFloat("B");
+    if (b == SacHeader.UNDEFINED) {
+      return null;
+    }
+    if (Float.isNaN(b) || Float.isInfinite(b) || Math.abs(b) > 1e12f) {
+      throw new SeismicFormatException(file, 20, SeismicError.BAD_HEADER, "B is not a usable time: " + b);
+    }
+    return addB(ref, Math.multiplyExact(Math.round((double) b * 1e6), 1000L), file);
+  }
+
+  /**
+   * NZYEAR...NZMSEC + the float64 {@code b} (the NVHDR 7 footer's B, at {@code bOffset}) in
+   * nanoseconds since 1970, B's exact binary value rounded half-even to the nanosecond; null when a
+   * field is undefined.
+   */
+  static Long startTimeNanos(SacHeader h, double b, long bOffset, String file) throws SeismicFormatException {
+    Long ref = referenceNanos(h, file);
+    if (ref == null || b == SacHeader.UNDEFINED) {
+      return null;
+    }
+    if (Double.isNaN(b) || Double.isInfinite(b) || Math.abs(b) > 1e12) {
+      throw new SeismicFormatException(file, bOffset, SeismicError.BAD_HEADER, "footer B is not a usable time: " + b);
+    }
+    long bNanos = new java.math.BigDecimal(b).movePointRight(9)
+        .setScale(0, java.math.RoundingMode.HALF_EVEN).longValueExact();
+    return addB(ref, bNanos, file);
+  }
+
+  private static Long addB(long ref, long bNanos, String file) throws SeismicFormatException {
+    try {
+      return Math.addExact(ref, bNanos);
+    } catch (ArithmeticException e) {
+      throw new SeismicFormatException(file, 280, SeismicError.BAD_HEADER, "reference time plus B is out of range", e);
+    }
+  }
+
+  /** NZYEAR...NZMSEC in nanoseconds since 1970, or null when a field is undefined. */
+  private static Long referenceNanos(SacHeader h, String file) throws SeismicFormatException {
     String[] names = {"NZYEAR", "NZJDAY", "NZHOUR", "NZMIN", "NZSEC", "NZMSEC"};
     int[] max = {Integer.MAX_VALUE, 366, 23, 59, 60, 999};
     int[] min = {Integer.MIN_VALUE, 1, 0, 0, 0, 0};
@@ -432,13 +522,6 @@ public final class SacReader implements TraceReader {
             file, 280 + 4 * i, SeismicError.BAD_HEADER, names[i] + " out of range: " + v[i]);
       }
     }
-    float b = h.getFloat("B");
-    if (b == SacHeader.UNDEFINED) {
-      return null;
-    }
-    if (Float.isNaN(b) || Float.isInfinite(b) || Math.abs(b) > 1e12f) {
-      throw new SeismicFormatException(file, 20, SeismicError.BAD_HEADER, "B is not a usable time: " + b);
-    }
     try {
       if (v[1] > Year.of(v[0]).length()) {
         throw new SeismicFormatException(
@@ -447,8 +530,7 @@ public final class SacReader implements TraceReader {
       long day = Math.addExact(java.time.LocalDate.of(v[0], 1, 1).toEpochDay(), v[1] - 1);
       long sec = Math.addExact(Math.multiplyExact(day, 86400L), v[2] * 3600L + v[3] * 60L + v[4]);
       long nanos = Math.multiplyExact(sec, 1_000_000_000L);
-      nanos = Math.addExact(nanos, v[5] * 1_000_000L);
-      return Math.addExact(nanos, Math.multiplyExact(Math.round((double) b * 1e6), 1000L));
+      return Math.addExact(nanos, v[5] * 1_000_000L);
     } catch (ArithmeticException | java.time.DateTimeException e) {
       throw new SeismicFormatException(
           file, 280, SeismicError.BAD_HEADER, "reference time NZYEAR " + v[0] + " is out of range", e);

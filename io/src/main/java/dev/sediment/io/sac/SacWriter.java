@@ -25,8 +25,11 @@ import java.util.Objects;
  * ({@code headers()}, see {@link SacHeader}) so that reading the file back gives the same samples
  * and headers; only NPTS, the identifiers (KNETWK, KSTNM, KHOLE, KCMPNM from the trace's fields,
  * null as "-12345"), DELTA when the trace's rate no longer matches it, and the reference time
- * when {@code startTimeNanos} no longer matches NZ*+B are taken from the trace. NVHDR is always 6
- * (no version 7 footer). A trace of another format gets a header with NPTS, DELTA = 1/rate, B
+ * when {@code startTimeNanos} no longer matches NZ*+B are taken from the trace. A trace whose
+ * {@code headers()} say NVHDR 7 is written as version 7: the header, the data, then the {@link
+ * SacFooter} of its {@code DELTA_F64}, {@code B_F64}, ... values (a missing one from its float32
+ * field), DELTA_F64 and B_F64 (and their float32 fields) changed only as DELTA and B above; so a
+ * version 7 file read and written back gives the same bytes. Any other SAC trace gets NVHDR 6. A trace of another format gets a header with NPTS, DELTA = 1/rate, B
  * (0, or the part of the start time below a millisecond), E, NZYEAR...NZMSEC from {@code
  * startTimeNanos}, the four identifiers, DEPMIN/DEPMAX/DEPMEN, IFTYPE = ITIME, LEVEN = true,
  * NVHDR = 6, and -12345 everywhere else. Samples are rounded to float32 (exact for samples read
@@ -63,6 +66,26 @@ public final class SacWriter implements Closeable {
 
   /** The header this writer would write for {@code trace}. */
   public static SacHeader headerFor(SeismicTrace trace) {
+    return plan(trace).header;
+  }
+
+  /** The header and, for NVHDR 7, the footer of a trace. */
+  private static final class Plan {
+    final SacHeader header;
+    final SacFooter footer;
+
+    Plan(SacHeader header, SacFooter footer) {
+      this.header = header;
+      this.footer = footer;
+    }
+  }
+
+  private static boolean isVersion7(SeismicTrace trace) {
+    String v = trace.header("NVHDR");
+    return trace.format() == SeismicFormat.SAC && v != null && v.trim().equals("7");
+  }
+
+  private static Plan plan(SeismicTrace trace) {
     double rate = trace.sampleRateHz();
     if (!(rate > 0) || Double.isInfinite(rate)) {
       throw new IllegalArgumentException(
@@ -70,14 +93,43 @@ public final class SacWriter implements Closeable {
     }
     int npts = trace.sampleCount();
     SacHeader h;
-    if (trace.format() == SeismicFormat.SAC && trace.header("NVHDR") != null) {
+    SacFooter footer = null;
+    if (isVersion7(trace)) {
       h = SacHeader.fromMap(trace.headers());
-      int iftype = h.getInt("IFTYPE");
-      if (h.getInt("LEVEN") == 0 || iftype == SacHeader.IRLIM || iftype == SacHeader.IAMPH) {
-        throw new IllegalArgumentException(
-            "SacWriter writes evenly sampled time series; " + trace + " has LEVEN "
-                + h.getInt("LEVEN") + " and IFTYPE " + iftype);
+      footer = SacFooter.from(trace.headers(), h);
+      checkEvenlySampled(trace, h);
+      if (SacReader.rateFromDelta(footer.get("DELTA")) != rate) {
+        footer.set("DELTA", 1.0 / rate);
+        h.setFloat("DELTA", (float) (1.0 / rate));
       }
+      Long start = trace.startTimeNanos();
+      Long fromHeader;
+      try {
+        fromHeader = SacReader.startTimeNanos(h, footer.get("B"), 0, "trace");
+      } catch (IOException e) {
+        fromHeader = null;
+      }
+      if (!Objects.equals(start, fromHeader)) {
+        double b = footer.get("B");
+        if (start == null) {
+          for (String n : new String[] {"NZYEAR", "NZJDAY", "NZHOUR", "NZMIN", "NZSEC", "NZMSEC"}) {
+            h.setInt(n, SacHeader.UNDEFINED);
+          }
+        } else {
+          boolean undefinedB = b == SacHeader.UNDEFINED || !(Math.abs(b) <= 1e12);
+          long bNanos = undefinedB ? 0 : new java.math.BigDecimal(b).movePointRight(9)
+              .setScale(0, java.math.RoundingMode.HALF_EVEN).longValueExact();
+          long ref = start - bNanos;
+          setReferenceTime(h, ref, 0f);
+          double newB = (undefinedB ? 0 : b) + Math.floorMod(ref, 1_000_000L) / 1e9;
+          footer.set("B", newB);
+          h.setFloat("B", (float) newB);
+        }
+      }
+      h.setInt("NVHDR", 7);
+    } else if (trace.format() == SeismicFormat.SAC && trace.header("NVHDR") != null) {
+      h = SacHeader.fromMap(trace.headers());
+      checkEvenlySampled(trace, h);
       if (SacHeader.rateFromDelta(h.getFloat("DELTA")) != rate) {
         h.setFloat("DELTA", (float) (1.0 / rate));
       }
@@ -127,13 +179,24 @@ public final class SacWriter implements Closeable {
       h.setInt("IFTYPE", SacHeader.ITIME);
       h.setInt("LEVEN", 1);
     }
-    h.setInt("NVHDR", 6);
+    if (footer == null) {
+      h.setInt("NVHDR", 6);
+    }
     h.setInt("NPTS", npts);
     h.setString("KNETWK", trace.network());
     h.setString("KSTNM", trace.station());
     h.setString("KHOLE", trace.location());
     h.setString("KCMPNM", trace.channel());
-    return h;
+    return new Plan(h, footer);
+  }
+
+  private static void checkEvenlySampled(SeismicTrace trace, SacHeader h) {
+    int iftype = h.getInt("IFTYPE");
+    if (h.getInt("LEVEN") == 0 || iftype == SacHeader.IRLIM || iftype == SacHeader.IAMPH) {
+      throw new IllegalArgumentException(
+          "SacWriter writes evenly sampled time series; " + trace + " has LEVEN "
+              + h.getInt("LEVEN") + " and IFTYPE " + iftype);
+    }
   }
 
   /**
@@ -163,7 +226,8 @@ public final class SacWriter implements Closeable {
     if (written) {
       throw new IllegalStateException("a SAC file holds one trace; this writer already wrote one");
     }
-    SacHeader h = headerFor(trace);
+    Plan plan = plan(trace);
+    SacHeader h = plan.header;
     written = true;
     byte[] head = new byte[SacHeader.SIZE];
     h.encode(head, 0, order);
@@ -177,6 +241,9 @@ public final class SacWriter implements Closeable {
       buf.limit(4 * n);
       writeFully(buf);
       i += n;
+    }
+    if (plan.footer != null) {
+      writeFully(ByteBuffer.wrap(plan.footer.encode(order)));
     }
   }
 

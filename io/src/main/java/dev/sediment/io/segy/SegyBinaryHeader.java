@@ -39,6 +39,7 @@ public final class SegyBinaryHeader {
   public static final String INT_CONSTANT = "IntConstant";
   public static final String MAX_ADDITIONAL_TRACE_HEADERS = "MaxAdditionalTraceHeaders";
   public static final String FIRST_TRACE_OFFSET = "FirstTraceOffset";
+  public static final String NR_TRAILER_STANZA = "NrTrailerStanza";
 
   private static final Object[][] TABLE = {
     {"JobID", 3201, 4, "s"}, {"LineNumber", 3205, 4, "s"}, {"ReelNumber", 3209, 4, "s"},

@@ -16,6 +16,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -33,7 +34,20 @@ import java.util.Objects;
  * <p><b>File layout.</b> The 3200-byte textual header (EBCDIC or ASCII, detected), the 400-byte
  * binary header, {@code ExtendedHeaders} extended textual headers of 3200 bytes (rev 1's {@code -1}
  * means a variable count ending with the {@code ((SEG: EndText))} stanza; rev 2's {@code
- * FirstTraceOffset} overrides), then the traces: a 240-byte trace header and the samples.
+ * FirstTraceOffset} overrides), then the traces: a 240-byte trace header, in rev 2 its additional
+ * 240-byte trace headers, and the samples; then, in rev 2, {@code NrTrailerStanza} data trailer
+ * stanzas of 3200 bytes, which end the traces and are kept in {@link #fileHeaders()} as {@link
+ * #TRAILER_STANZA}{@code k} with {@link #TRAILER_STANZA_ENCODING}{@code k}, as the extended
+ * textual headers are.
+ *
+ * <p><b>Additional trace headers (rev 2).</b> {@code MaxAdditionalTraceHeaders} (3507-3510) is
+ * the most a trace has. A trace whose first additional header is Trace Header Extension 1 (named
+ * "SEG00001" in its bytes 233-240) has as many as that header's bytes 157-158 say (0 there means
+ * the maximum); any other trace has the maximum. Extension 1's fields go into {@code headers()} as
+ * {@code SEG00001.*} (see {@link SegyTraceHeaderExtension}); every other additional header, named
+ * or proprietary, goes in losslessly as {@link #ADDITIONAL_TRACE_HEADER}{@code k} (k from 1, the
+ * header right after the standard one) = "0x" and the hex of its 240 bytes. In a fixed-length file
+ * every trace must have the first trace's count.
  *
  * <p><b>Byte order.</b> Big-endian unless the rev 2 byte-order word at 3297-3300 reads 0x01020304
  * little-endian; without that word, the byte order in which the format code (3225-3226) is a SEG-Y
@@ -45,14 +59,17 @@ import java.util.Objects;
  * first trace offset, trailer stanzas) are honoured only in rev 2 files.
  *
  * <p><b>Trace length.</b> Fixed (rev 0, or {@code TraceFlag} 1): every trace has the binary
- * header's sample count (the first trace header's if that is 0), so trace {@code k} starts at
- * {@code dataOffset + k * (240 + ns * bytesPerSample)} and a range reader finds its first trace by
- * arithmetic. Variable (rev 1+ with {@code TraceFlag} 0): each trace has its header's {@code
- * TRACE_SAMPLE_COUNT}; a range reader walks the trace headers from the first trace (240-byte
- * reads, data skipped) to its range. Either way {@link SeismicTrace#index()} is the true ordinal.
+ * header's sample count (the first trace header's if that is 0) and the first trace's number
+ * {@code a} of additional trace headers, so trace {@code k} starts at {@code dataOffset + k *
+ * (240 * (1 + a) + ns * bytesPerSample)} and a range reader finds its first trace by arithmetic.
+ * Variable (rev 1+ with {@code TraceFlag} 0): each trace has its header's {@code
+ * TRACE_SAMPLE_COUNT} and its own number of additional headers; a range reader walks the trace
+ * headers from the first trace (240-byte reads, or 480 when there may be additional headers, data
+ * skipped) to its range. Either way {@link SeismicTrace#index()} is the true ordinal.
  *
  * <p><b>Traces.</b> {@code headers()} holds all 91 trace header fields by segyio's names (see
- * {@link SegyTraceHeader}), formatted from a copy of the 240 header bytes on the first call; {@code line()} is {@code INLINE_3D} when not zero, else {@code
+ * {@link SegyTraceHeader}) and the additional trace headers, formatted from a copy of the header
+ * bytes on the first call; {@code line()} is {@code INLINE_3D} when not zero, else {@code
  * FieldRecord}; {@code cdp()} is {@code CDP}; {@code traceNumber()} is {@code
  * TRACE_SEQUENCE_LINE}. {@code sampleRateHz()} is 10^6 / the trace header's sample interval (µs),
  * or the binary header's when the trace's is 0. {@code startTimeNanos()} is year, day of year,
@@ -61,10 +78,13 @@ import java.util.Objects;
  *
  * <p><b>Errors.</b> {@link SeismicFormatException} with the byte offset: {@code TRUNCATED} when the
  * file ends inside the textual (offset 0), binary (3200) or extended header, a trace header (the
- * trace's offset) or trace data (the trace's offset + 240); {@code BAD_MAGIC} for a format code that
- * is not SEG-Y's in either byte order (3224); {@code UNSUPPORTED} for codes 4, 9, 12 and for rev 2
- * additional trace headers; {@code BAD_HEADER} at the field's offset for negative or impossible
- * counts and for extended headers that overrun the file. Nothing is allocated from a header value
+ * trace's offset), its additional trace headers (the trace's offset + 240) or trace data (after
+ * its headers); {@code BAD_MAGIC} for a format code that is not SEG-Y's in either byte order
+ * (3224); {@code UNSUPPORTED} for codes 4, 9, 12; {@code BAD_HEADER} at the field's offset for
+ * negative or impossible counts, for extended headers or trailer stanzas that overrun the file, a
+ * maximum of additional trace headers that is negative or more than the traces' bytes hold (3506),
+ * and an Extension 1 count above that maximum or, in a fixed-length file, unlike the first trace's
+ * (the trace's offset + 396). Nothing is allocated from a header value
  * before it is checked against the bytes left in the file.
  *
  * <p>The reader reads the file in blocks of up to 1 MiB and closes the channel on {@link #close()}.
@@ -81,11 +101,23 @@ public final class SegyReader implements TraceReader {
   public static final String EXTENDED_TEXTUAL_HEADER = "ExtendedTextualHeader.";
   /** Prefix of the keys of their encodings. */
   public static final String EXTENDED_TEXTUAL_HEADER_ENCODING = "ExtendedTextualHeaderEncoding.";
+  /** Prefix of the keys of rev 2 data trailer stanza {@code k} (1-based): "TrailerStanza.1". */
+  public static final String TRAILER_STANZA = "TrailerStanza.";
+  /** Prefix of the keys of their encodings. */
+  public static final String TRAILER_STANZA_ENCODING = "TrailerStanzaEncoding.";
+  /**
+   * Prefix of the trace {@code headers()} key of additional trace header {@code k} (1-based, 1 is
+   * right after the standard header) that is not Trace Header Extension 1: "AdditionalTraceHeader.2"
+   * = "0x" and the 480 lower-case hex digits of its 240 bytes.
+   */
+  public static final String ADDITIONAL_TRACE_HEADER = "AdditionalTraceHeader.";
   /** {@code fileHeaders()} key of the byte order: "big-endian" or "little-endian". */
   public static final String BYTE_ORDER = "ByteOrder";
 
   private static final int BLOCK = 1 << 20;
   private static final int MAX_VARIABLE_EXTENDED_HEADERS = 10_000;
+  /** Most additional trace headers a trace can have while one trace still fits a Java array. */
+  private static final int MAX_ADDITIONAL = (Integer.MAX_VALUE - 8) / SegyTraceHeader.SIZE - 1;
 
   private final SeismicInput in;
   private final String name;
@@ -98,6 +130,8 @@ public final class SegyReader implements TraceReader {
   private final long dataOffset;
   private final long dataEnd;
   private final int fixedSamples;
+  private final int maxAdditional;
+  private final int fixedAdditional;
   private final long traceBytes;
   private final double binaryIntervalUs;
   private final Map<String, String> fileHeaders;
@@ -124,19 +158,29 @@ public final class SegyReader implements TraceReader {
     this.binaryIntervalUs = l.intervalUs;
     this.fileHeaders = Collections.unmodifiableMap(l.headers);
     this.end = end;
+    this.maxAdditional = l.maxAdditional;
     if (fixedLength) {
       int ns = l.samples;
-      if (ns == 0 && dataOffset + SegyTraceHeader.SIZE <= dataEnd) {
-        ByteBuffer h = in.read(dataOffset, SegyTraceHeader.SIZE, ByteOrder.BIG_ENDIAN, "trace header 0");
-        ns = (int) SegyTraceHeader.get(h.array(), 0, order, SegyTraceHeader.TRACE_SAMPLE_COUNT);
+      int additional = 0;
+      int headerBytes = SegyTraceHeader.SIZE * (maxAdditional > 0 ? 2 : 1);
+      if ((ns == 0 || maxAdditional > 0) && dataOffset + headerBytes <= dataEnd) {
+        byte[] h = in.read(dataOffset, headerBytes, ByteOrder.BIG_ENDIAN, "trace header 0").array();
+        if (ns == 0) {
+          ns = (int) SegyTraceHeader.get(h, 0, order, SegyTraceHeader.TRACE_SAMPLE_COUNT);
+        }
+        additional = additionalCount(h, 0, dataOffset, 0);
+      } else if (maxAdditional > 0) {
+        additional = maxAdditional; // no whole first trace: its read reports the truncation
       }
       this.fixedSamples = ns;
-      this.traceBytes = SegyTraceHeader.SIZE + (long) ns * bytesPerSample;
+      this.fixedAdditional = additional;
+      this.traceBytes = SegyTraceHeader.SIZE * (1L + additional) + (long) ns * bytesPerSample;
       long first = start <= dataOffset ? 0 : ceilDiv(start - dataOffset, traceBytes);
       this.index = first;
       this.pos = dataOffset + first * traceBytes;
     } else {
       this.fixedSamples = -1;
+      this.fixedAdditional = -1;
       this.traceBytes = -1;
       seekVariable(start);
     }
@@ -190,6 +234,7 @@ public final class SegyReader implements TraceReader {
     double intervalUs;
     long dataOffset;
     long dataEnd;
+    int maxAdditional;
     final Map<String, String> headers = new LinkedHashMap<>();
   }
 
@@ -241,14 +286,16 @@ public final class SegyReader implements TraceReader {
         l.intervalUs = extInterval;
       }
       long additional = SegyBinaryHeader.get(bh, base, o, SegyBinaryHeader.MAX_ADDITIONAL_TRACE_HEADERS);
-      if (additional != 0) {
-        throw in.error(3506, SeismicError.UNSUPPORTED,
-            "rev 2 additional trace headers (" + additional + " per trace) are not supported");
+      if (additional < 0 || additional > MAX_ADDITIONAL) {
+        throw in.error(3506, SeismicError.BAD_HEADER,
+            "maximum additional trace headers is " + additional + " (valid: 0 to " + MAX_ADDITIONAL + ")");
       }
+      l.maxAdditional = (int) additional;
       firstTraceOffset = SegyBinaryHeader.get(bh, base, o, SegyBinaryHeader.FIRST_TRACE_OFFSET);
       trailerStanzas = (int) SegyBinaryHeader.get(bh, base, o, "NrTrailerStanza");
     }
-    long maxSamples = (Integer.MAX_VALUE - 8 - SegyTraceHeader.SIZE) / SegySamples.bytesPerSample(l.format);
+    long maxSamples = (Integer.MAX_VALUE - 8 - SegyTraceHeader.SIZE * (1L + l.maxAdditional))
+        / SegySamples.bytesPerSample(l.format);
     if (l.samples > maxSamples) {
       throw in.error(3268, SeismicError.BAD_HEADER,
           "extended samples per trace " + l.samples + " is more than a trace can hold (" + maxSamples + ")");
@@ -296,6 +343,19 @@ public final class SegyReader implements TraceReader {
             trailerStanzas + " trailer stanzas do not fit in the " + in.remaining(p) + " bytes after the headers");
       }
       l.dataEnd = in.size() - trailer;
+      for (int k = 1; k <= trailerStanzas; k++) {
+        long at = l.dataEnd + (long) (k - 1) * TextHeader.SIZE;
+        byte[] stanza = in.read(at, TextHeader.SIZE, ByteOrder.BIG_ENDIAN, "trailer stanza " + k).array();
+        boolean e = TextHeader.isEbcdic(stanza, 0, stanza.length);
+        l.headers.put(TRAILER_STANZA + k, TextHeader.decode(stanza, 0, stanza.length, e));
+        l.headers.put(TRAILER_STANZA_ENCODING + k, e ? TextHeader.EBCDIC : TextHeader.ASCII);
+      }
+    }
+    long traceHeaders = SegyTraceHeader.SIZE * (1L + l.maxAdditional);
+    if (l.maxAdditional > 0 && l.dataEnd > l.dataOffset && traceHeaders > l.dataEnd - l.dataOffset) {
+      throw in.error(3506, SeismicError.BAD_HEADER, "maximum additional trace headers " + l.maxAdditional
+          + " needs " + traceHeaders + " bytes of trace headers but the file has "
+          + (l.dataEnd - l.dataOffset) + " bytes of traces");
     }
     return l;
   }
@@ -320,6 +380,27 @@ public final class SegyReader implements TraceReader {
         + " (little-endian) is not a SEG-Y format code");
   }
 
+  /**
+   * The number of additional trace headers of the trace at {@code at} whose standard header is at
+   * {@code h[off]}, followed by its first additional header: Trace Header Extension 1's count when
+   * that header is one and the count is not 0, else the binary header's maximum.
+   */
+  private int additionalCount(byte[] h, int off, long at, long trace) throws SeismicFormatException {
+    if (maxAdditional == 0) {
+      return 0;
+    }
+    int ext = off + SegyTraceHeader.SIZE;
+    if (!SegyTraceHeaderExtension.isExtension1(h, ext)) {
+      return maxAdditional;
+    }
+    int n = SegyTraceHeaderExtension.additionalHeaderCount(h, ext, order);
+    if (n > maxAdditional) {
+      throw in.error(at + SegyTraceHeader.SIZE + 156, SeismicError.BAD_HEADER, "trace " + trace + " has " + n
+          + " additional trace headers but the binary header allows at most " + maxAdditional);
+    }
+    return n == 0 ? maxAdditional : n;
+  }
+
   private static long ceilDiv(long a, long b) {
     return (a + b - 1) / b;
   }
@@ -327,16 +408,18 @@ public final class SegyReader implements TraceReader {
   private void seekVariable(long start) throws IOException {
     long p = dataOffset;
     long k = 0;
-    ByteBuffer h = ByteBuffer.allocate(SegyTraceHeader.SIZE);
+    int headerBytes = SegyTraceHeader.SIZE * (maxAdditional > 0 ? 2 : 1);
+    ByteBuffer h = ByteBuffer.allocate(headerBytes);
     while (p < start && p < dataEnd) {
-      if (p + SegyTraceHeader.SIZE > dataEnd) {
+      if (p + headerBytes > dataEnd) {
         p = dataEnd; // a cut header starts before this range: an earlier range reports it
         break;
       }
       h.clear();
       in.readFully(p, h, "trace header " + k);
       long ns = SegyTraceHeader.get(h.array(), 0, order, SegyTraceHeader.TRACE_SAMPLE_COUNT);
-      p += SegyTraceHeader.SIZE + ns * bytesPerSample;
+      int additional = additionalCount(h.array(), 0, p, k);
+      p += SegyTraceHeader.SIZE * (1L + additional) + ns * bytesPerSample;
       k++;
     }
     this.pos = p;
@@ -427,6 +510,27 @@ public final class SegyReader implements TraceReader {
           + (dataEnd - at) + " left");
     }
     int ns;
+    int additional = 0;
+    if (maxAdditional > 0) {
+      if (at + 2 * SegyTraceHeader.SIZE > dataEnd) {
+        throw in.error(at + SegyTraceHeader.SIZE, SeismicError.TRUNCATED, "trace " + index
+            + " additional trace header 1 needs 240 bytes but the file has "
+            + (dataEnd - at - SegyTraceHeader.SIZE) + " left");
+      }
+      fill(at, 2 * SegyTraceHeader.SIZE);
+      additional = additionalCount(buf, (int) (at - bufStart), at, index);
+      if (fixedLength && additional != fixedAdditional) {
+        throw in.error(at + SegyTraceHeader.SIZE + 156, SeismicError.BAD_HEADER, "trace " + index + " has "
+            + additional + " additional trace headers but this fixed-length file's first trace has "
+            + fixedAdditional);
+      }
+    }
+    final int headerBytes = SegyTraceHeader.SIZE * (1 + additional);
+    if (at + headerBytes > dataEnd) {
+      throw in.error(at + SegyTraceHeader.SIZE, SeismicError.TRUNCATED, "trace " + index + ": " + additional
+          + " additional trace headers need " + (headerBytes - SegyTraceHeader.SIZE)
+          + " bytes but the file has " + (dataEnd - at - SegyTraceHeader.SIZE) + " left");
+    }
     long len;
     if (fixedLength) {
       ns = fixedSamples;
@@ -434,29 +538,30 @@ public final class SegyReader implements TraceReader {
     } else {
       fill(at, SegyTraceHeader.SIZE);
       ns = (int) SegyTraceHeader.get(buf, (int) (at - bufStart), order, SegyTraceHeader.TRACE_SAMPLE_COUNT);
-      len = SegyTraceHeader.SIZE + (long) ns * bytesPerSample;
+      len = headerBytes + (long) ns * bytesPerSample;
     }
     if (at + len > dataEnd) {
-      throw in.error(at + SegyTraceHeader.SIZE, SeismicError.TRUNCATED, "trace " + index + " data: " + ns
-          + " samples of " + bytesPerSample + " bytes need " + (len - SegyTraceHeader.SIZE)
-          + " bytes but the file has " + (dataEnd - at - SegyTraceHeader.SIZE) + " left");
+      throw in.error(at + headerBytes, SeismicError.TRUNCATED, "trace " + index + " data: " + ns
+          + " samples of " + bytesPerSample + " bytes need " + (len - headerBytes)
+          + " bytes but the file has " + (dataEnd - at - headerBytes) + " left");
     }
     fill(at, (int) len);
     int off = (int) (at - bufStart);
-    // The 91 header fields are formatted only if the caller asks for them (headers()).
-    byte[] traceHeader = Arrays.copyOfRange(buf, off, off + SegyTraceHeader.SIZE);
+    // The header fields are formatted only if the caller asks for them (headers()).
+    byte[] traceHeader = Arrays.copyOfRange(buf, off, off + headerBytes);
+    final int nAdditional = additional;
     ByteOrder o = order;
     double[] samples;
     if (into != null) {
       samples = into.reserve(ns);
-      SegySamples.decode(formatCode, buf, off + SegyTraceHeader.SIZE, samples, ns, order);
+      SegySamples.decode(formatCode, buf, off + headerBytes, samples, ns, order);
     } else {
       // Decoded into a reused array, then copied into the trace's own: a copied new array is not
       // zeroed first, and the decode loop writes to memory that stays in cache.
       if (values.length < ns) {
         values = new double[ns];
       }
-      SegySamples.decode(formatCode, buf, off + SegyTraceHeader.SIZE, values, ns, order);
+      SegySamples.decode(formatCode, buf, off + headerBytes, values, ns, order);
       samples = Arrays.copyOf(values, ns);
     }
 
@@ -478,6 +583,7 @@ public final class SegyReader implements TraceReader {
             .lazyHeaders(() -> {
               Map<String, String> h = new LinkedHashMap<>(128);
               SegyTraceHeader.read(traceHeader, 0, o, h);
+              readAdditional(traceHeader, nAdditional, o, h);
               return h;
             });
     if (into != null) {
@@ -488,6 +594,22 @@ public final class SegyReader implements TraceReader {
     pos = at + len;
     index++;
     return t.build();
+  }
+
+  /**
+   * Puts the {@code n} additional headers after the standard one in {@code h} into {@code out}:
+   * the first as {@link SegyTraceHeaderExtension} fields when it is named "SEG00001", the others
+   * (and an unnamed first) as {@link #ADDITIONAL_TRACE_HEADER}{@code k} = hex.
+   */
+  private static void readAdditional(byte[] h, int n, ByteOrder o, Map<String, String> out) {
+    for (int k = 1; k <= n; k++) {
+      int off = k * SegyTraceHeader.SIZE;
+      if (k == 1 && SegyTraceHeaderExtension.isExtension1(h, off)) {
+        SegyTraceHeaderExtension.read(h, off, o, out);
+      } else {
+        out.put(ADDITIONAL_TRACE_HEADER + k, "0x" + HexFormat.of().formatHex(h, off, off + SegyTraceHeader.SIZE));
+      }
+    }
   }
 
   /**

@@ -12,6 +12,7 @@ import java.nio.channels.WritableByteChannel;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 
@@ -33,7 +34,12 @@ import java.util.Objects;
  * TextualHeaderEncoding}), every binary header field from its value (fields not given are 0), the
  * extended textual headers {@code ExtendedTextualHeader.1..n}, and each trace header field from the
  * trace's {@code headers()}; only {@code Format} follows the format written, and {@code
- * TRACE_SAMPLE_COUNT} the trace's sample count in a variable-length file. Reading the written file
+ * TRACE_SAMPLE_COUNT} the trace's sample count in a variable-length file. In rev 2 files each trace
+ * gets its additional trace headers back ({@code SEG00001.*} as Trace Header Extension 1, {@code
+ * AdditionalTraceHeader.k} from hex; as many as its {@code SEG00001.AdditionalTraceHeaderCount},
+ * else {@code MaxAdditionalTraceHeaders}; a missing one is an {@link IllegalArgumentException}),
+ * and {@link #close()} writes {@code NrTrailerStanza} trailer stanzas from {@code
+ * TrailerStanza.1..n} in their encodings. Files of other revisions get neither. Reading the written file
  * gives the same headers and samples (IBM samples bit for bit, except unnormalised IBM values,
  * which are written normalised with the same value).
  *
@@ -70,6 +76,9 @@ public final class SegyWriter implements Closeable {
   private boolean headerWritten;
   private boolean fixedLength;
   private int fixedSamples;
+  private int maxAdditional;
+  private int fixedAdditional = -1;
+  private int trailerStanzas;
   private long traces;
   private byte[] traceBytes = new byte[0];
 
@@ -147,12 +156,14 @@ public final class SegyWriter implements Closeable {
       throw new IllegalArgumentException("trace " + traces + " has " + ns
           + " samples; a variable-length SEG-Y trace header holds at most 65535");
     }
-    int len = SegyTraceHeader.SIZE + ns * bytesPerSample;
+    Map<String, String> h = trace.headers();
+    int additional = additionalCount(h);
+    int headerBytes = SegyTraceHeader.SIZE * (1 + additional);
+    int len = headerBytes + ns * bytesPerSample;
     if (traceBytes.length < len) {
       traceBytes = new byte[len];
     }
-    java.util.Arrays.fill(traceBytes, 0, SegyTraceHeader.SIZE, (byte) 0);
-    Map<String, String> h = trace.headers();
+    java.util.Arrays.fill(traceBytes, 0, headerBytes, (byte) 0);
     defaultTraceHeader(trace);
     SegyTraceHeader.write(h, traceBytes, 0, order);
     if (!fixedLength || !h.containsKey(SegyTraceHeader.TRACE_SAMPLE_COUNT)) {
@@ -161,13 +172,74 @@ public final class SegyWriter implements Closeable {
     if (!h.containsKey(SegyTraceHeader.TRACE_SAMPLE_INTERVAL)) {
       SegyTraceHeader.set(traceBytes, 0, order, SegyTraceHeader.TRACE_SAMPLE_INTERVAL, intervalUs(trace));
     }
+    writeAdditional(h, additional);
     try {
-      SegySamples.encode(formatCode, trace.samples(), ns, traceBytes, SegyTraceHeader.SIZE, order);
+      SegySamples.encode(formatCode, trace.samples(), ns, traceBytes, headerBytes, order);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("trace " + traces + ": " + e.getMessage(), e);
     }
     put(traceBytes, 0, len);
     traces++;
+  }
+
+  /**
+   * The number of additional trace headers the trace gets: none unless the binary header allows
+   * some, else its {@code SEG00001.AdditionalTraceHeaderCount} when not 0, else the maximum.
+   */
+  private int additionalCount(Map<String, String> h) {
+    if (maxAdditional == 0) {
+      return 0;
+    }
+    int n = maxAdditional;
+    if (SegyTraceHeaderExtension.present(h)) {
+      String count = h.get(SegyTraceHeaderExtension.PREFIX + SegyTraceHeaderExtension.ADDITIONAL_TRACE_HEADER_COUNT);
+      long c = count == null ? 0 : Long.parseLong(count.trim());
+      if (c < 0 || c > maxAdditional) {
+        throw new IllegalArgumentException("trace " + traces + " has "
+            + SegyTraceHeaderExtension.PREFIX + SegyTraceHeaderExtension.ADDITIONAL_TRACE_HEADER_COUNT + " " + c
+            + " but MaxAdditionalTraceHeaders is " + maxAdditional);
+      }
+      if (c != 0) {
+        n = (int) c;
+      }
+    }
+    if (fixedLength) {
+      if (fixedAdditional == -1) {
+        fixedAdditional = n;
+      } else if (n != fixedAdditional) {
+        throw new IllegalArgumentException("trace " + traces + " has " + n + " additional trace headers but "
+            + "the first trace of this fixed-length file has " + fixedAdditional);
+      }
+    }
+    return n;
+  }
+
+  /** Writes additional trace headers 1..n after the standard header in {@link #traceBytes}. */
+  private void writeAdditional(Map<String, String> h, int n) {
+    for (int k = 1; k <= n; k++) {
+      int off = k * SegyTraceHeader.SIZE;
+      String hex = h.get(SegyReader.ADDITIONAL_TRACE_HEADER + k);
+      if (k == 1 && SegyTraceHeaderExtension.present(h)) {
+        SegyTraceHeaderExtension.write(h, traceBytes, off, order);
+      } else if (hex != null) {
+        String t = hex.trim();
+        byte[] raw;
+        try {
+          raw = HexFormat.of().parseHex(t.startsWith("0x") || t.startsWith("0X") ? t.substring(2) : t);
+        } catch (IllegalArgumentException e) {
+          raw = null;
+        }
+        if (raw == null || raw.length != SegyTraceHeader.SIZE) {
+          throw new IllegalArgumentException("trace " + traces + ": " + SegyReader.ADDITIONAL_TRACE_HEADER + k
+              + " must be 0x and 480 hex digits (240 bytes)");
+        }
+        System.arraycopy(raw, 0, traceBytes, off, raw.length);
+      } else {
+        throw new IllegalArgumentException("trace " + traces + " needs " + n + " additional trace headers but"
+            + " its headers have neither " + (k == 1 ? SegyTraceHeaderExtension.PREFIX + "* nor " : "")
+            + SegyReader.ADDITIONAL_TRACE_HEADER + k);
+      }
+    }
   }
 
   private void defaultTraceHeader(SeismicTrace t) {
@@ -287,6 +359,21 @@ public final class SegyWriter implements Closeable {
     if (fixedSamples == 0) {
       fixedSamples = ns; // readers take the first trace's count when the binary header has none
     }
+    if (revision >= 2) {
+      maxAdditional = (int) SegyBinaryHeader.get(bh, 0, order, SegyBinaryHeader.MAX_ADDITIONAL_TRACE_HEADERS);
+      trailerStanzas = (int) SegyBinaryHeader.get(bh, 0, order, SegyBinaryHeader.NR_TRAILER_STANZA);
+      if (maxAdditional < 0) {
+        throw new IllegalArgumentException("MaxAdditionalTraceHeaders must not be negative, got " + maxAdditional);
+      }
+      int available = 0;
+      while (fileHeaders.containsKey(SegyReader.TRAILER_STANZA + (available + 1))) {
+        available++;
+      }
+      if (trailerStanzas < 0 || trailerStanzas > available) {
+        throw new IllegalArgumentException("NrTrailerStanza is " + trailerStanzas + " but fileHeaders hold "
+            + available + " trailer stanzas (" + SegyReader.TRAILER_STANZA + "1..)");
+      }
+    }
     put(bh, 0, bh.length);
     for (int k = 1; k <= writeExtended; k++) {
       String ext = fileHeaders.get(SegyReader.EXTENDED_TEXTUAL_HEADER + k);
@@ -340,6 +427,11 @@ public final class SegyWriter implements Closeable {
     try {
       if (!headerWritten) {
         writeFileHeaders(null);
+      }
+      for (int k = 1; k <= trailerStanzas; k++) {
+        String stanza = fileHeaders.get(SegyReader.TRAILER_STANZA + k);
+        boolean e = !TextHeader.ASCII.equals(fileHeaders.get(SegyReader.TRAILER_STANZA_ENCODING + k));
+        put(TextHeader.encode(stanza, e), 0, TextHeader.SIZE);
       }
       flush();
     } finally {

@@ -145,10 +145,17 @@ public class SegyBadInputTest {
   }
 
   @Test
-  public void rev2AdditionalTraceHeaders_unsupportedAt3506() throws IOException {
+  public void rev2AdditionalTraceHeadersNegative_badHeaderAt3506() throws IOException {
     byte[] b = rev2(0);
+    putInt(b, 3507, -1);
+    assertError(readAll(b), SeismicError.BAD_HEADER, 3506);
+  }
+
+  @Test
+  public void rev2OneProprietaryAdditionalTraceHeader_tracesOf680Bytes_lastCutTruncated() throws IOException {
+    byte[] b = rev2(0); // 25 * 440 bytes of traces read as 16 traces of 240 + 240 + 200 bytes
     putInt(b, 3507, 1);
-    assertError(readAll(b), SeismicError.UNSUPPORTED, 3506);
+    assertError(readAll(b), SeismicError.TRUNCATED, 3600 + 16 * 680);
   }
 
   @Test
