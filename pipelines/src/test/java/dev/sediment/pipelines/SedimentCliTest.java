@@ -135,7 +135,7 @@ public class SedimentCliTest {
   @Test
   public void badFormat_exit2() {
     assertThat(run(ingest("--format=xml")), equalTo(2));
-    assertThat(err, containsString("--format=xml is not known; use csv or jsonl"));
+    assertThat(err, containsString("--format=xml is not known; use csv, jsonl or parquet"));
   }
 
   @Test
