@@ -184,35 +184,11 @@ public final class AvroParquetSink implements FileIO.Sink<GenericRecord> {
     }
 
     private PositionOutputStream stream() {
-      return new PositionOutputStream() {
-        private long position;
-
-        @Override
-        public long getPos() {
-          return position;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-          out.write(b);
-          position++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-          out.write(b, off, len);
-          position += len;
-        }
-
-        @Override
-        public void flush() throws IOException {
-          out.flush();
-        }
-
+      return new CountingOutputStream(out) {
         @Override
         public void close() throws IOException {
           // The channel belongs to FileIO, which closes it after flush().
-          out.flush();
+          flush();
         }
       };
     }

@@ -5,10 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.sediment.io.parquet.LocalParquetFile;
-import dev.sediment.pipelines.Sediment;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.sediment.pipelines.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,16 +52,23 @@ public class IngestTableTest {
   }
 
   private int run(String... args) {
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    int code =
-        Sediment.run(
-            args,
-            new PrintStream(o, true, StandardCharsets.UTF_8),
-            new PrintStream(e, true, StandardCharsets.UTF_8));
-    out = o.toString(StandardCharsets.UTF_8);
-    err = e.toString(StandardCharsets.UTF_8);
-    return code;
+    CliRun r = CliRun.of(args);
+    out = r.out;
+    err = r.err;
+    return r.code;
+  }
+
+  /** Ingests {@code in/*.FORMAT} with {@link #NANOS_SCHEMA} as dataset {@code ticks}. */
+  private int ingestTicks(String format) throws Exception {
+    Path schema = tmp.getRoot().toPath().resolve("ticks.avsc");
+    Files.writeString(schema, NANOS_SCHEMA);
+    return run(
+        "ingest-table",
+        "--input=" + in + "/*." + format,
+        "--format=" + format,
+        "--schema=" + schema,
+        "--dataset=ticks",
+        "--lake=" + lake);
   }
 
   @Test
@@ -78,18 +82,8 @@ public class IngestTableTest {
             + "3,2026-02-03T15:30:00.123456789+01:00\n"
             + "4,2026-02-03T14:30:00.1234567891Z\n"
             + "5,2026-02-03\n");
-    Path schema = tmp.getRoot().toPath().resolve("ticks.avsc");
-    Files.writeString(schema, NANOS_SCHEMA);
 
-    int code =
-        run(
-            "ingest-table",
-            "--input=" + in + "/*.csv",
-            "--schema=" + schema,
-            "--dataset=ticks",
-            "--lake=" + lake);
-
-    assertThat(err, code, equalTo(0));
+    assertThat(err, ingestTicks("csv"), equalTo(0));
     assertThat(
         out,
         containsString("ingest-table ticks: 5 records in, 3 written, 2 quarantined, from 1 files"));
@@ -111,19 +105,8 @@ public class IngestTableTest {
         in.resolve("ticks.jsonl"),
         "{\"id\": 1, \"ts\": \"2026-02-03T14:30:00.123456789Z\"}\n"
             + "{\"id\": 2, \"ts\": 1770129000123456789}\n");
-    Path schema = tmp.getRoot().toPath().resolve("ticks.avsc");
-    Files.writeString(schema, NANOS_SCHEMA);
 
-    int code =
-        run(
-            "ingest-table",
-            "--input=" + in + "/*.jsonl",
-            "--format=jsonl",
-            "--schema=" + schema,
-            "--dataset=ticks",
-            "--lake=" + lake);
-
-    assertThat(err, code, equalTo(0));
+    assertThat(err, ingestTicks("jsonl"), equalTo(0));
     assertThat(
         out,
         containsString("ingest-table ticks: 2 records in, 2 written, 0 quarantined, from 1 files"));
@@ -203,7 +186,8 @@ public class IngestTableTest {
     assertThat(
         out,
         containsString(
-            "Input format: csv (with a header line), jsonl (one JSON object per line) or parquet."));
+            "Input format: csv (with a header line), jsonl (one JSON object per line)"
+                + " or parquet."));
   }
 
   /** Column {@code column} of every row under {@code dir}, by the row's {@code id}. */
@@ -223,7 +207,8 @@ public class IngestTableTest {
   }
 
   private static LogicalTypeAnnotation columnType(Path dir, String column) throws Exception {
-    try (ParquetFileReader r = ParquetFileReader.open(LocalParquetFile.of(parquetFiles(dir).get(0)))) {
+    Path first = parquetFiles(dir).get(0);
+    try (ParquetFileReader r = ParquetFileReader.open(LocalParquetFile.of(first))) {
       return r.getFileMetaData().getSchema().getType(column).getLogicalTypeAnnotation();
     }
   }
