@@ -116,6 +116,38 @@ public class IngestTableTest {
   }
 
   @Test
+  public void validate_timestampNanosParquet_comparesRulesToTheNanosecond() throws Exception {
+    Files.writeString(
+        in.resolve("ticks.jsonl"),
+        "{\"id\": 1, \"ts\": \"2026-02-03T14:30:00.123456789Z\"}\n"
+            + "{\"id\": 2, \"ts\": 1770129000123456790}\n");
+    assertThat(err, ingestTicks("jsonl"), equalTo(0));
+    Path rules = tmp.getRoot().toPath().resolve("ticks.yaml");
+    Files.writeString(
+        rules,
+        "columns:\n  ts:\n"
+            + "    - {rule: min, value: \"2026-02-03T14:30:00.123456789Z\"}\n"
+            + "    - {rule: max, value: \"2026-02-03T14:30:00.123456790Z\", exclusive: true,"
+            + " severity: warn}\n");
+
+    int code =
+        run(
+            "validate",
+            "--rules=" + rules,
+            "--input=" + lake.resolve("processed/ticks") + "/*.parquet",
+            "--format=parquet",
+            "--dataset=checked",
+            "--lake=" + lake);
+
+    assertThat(err, code, equalTo(0));
+    assertThat(
+        out,
+        containsString(
+            "validate checked: validated against " + rules + ": 2 records in, 2 valid,"
+                + " 0 quarantined (0 unparsed, 0 breaking error rules), 1 passed with warnings"));
+  }
+
+  @Test
   public void ingestTable_parquetInput_writesEveryRow() throws Exception {
     org.apache.avro.Schema avro =
         new org.apache.avro.Schema.Parser()
