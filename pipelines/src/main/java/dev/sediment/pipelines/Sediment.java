@@ -20,10 +20,12 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.io.FileSystems;
@@ -328,6 +330,9 @@ public final class Sediment {
         chain.addAll(Arrays.asList(sup.getInterfaces()));
       }
     }
+    // An interface may redeclare a shared option (ingest-table makes --schema required): the
+    // first declaration in the chain, the command's own, is the one shown.
+    Set<String> shown = new HashSet<>();
     for (Class<?> k : chain) {
       if (!k.getName().startsWith("dev.sediment.")) {
         continue;
@@ -345,6 +350,9 @@ public final class Sediment {
           continue;
         }
         String prop = Introspector.decapitalize(n.substring(n.startsWith("get") ? 3 : 2));
+        if (!shown.add(prop)) {
+          continue;
+        }
         Description d = m.getAnnotation(Description.class);
         StringBuilder text = new StringBuilder(d == null ? "" : d.value());
         if (m.isAnnotationPresent(Validation.Required.class)) {

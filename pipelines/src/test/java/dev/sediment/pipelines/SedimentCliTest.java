@@ -5,9 +5,6 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -35,16 +32,10 @@ public class SedimentCliTest {
   }
 
   private int run(String... args) {
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    int code =
-        Sediment.run(
-            args,
-            new PrintStream(o, true, StandardCharsets.UTF_8),
-            new PrintStream(e, true, StandardCharsets.UTF_8));
-    out = o.toString(StandardCharsets.UTF_8);
-    err = e.toString(StandardCharsets.UTF_8);
-    return code;
+    CliRun r = CliRun.of(args);
+    out = r.out;
+    err = r.err;
+    return r.code;
   }
 
   private String[] ingest(String... extra) {
@@ -135,7 +126,7 @@ public class SedimentCliTest {
   @Test
   public void badFormat_exit2() {
     assertThat(run(ingest("--format=xml")), equalTo(2));
-    assertThat(err, containsString("--format=xml is not known; use csv or jsonl"));
+    assertThat(err, containsString("--format=xml is not known; use csv, jsonl or parquet"));
   }
 
   @Test

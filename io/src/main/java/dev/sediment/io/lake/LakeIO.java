@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.auto.value.AutoValue;
+import dev.sediment.io.parquet.AvroParquetSink;
 import java.time.Instant;
 import java.util.List;
 import org.apache.avro.generic.GenericRecord;
@@ -16,7 +17,6 @@ import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.WriteFilesResult;
-import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
@@ -47,7 +47,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * }</pre>
  *
  * <p>Parquet files are named {@code DIR/k=v/.../part-SSSSS-of-NNNNN.parquet} (Snappy), one
- * directory per distinct partition value. Quarantine files are {@code
+ * directory per distinct partition value; {@code timestamp-nanos} columns are Parquet {@code
+ * TIMESTAMP(NANOS)} ({@link AvroParquetSink}). Quarantine files are {@code
  * DIR/records-SSSSS-of-NNNNN.jsonl}, one JSON object per bad record with its source, line,
  * offset, {@code error_type}, {@code message}, raw {@code record} and {@code detected_at} (bad
  * records from other producers keep their {@code record} and Beam's {@code reason}).
@@ -184,13 +185,12 @@ public final class LakeIO {
       String json = getAvroSchemaJson();
       checkArgument(dir != null, "LakeIO.writeRecords() needs to(directory)");
       checkArgument(json != null, "LakeIO.writeRecords() needs withAvroSchema(json)");
-      org.apache.avro.Schema avro = new org.apache.avro.Schema.Parser().parse(json);
       return input.apply(
           "WriteParquet",
           FileIO.<String, KV<String, GenericRecord>>writeDynamic()
               .by(KV::getKey)
               .withDestinationCoder(StringUtf8Coder.of())
-              .via(Contextful.fn(KV::getValue), ParquetIO.sink(avro))
+              .via(Contextful.fn(KV::getValue), AvroParquetSink.of(json))
               .to(dir)
               .withNaming(
                   key ->

@@ -2,7 +2,6 @@ package dev.sediment.io.parquet;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -103,36 +102,12 @@ public final class LocalParquetFile implements InputFile, OutputFile {
   }
 
   /** A buffered output stream over a file channel that fsyncs when closed. */
-  public static final class Output extends PositionOutputStream {
+  public static final class Output extends CountingOutputStream {
     private final FileChannel channel;
-    private final OutputStream out;
-    private long pos;
 
     Output(FileChannel channel) {
+      super(new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16));
       this.channel = channel;
-      this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
-    }
-
-    @Override
-    public long getPos() {
-      return pos;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      pos++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      pos += len;
-    }
-
-    @Override
-    public void flush() throws IOException {
-      out.flush();
     }
 
     /** Flushes and forces the bytes to the device. */

@@ -12,12 +12,23 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * in the field option {@value #LOGICAL_TYPE_OPTION}. Parsers then accept {@code 2026-02-03} for a
  * date and an ISO-8601 instant for a timestamp-micros column, and partition paths print dates as
  * dates.
+ *
+ * <p>Avro 1.11 (Beam 2.62's) does not know {@code timestamp-nanos} (it came in Avro 1.12): its
+ * parser leaves the logical type off and keeps {@code "logicalType": "timestamp-nanos"} as a plain
+ * property of the {@code long}. This class reads that property, so such a column keeps its logical
+ * type here too, and {@link dev.sediment.io.parquet.AvroParquetSink} writes it as Parquet {@code
+ * TIMESTAMP(NANOS)}.
  */
 public final class AvroTableSchema {
   /** Field option holding the Avro logical type name of a field, where Beam's type hides it. */
   public static final String LOGICAL_TYPE_OPTION = "sediment:avroLogicalType";
 
-  private static final List<String> KEPT = List.of("date", "timestamp-micros", "timestamp-nanos");
+  /** The Avro logical type Avro 1.11 does not know. */
+  public static final String TIMESTAMP_NANOS = "timestamp-nanos";
+
+  private static final String LOGICAL_TYPE_PROP = "logicalType";
+
+  private static final List<String> KEPT = List.of("date", "timestamp-micros", TIMESTAMP_NANOS);
 
   private AvroTableSchema() {}
 
@@ -44,7 +55,11 @@ public final class AvroTableSchema {
     return o.hasOption(LOGICAL_TYPE_OPTION) ? o.getValue(LOGICAL_TYPE_OPTION, String.class) : null;
   }
 
-  private static @Nullable String logicalTypeOf(org.apache.avro.Schema s) {
+  /**
+   * The logical type name of an Avro schema, looking through a nullable union; {@code
+   * timestamp-nanos} also where this Avro version left it a plain property.
+   */
+  public static @Nullable String logicalTypeOf(org.apache.avro.Schema s) {
     if (s.getType() == org.apache.avro.Schema.Type.UNION) {
       for (org.apache.avro.Schema t : s.getTypes()) {
         if (t.getType() != org.apache.avro.Schema.Type.NULL) {
@@ -53,6 +68,9 @@ public final class AvroTableSchema {
       }
       return null;
     }
-    return s.getLogicalType() == null ? null : s.getLogicalType().getName();
+    if (s.getLogicalType() != null) {
+      return s.getLogicalType().getName();
+    }
+    return TIMESTAMP_NANOS.equals(s.getProp(LOGICAL_TYPE_PROP)) ? TIMESTAMP_NANOS : null;
   }
 }

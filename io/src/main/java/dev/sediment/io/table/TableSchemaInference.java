@@ -45,7 +45,7 @@ import org.apache.commons.csv.CSVRecord;
  * narrowest type every non-null value fits, in this order: {@code boolean} ({@code true}/{@code
  * false}), {@code long}, {@code double}, {@code date} ({@code 2026-02-03}), {@code
  * timestamp-millis}/{@code -micros} (ISO-8601 instants, by the finest fraction seen; an instant
- * finer than a microsecond makes a string, as Avro 1.11 has no timestamp-nanos), else {@code
+ * finer than a microsecond makes a string; declare {@code timestamp-nanos} to keep it), else {@code
  * string}. A column with no non-null value is a string. In JSON lines only
  * JSON booleans and numbers count as booleans and numbers, as {@link TableIO} reads them; a column
  * of objects or arrays is a string, and {@link TableIO} will quarantine those values. Every field
@@ -391,8 +391,8 @@ public final class TableSchemaInference {
         return Type.DATE;
       }
       if (timestamp) {
-        // Avro 1.11 (Beam 2.62's) drops timestamp-nanos, which would leave a plain long column
-        // that rejects ISO-8601 text: finer than microseconds stays a string.
+        // Finer than microseconds stays a string: a declared timestamp-nanos column works
+        // (AvroTableSchema), but inferring one would change what existing rules files expect.
         return precision == 0
             ? Type.TIMESTAMP_MILLIS
             : precision == 1 ? Type.TIMESTAMP_MICROS : Type.STRING;

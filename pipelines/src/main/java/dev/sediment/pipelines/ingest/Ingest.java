@@ -153,18 +153,15 @@ public final class Ingest implements Command<IngestOptions> {
     if (o.getSplitBytes() < 1024) {
       throw new UsageException("--splitBytes=" + o.getSplitBytes() + " is too small; use at least 1024");
     }
-    ValidationStep.Spec validation = null;
-    if (o.getRules() != null && !o.getRules().isEmpty()) {
-      validation =
-          ValidationStep.Spec.of(
-                  o.getRules(),
-                  LakePaths.absolute(o.getLake()),
-                  o.getDataset(),
-                  null,
-                  org.joda.time.Instant.now())
-              .withInfo("input", LakePaths.absolute(o.getInput()))
-              .withInfo("format", format == null ? "detected" : format.toString())
-              .leavingOutOfQuarantine(java.util.Set.of("samples"));
+    ValidationStep.Spec validation =
+        ValidationStep.Spec.ofIngest(
+            o,
+            LakePaths.absolute(o.getLake()),
+            o.getDataset(),
+            LakePaths.absolute(o.getInput()),
+            format == null ? "detected" : format.toString());
+    if (validation != null) {
+      validation = validation.leavingOutOfQuarantine(java.util.Set.of("samples"));
       try {
         validation.rules().checkAgainst(TRACE_ROW_SCHEMA);
       } catch (IllegalArgumentException e) {

@@ -37,10 +37,10 @@ import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.io.ByteStreams
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * {@code bin/sediment ingest-table}: CSV or JSON-lines files into typed, hive-partitioned Parquet
- * under {@code LAKE/processed/DATASET/}; every line that does not parse or convert goes to {@code
- * LAKE/quarantine/DATASET/} with its file, line and reason. Prints records in, written and
- * quarantined, and fails if they do not add up.
+ * {@code bin/sediment ingest-table}: CSV, JSON-lines or Parquet files into typed, hive-partitioned
+ * Parquet under {@code LAKE/processed/DATASET/}; every record that does not parse or convert goes
+ * to {@code LAKE/quarantine/DATASET/} with its file, line and reason. Prints records in, written
+ * and quarantined, and fails if they do not add up.
  */
 public final class IngestTable implements Command<IngestTableOptions> {
   static final Pattern DATASET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -107,12 +107,13 @@ public final class IngestTable implements Command<IngestTableOptions> {
 
   @Override
   public String summary() {
-    return "Parse CSV or JSON-lines files against an Avro schema into partitioned Parquet.";
+    return "Parse CSV, JSON-lines or Parquet files against an Avro schema into partitioned"
+        + " Parquet.";
   }
 
   @Override
   public String usage() {
-    return "--input=GLOB --schema=FILE.avsc --dataset=NAME [--format=csv|jsonl]"
+    return "--input=GLOB --schema=FILE.avsc --dataset=NAME [--format=csv|jsonl|parquet]"
         + " [--partitionBy=COL,...] [--rules=FILE] [--lake=DIR]";
   }
 
@@ -225,7 +226,8 @@ public final class IngestTable implements Command<IngestTableOptions> {
     try {
       format = TableIO.Format.parse(o.getFormat());
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--format=" + o.getFormat() + " is not known; use csv or jsonl");
+      throw new UsageException(
+          "--format=" + o.getFormat() + " is not known; use csv, jsonl or parquet");
     }
     if (!DATASET.matcher(o.getDataset()).matches()) {
       throw new UsageException(
@@ -234,18 +236,15 @@ public final class IngestTable implements Command<IngestTableOptions> {
               + " is not a valid name; use letters, digits, '.', '_' and '-'");
     }
     String schemaJson = readSchema(o.getSchema());
-    ValidationStep.Spec validation = null;
-    if (o.getRules() != null && !o.getRules().isEmpty()) {
-      validation =
-          ValidationStep.Spec.of(
-                  o.getRules(),
-                  LakePaths.absolute(o.getLake()),
-                  o.getDataset(),
-                  null,
-                  org.joda.time.Instant.now())
-              .withInfo("input", LakePaths.absolute(o.getInput()))
-              .withInfo("format", format.toString())
-              .withInfo("schema", o.getSchema());
+    ValidationStep.Spec validation =
+        ValidationStep.Spec.ofIngest(
+            o,
+            LakePaths.absolute(o.getLake()),
+            o.getDataset(),
+            LakePaths.absolute(o.getInput()),
+            format.toString());
+    if (validation != null) {
+      validation = validation.withInfo("schema", o.getSchema());
     }
     List<String> partitionBy = new ArrayList<>();
     for (String c : o.getPartitionBy().split(",")) {

@@ -119,6 +119,21 @@ public final class ValidationStep {
           Set.of());
     }
 
+    /**
+     * The validation an ingesting command runs when given {@code --rules}, or null when it was
+     * not: a new run id, and the input and its format at the head of the report.
+     */
+    public static @Nullable Spec ofIngest(
+        RulesOption options, String lake, String dataset, String input, String format) {
+      String rules = options.getRules();
+      if (rules == null || rules.isEmpty()) {
+        return null;
+      }
+      return of(rules, lake, dataset, null, Instant.now())
+          .withInfo("input", input)
+          .withInfo("format", format);
+    }
+
     /** Adds a {@code key: value} line to the head of the report, e.g. the input and format. */
     public Spec withInfo(String key, String value) {
       LinkedHashMap<String, String> copy = new LinkedHashMap<>(info);

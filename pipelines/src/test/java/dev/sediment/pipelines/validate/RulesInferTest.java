@@ -7,7 +7,7 @@ import static org.hamcrest.Matchers.not;
 
 import dev.sediment.io.parquet.LocalParquetFile;
 import dev.sediment.io.table.TableIO;
-import dev.sediment.pipelines.Sediment;
+import dev.sediment.pipelines.CliRun;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -37,16 +37,10 @@ public class RulesInferTest {
   private String err;
 
   private int run(String... args) {
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    int code =
-        Sediment.run(
-            args,
-            new PrintStream(o, true, StandardCharsets.UTF_8),
-            new PrintStream(e, true, StandardCharsets.UTF_8));
-    out = o.toString(StandardCharsets.UTF_8);
-    err = e.toString(StandardCharsets.UTF_8);
-    return code;
+    CliRun r = CliRun.of(args);
+    out = r.out;
+    err = r.err;
+    return r.code;
   }
 
   private Path write(String name, String text) throws Exception {
