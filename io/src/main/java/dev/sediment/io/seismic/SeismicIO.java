@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
@@ -253,7 +252,7 @@ public final class SeismicIO {
       if (handler != null) {
         handler.addErrorCollection(errors);
       }
-      return out.get(ReadRangeFn.TRACES).setCoder(AvroCoder.of(TraceRecords.SCHEMA));
+      return out.get(ReadRangeFn.TRACES).setCoder(TraceRecordCoder.of());
     }
 
     @Override
@@ -449,7 +448,7 @@ public final class SeismicIO {
                       TypeDescriptors.kvs(
                           TypeDescriptors.strings(), TypeDescriptor.of(GenericRecord.class)))
                   .via(r -> KV.of(r.get("source_file").toString(), r)))
-          .setCoder(KvCoder.of(StringUtf8Coder.of(), AvroCoder.of(TraceRecords.SCHEMA)))
+          .setCoder(KvCoder.of(StringUtf8Coder.of(), TraceRecordCoder.of()))
           .apply("GroupBySourceFile", GroupByKey.create())
           .apply("WriteFiles", ParDo.of(new WriteFileFn(getDirectory(), getFormat())))
           .setCoder(StringUtf8Coder.of());
@@ -502,7 +501,7 @@ public final class SeismicIO {
 
     @Setup
     public void setup() {
-      recordCoder = AvroCoder.of(TraceRecords.SCHEMA);
+      recordCoder = TraceRecordCoder.of();
     }
 
     @ProcessElement

@@ -1,9 +1,11 @@
 package dev.sediment.io.seismic;
 
 import dev.sediment.schemas.SeismicTraceSchema;
+import java.util.AbstractList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.RandomAccess;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -15,8 +17,6 @@ import org.apache.avro.generic.GenericRecord;
 public final class TraceRecords {
   /** The parsed {@code SeismicTrace.avsc}. */
   public static final Schema SCHEMA = new Schema.Parser().parse(SeismicTraceSchema.AVRO_JSON);
-
-  private static final Schema SAMPLES = SCHEMA.getField("samples").schema();
 
   private TraceRecords() {}
 
@@ -40,11 +40,7 @@ public final class TraceRecords {
     r.put("encoding", trace.encoding());
     double[] s = trace.samples();
     r.put("sample_count", s.length);
-    GenericData.Array<Double> samples = new GenericData.Array<>(s.length, SAMPLES);
-    for (double v : s) {
-      samples.add(v);
-    }
-    r.put("samples", samples);
+    r.put("samples", samplesView(s));
     r.put("headers", new LinkedHashMap<>(trace.headers()));
     r.put("file_headers", new LinkedHashMap<>(fileHeaders));
     return r;
@@ -66,15 +62,53 @@ public final class TraceRecords {
             .startTimeNanos((Long) r.get("start_time_ns"))
             .sampleRateHz(r.get("sample_rate_hz") == null ? Double.NaN : (Double) r.get("sample_rate_hz"))
             .encoding(r.get("encoding").toString());
-    @SuppressWarnings("unchecked")
-    List<Double> samples = (List<Double>) r.get("samples");
-    double[] s = new double[samples.size()];
-    for (int i = 0; i < s.length; i++) {
-      s[i] = samples.get(i);
-    }
-    b.samples(s);
+    b.samples(samples(r));
     b.headers(strings(r.get("headers")));
     return b.build();
+  }
+
+  /**
+   * {@code samples} as the list a record's {@code samples} field holds, without copying or
+   * boxing them up front: a read-only view (do not modify the array afterwards).
+   */
+  public static List<Double> samplesView(double[] samples) {
+    return new SampleList(samples);
+  }
+
+  /**
+   * The samples of a record: the array behind a {@link #samplesView} (not copied; do not modify
+   * it), or a new array from any other list (a record read back from Parquet or by AvroCoder).
+   */
+  public static double[] samples(GenericRecord r) {
+    Object o = r.get("samples");
+    if (o instanceof SampleList) {
+      return ((SampleList) o).values;
+    }
+    List<?> list = (List<?>) o;
+    double[] s = new double[list.size()];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = ((Number) list.get(i)).doubleValue();
+    }
+    return s;
+  }
+
+  /** A read-only {@code List<Double>} over a {@code double[]}. */
+  private static final class SampleList extends AbstractList<Double> implements RandomAccess {
+    final double[] values;
+
+    SampleList(double[] values) {
+      this.values = values;
+    }
+
+    @Override
+    public Double get(int index) {
+      return values[index];
+    }
+
+    @Override
+    public int size() {
+      return values.length;
+    }
   }
 
   /** The file headers a record carries. */

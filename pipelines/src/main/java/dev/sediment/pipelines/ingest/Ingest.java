@@ -3,6 +3,7 @@ package dev.sediment.pipelines.ingest;
 import dev.sediment.io.lake.LakeIO;
 import dev.sediment.io.seismic.SeismicFormat;
 import dev.sediment.io.seismic.SeismicIO;
+import dev.sediment.io.seismic.TraceRecordCoder;
 import dev.sediment.io.seismic.TraceRecords;
 import dev.sediment.pipelines.Command;
 import dev.sediment.pipelines.CommandFailedException;
@@ -23,7 +24,6 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -227,11 +227,11 @@ public final class Ingest implements Command<IngestOptions> {
       traces =
           ValidationStep.expand(rows, spec.validation, unparsed)
               .apply("RowsToTraces", ParDo.of(new ToTraceFn()))
-              .setCoder(AvroCoder.of(TraceRecords.SCHEMA));
+              .setCoder(TraceRecordCoder.of());
     }
     traces
         .apply("KeyByStationDate", ParDo.of(new KeyByStationDateFn()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), AvroCoder.of(TraceRecords.SCHEMA)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), TraceRecordCoder.of()))
         .apply(
             "WriteProcessed",
             LakeIO.writeRecords()
