@@ -529,11 +529,7 @@ public final class MseedReader implements TraceReader {
     int prev = 0;
     for (int off = blkOff; off != 0; ) {
       if (off < 48 || off <= prev || off + 4 > bound) {
-        throw in.error(
-            p,
-            SeismicError.BAD_HEADER,
-            "blockette offset " + off + (off <= prev && off >= 48 ? " does not follow " + prev : "")
-                + " is outside the record");
+        throw in.error(p, SeismicError.BAD_HEADER, badBlocketteOffset(off, prev, bound));
       }
       int type = u16(buf, b + off, le);
       int next = u16(buf, b + off + 2, le);
@@ -1119,5 +1115,27 @@ public final class MseedReader implements TraceReader {
   /** A SEED BTIME (fraction in 0.0001 s) in nanoseconds since 1970. */
   static long btimeNanos(int year, int day, int hour, int minute, int second, int fract) {
     return dayNanos(year, day, hour, minute, second) + fract * 100_000L;
+  }
+
+  /**
+   * Why a blockette offset is refused, in one sentence: it points into the fixed header, back at
+   * or before the previous blockette (a loop), or past the bytes of the record.
+   */
+  static String badBlocketteOffset(int off, int prev, int bound) {
+    if (off < 48) {
+      return "blockette offset " + off + " points into the 48-byte fixed header";
+    }
+    if (off <= prev) {
+      return "blockette offset "
+          + off
+          + " does not come after the previous blockette at "
+          + prev
+          + " (the blockette chain loops)";
+    }
+    return "blockette offset "
+        + off
+        + (bound < MAX_RECLEN
+            ? " is past the end of the file: " + bound + " bytes remain from the record's start"
+            : " is past the largest record length, " + MAX_RECLEN + " bytes");
   }
 }

@@ -134,21 +134,36 @@ public class MseedBadInputTest {
   public void v2_blocketteChainLoop_isBadHeader() throws IOException {
     byte[] b = written(SampleEncoding.STEIM2, 2000, 2);
     be(b).putShort(512 + 50, (short) 48); // blockette 1000's next points back at itself
-    assertFails(b, SeismicError.BAD_HEADER, 512, "does not follow 48");
+    SeismicFormatException e = fails(b);
+    assertThat(e.error(), equalTo(SeismicError.BAD_HEADER));
+    assertThat(e.offset(), equalTo(512L));
+    assertThat(
+        e.detail(),
+        equalTo(
+            "blockette offset 48 does not come after the previous blockette at 48 (the blockette"
+                + " chain loops)"));
   }
 
   @Test
   public void v2_blocketteOffsetInsideFixedHeader_isBadHeader() throws IOException {
     byte[] b = written(SampleEncoding.STEIM2, 100, 2);
     be(b).putShort(46, (short) 20);
-    assertFails(b, SeismicError.BAD_HEADER, 0, "blockette offset 20");
+    assertThat(
+        fails(b).detail(), equalTo("blockette offset 20 points into the 48-byte fixed header"));
   }
 
   @Test
   public void v2_blocketteOffsetPastTheFile_isBadHeader() throws IOException {
     byte[] b = written(SampleEncoding.STEIM2, 100, 2);
     be(b).putShort(50, (short) 600);
-    assertFails(b, SeismicError.BAD_HEADER, 0, "blockette offset 600");
+    SeismicFormatException e = fails(b);
+    assertThat(e.error(), equalTo(SeismicError.BAD_HEADER));
+    assertThat(e.offset(), equalTo(0L));
+    assertThat(
+        e.detail(),
+        equalTo(
+            "blockette offset 600 is past the end of the file: 512 bytes remain from the record's"
+                + " start"));
   }
 
   @Test
