@@ -149,12 +149,18 @@ public final class Sediment {
       }
       List<String> merged = config == null ? cli : mergeConfig(config, cli);
       OptionsT options = parse(command, merged);
+      Names.checkOptions(options, command.optionsClass());
       skipDirectRunnerTestChecks(options, merged);
       useS3CompatibleClient(options);
       FileSystems.setDefaultPipelineOptions(options);
       return command.takesFileArguments()
           ? command.run(options, files, out, err)
           : command.run(options, out);
+    } catch (Names.InvalidNameException e) {
+      // A name that would become a path: always exit 2, even for validate (whose other wrong
+      // calls exit 1), and one line, since nothing in --help would fix it.
+      err.println(prefix + e.getMessage());
+      return 2;
     } catch (UsageException e) {
       err.println(prefix + e.getMessage());
       err.println("Run 'bin/sediment " + command.name() + " --help' for its options.");

@@ -8,6 +8,7 @@ import dev.sediment.io.seismic.TraceRecords;
 import dev.sediment.pipelines.Command;
 import dev.sediment.pipelines.CommandFailedException;
 import dev.sediment.pipelines.LakePaths;
+import dev.sediment.pipelines.Names;
 import dev.sediment.pipelines.RunCounts;
 import dev.sediment.pipelines.UsageException;
 import dev.sediment.pipelines.validate.ValidationStep;
@@ -138,10 +139,7 @@ public final class Ingest implements Command<IngestOptions> {
   }
 
   static Spec specFrom(IngestOptions o) {
-    if (!IngestTable.DATASET.matcher(o.getDataset()).matches()) {
-      throw new UsageException(
-          "--dataset=" + o.getDataset() + " is not a valid name; use letters, digits, '.', '_' and '-'");
-    }
+    Names.check("--dataset", o.getDataset());
     SeismicFormat format = null;
     if (o.getSeismicFormat() != null && !o.getSeismicFormat().isEmpty()) {
       try {

@@ -9,6 +9,7 @@ import dev.sediment.io.table.TableSchemaInference;
 import dev.sediment.pipelines.Command;
 import dev.sediment.pipelines.CommandFailedException;
 import dev.sediment.pipelines.LakePaths;
+import dev.sediment.pipelines.Names;
 import dev.sediment.pipelines.Parallelism;
 import dev.sediment.pipelines.RunCounts;
 import dev.sediment.pipelines.UsageException;
@@ -164,10 +165,7 @@ public final class ValidateCommand implements Command<ValidateOptions> {
     if (dataset == null || dataset.isEmpty()) {
       dataset = datasetFromRulesFile(o.getRules());
     }
-    if (!IngestTable.isValidDataset(dataset)) {
-      throw new UsageException(
-          "--dataset=" + dataset + " is not a valid name; use letters, digits, '.', '_' and '-'");
-    }
+    Names.check("--dataset", dataset);
     List<String> partitionBy = new ArrayList<>();
     for (String c : o.getPartitionBy().split(",")) {
       if (!c.isBlank()) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sediment.io.lake.LakeIO;
 import dev.sediment.pipelines.CommandFailedException;
 import dev.sediment.pipelines.LakePaths;
+import dev.sediment.pipelines.Names;
 import dev.sediment.pipelines.Parallelism;
 import dev.sediment.transforms.validate.Rules;
 import dev.sediment.transforms.validate.RulesException;
@@ -102,7 +103,8 @@ public final class ValidationStep {
     public static Spec of(
         String rulesPath, String lake, String dataset, @Nullable String runId, Instant now) {
       Rules rules = loadRules(rulesPath);
-      String id = runId == null || runId.isEmpty() ? newRunId(now) : runId;
+      String id = runId == null || runId.isEmpty() ? newRunId(now) : Names.check("--runId", runId);
+      Names.check("--dataset", dataset);
       LinkedHashMap<String, String> info = new LinkedHashMap<>();
       info.put("run_id", id);
       info.put("dataset", dataset);
