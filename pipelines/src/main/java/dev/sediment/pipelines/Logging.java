@@ -39,7 +39,7 @@ final class Logging {
               r.getThrown().printStackTrace(new java.io.PrintWriter(w));
               sb.append(w);
             }
-            return sb.toString();
+            return Secrets.redact(sb.toString());
           }
         });
     root.addHandler(h);

@@ -62,13 +62,31 @@ public final class Sediment {
   private Sediment() {}
 
   public static void main(String[] args) {
+    // Whatever prints straight to the console (logs, runners) goes through the redaction too.
+    System.setOut(Secrets.redacting(System.out));
+    System.setErr(Secrets.redacting(System.err));
     int code = run(args, System.out, System.err);
+    System.err.flush();
     System.out.flush();
     System.exit(code);
   }
 
-  /** Runs one command line; returns the exit code. */
+  /**
+   * Runs one command line; returns the exit code. What it prints to {@code out} and {@code err}
+   * has secrets taken out ({@link Secrets}).
+   */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    PrintStream redactedOut = Secrets.redacting(out);
+    PrintStream redactedErr = Secrets.redacting(err);
+    try {
+      return runRedacted(args, redactedOut, redactedErr);
+    } finally {
+      redactedOut.flush();
+      redactedErr.flush();
+    }
+  }
+
+  private static int runRedacted(String[] args, PrintStream out, PrintStream err) {
     boolean verbose = Arrays.asList(args).contains("--verbose");
     Logging.configure(verbose);
     if (args.length == 0) {
@@ -189,9 +207,58 @@ public final class Sediment {
       return PipelineOptionsFactory.fromArgs(args.toArray(new String[0]))
           .withValidation()
           .as(command.optionsClass());
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(firstLine(e.getMessage()));
+    } catch (RuntimeException e) {
+      // Anything thrown while parsing options is a wrong call (the AWS module throws
+      // NullPointerException for a credentials provider that lacks a field).
+      throw new UsageException(parseProblem(e, args));
     }
+  }
+
+  /**
+   * One line for an option Beam could not parse. Beam says only "Unable to parse JSON value
+   * VALUE": name the option and add what the JSON parser found wrong (its message without the
+   * echoed source). Secrets in VALUE are redacted when printed.
+   */
+  static String parseProblem(RuntimeException e, List<String> args) {
+    String message = firstLine(e.getMessage());
+    String prefix = "Unable to parse JSON value ";
+    if (!message.startsWith(prefix) || e.getMessage() == null) {
+      return message.isEmpty() ? describe(e) : message;
+    }
+    String value = e.getMessage().substring(prefix.length());
+    String option = null;
+    for (String a : args) {
+      int eq = a.indexOf('=');
+      if (a.startsWith("--") && eq > 2 && a.substring(eq + 1).equals(value)) {
+        option = a.substring(0, eq);
+      }
+    }
+    String why;
+    try {
+      new com.fasterxml.jackson.databind.ObjectMapper().readTree(value);
+      // Well-formed JSON that does not fit the option's type: the deepest cause says why.
+      why = null;
+      for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+        String m =
+            t instanceof com.fasterxml.jackson.core.JsonProcessingException
+                ? ((com.fasterxml.jackson.core.JsonProcessingException) t).getOriginalMessage()
+                : t.getMessage();
+        if (m != null && !m.isBlank()) {
+          why = m;
+        }
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
+      // Jackson's message quotes the source again ("start marker at [Source: ...]"): cut it.
+      why =
+          "not well-formed JSON: "
+              + notJson.getOriginalMessage().replaceAll("\\s*\\(?start marker at \\[Source:.*$", "");
+    }
+    return (option == null ? "an option" : option)
+        + " does not parse"
+        + (why == null ? "" : ": " + firstLine(why))
+        + " (value: "
+        + firstLine(value)
+        + ")";
   }
 
   /** Config file options first, then the command line's, which win for the same name. */
