@@ -20,5 +20,10 @@ public enum ErrorType {
   /** A record is longer than the configured limit; its text was not kept whole. */
   RECORD_TOO_LONG,
   /** The file could not be read to its end (I/O error, broken compression). */
-  UNREADABLE
+  UNREADABLE,
+  /**
+   * The file's path below its input root (an object key with {@code ..}, an empty segment, a NUL
+   * or a backslash) would name a place outside the lake: it is copied nowhere and not read.
+   */
+  PATH_ESCAPE
 }

@@ -18,5 +18,10 @@ public enum SeismicError {
   /** A miniSEED 3 record whose CRC-32C does not match. */
   CRC_MISMATCH,
   /** The file could not be read at all (I/O error). */
-  UNREADABLE
+  UNREADABLE,
+  /**
+   * The file's path below the input's directory (an object key such as {@code in/../../x}) would
+   * name a place outside the lake: the file is copied nowhere and not read.
+   */
+  PATH_ESCAPE
 }

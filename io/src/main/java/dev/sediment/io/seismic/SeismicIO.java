@@ -4,6 +4,7 @@ import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Pr
 
 import com.google.auto.value.AutoValue;
 import dev.sediment.io.lake.LakeFiles;
+import dev.sediment.io.lake.SafePaths;
 import dev.sediment.io.sort.ByteKeySorter;
 import dev.sediment.schemas.RecordError;
 import java.io.IOException;
@@ -528,7 +529,9 @@ public final class SeismicIO {
           for (Path f :
               SeismicFiles.write(
                   format, traces, keyed.count, traces.fileHeaders, tmp, base)) {
-            ResourceId dest = LakeFiles.child(dir, f.getFileName().toString());
+            // The name comes from source_file; SafePaths proves it is one plain segment.
+            ResourceId dest =
+                LakeFiles.child(dir, SafePaths.checkRelative(f.getFileName().toString()));
             LakeFiles.publish(f, dest);
             filesWritten.inc();
             out.output(dest.toString());

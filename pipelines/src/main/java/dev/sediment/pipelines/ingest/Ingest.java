@@ -1,6 +1,8 @@
 package dev.sediment.pipelines.ingest;
 
 import dev.sediment.io.lake.LakeIO;
+import dev.sediment.io.lake.SafePaths;
+import dev.sediment.io.seismic.SeismicError;
 import dev.sediment.io.seismic.SeismicFormat;
 import dev.sediment.io.seismic.SeismicIO;
 import dev.sediment.io.seismic.TraceRecordCoder;
@@ -20,7 +22,16 @@ import java.nio.channels.WritableByteChannel;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import dev.sediment.schemas.RecordError;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.io.ReadableFileCoder;
+import org.apache.beam.sdk.schemas.NoSuchSchemaException;
+import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
+import org.apache.beam.sdk.transforms.errorhandling.BadRecordRouter;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -200,13 +211,26 @@ public final class Ingest implements Command<IngestOptions> {
             ? p.registerBadRecordErrorHandler(LakeIO.quarantine().to(spec.quarantineDir()))
             : p.registerBadRecordErrorHandler(
                 ValidationStep.countingQuarantine(spec.quarantineDir()));
-    PCollection<FileIO.ReadableFile> files =
+    PCollection<FileIO.ReadableFile> matched =
         p.apply(
                 "MatchFiles",
                 FileIO.match()
                     .filepattern(spec.input)
                     .withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
             .apply("OpenFiles", FileIO.readMatches());
+    // A file whose path would leave raw/DATASET (an object key such as in/../../x) is quarantined
+    // as PATH_ESCAPE and neither copied nor read; the others go on.
+    PCollectionTuple checked =
+        matched.apply(
+            "RefuseEscapingPaths",
+            ParDo.of(new RefuseEscapingPathsFn(globBase(spec.input), spec.rawDir(), errorCoder(p)))
+                .withOutputTags(
+                    RefuseEscapingPathsFn.INSIDE, TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG)));
+    PCollection<BadRecord> escaping = checked.get(BadRecordRouter.BAD_RECORD_TAG);
+    escaping.setCoder(BadRecord.getCoder(p));
+    quarantine.addErrorCollection(escaping);
+    PCollection<FileIO.ReadableFile> files =
+        checked.get(RefuseEscapingPathsFn.INSIDE).setCoder(ReadableFileCoder.of());
     files.apply("CopyRaw", ParDo.of(new CopyRawFn(globBase(spec.input), spec.rawDir())));
     SeismicIO.ReadFiles read =
         SeismicIO.readFiles().withSplitBytes(spec.splitBytes).withBadRecordErrorHandler(quarantine);
@@ -277,9 +301,18 @@ public final class Ingest implements Command<IngestOptions> {
     long written = c.get("records_written");
     long quarantined = c.get("records_quarantined");
     out.printf(
-        "ingest %s: %,d files (%,d copied raw), %,d traces or records in, %,d written, %,d"
+        "ingest %s: %,d files (%,d copied raw%s), %,d traces or records in, %,d written, %,d"
             + " quarantined%n",
-        spec.dataset, c.get("files_read"), c.get("files_copied"), in, written, quarantined);
+        spec.dataset,
+        c.get("files_read") + c.get("files_path_escape"),
+        c.get("files_copied"),
+        c.get("files_path_escape") == 0
+            ? ""
+            : String.format(
+                ", %,d refused: their path would leave the lake", c.get("files_path_escape")),
+        in,
+        written,
+        quarantined);
     out.printf("  raw:         %s/%n", spec.rawDir());
     out.printf("  written:     %s/%n", spec.processedDir());
     out.printf(
@@ -303,6 +336,91 @@ public final class Ingest implements Command<IngestOptions> {
     return 0;
   }
 
+  private static Coder<RecordError> errorCoder(Pipeline p) {
+    try {
+      return p.getSchemaRegistry().getSchemaCoder(RecordError.class);
+    } catch (NoSuchSchemaException e) {
+      throw new IllegalStateException("RecordError has no schema", e);
+    }
+  }
+
+  /**
+   * Where a file's raw copy goes: {@code rawDir/PATH}, PATH being the file's path below the
+   * glob's base (its name when it is not below it), proven by {@link SafePaths} to stay below
+   * {@code rawDir}.
+   *
+   * @throws SafePaths.UnsafePathException when PATH has a {@code ..}, {@code .} or empty segment,
+   *     a NUL or a backslash
+   */
+  static String rawDestination(String resolvedBase, String rawDir, ResourceId src) {
+    String s = src.toString();
+    String relative =
+        !resolvedBase.isEmpty() && s.startsWith(resolvedBase)
+            ? s.substring(resolvedBase.length())
+            : String.valueOf(src.getFilename());
+    return SafePaths.resolve(rawDir, relative);
+  }
+
+  /** The glob's base as the file system spells it, e.g. with a trailing '/'; empty if none. */
+  static String resolveBase(String base) {
+    return base.isEmpty() ? "" : FileSystems.matchNewResource(base, true).toString();
+  }
+
+  /**
+   * Passes on the files whose raw copy stays below {@code rawDir}; routes the others as bad
+   * records of type {@code PATH_ESCAPE} (counted in {@code records_in} and {@code
+   * files_path_escape}), so that they are neither copied nor read.
+   */
+  static class RefuseEscapingPathsFn extends DoFn<FileIO.ReadableFile, FileIO.ReadableFile> {
+    static final TupleTag<FileIO.ReadableFile> INSIDE = new TupleTag<FileIO.ReadableFile>() {};
+
+    private final String base;
+    private final String rawDir;
+    private final Coder<RecordError> errorCoder;
+    private final Counter recordsIn = Metrics.counter("sediment", "records_in");
+    private final Counter refused = Metrics.counter("sediment", "files_path_escape");
+    private transient String resolvedBase;
+
+    RefuseEscapingPathsFn(String base, String rawDir, Coder<RecordError> errorCoder) {
+      this.base = base;
+      this.rawDir = rawDir;
+      this.errorCoder = errorCoder;
+    }
+
+    @ProcessElement
+    public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out)
+        throws Exception {
+      if (resolvedBase == null) {
+        resolvedBase = resolveBase(base);
+      }
+      ResourceId src = file.getMetadata().resourceId();
+      try {
+        rawDestination(resolvedBase, rawDir, src);
+        out.get(INSIDE).output(file);
+      } catch (SafePaths.UnsafePathException e) {
+        recordsIn.inc();
+        refused.inc();
+        String message =
+            "the path below the input's directory, "
+                + e.getMessage()
+                + ", so the file would be written outside "
+                + rawDir
+                + "; it was neither copied nor read";
+        RecordError error =
+            RecordError.builder()
+                .setSource(SafePaths.printable(src.toString()))
+                .setLine(0)
+                .setOffset(0)
+                .setErrorType(SeismicError.PATH_ESCAPE.name())
+                .setMessage(message)
+                .setRecord("")
+                .build();
+        BadRecordRouter.RECORDING_ROUTER.route(
+            out, error, errorCoder, e, SeismicError.PATH_ESCAPE + ": " + message);
+      }
+    }
+  }
+
   /** Copies each file as it is below {@code rawDir}, keeping its path below the glob's base. */
   static class CopyRawFn extends DoFn<FileIO.ReadableFile, Void> {
     private final String base;
@@ -319,15 +437,11 @@ public final class Ingest implements Command<IngestOptions> {
     public void process(@Element FileIO.ReadableFile file) throws IOException {
       ResourceId src = file.getMetadata().resourceId();
       if (resolvedBase == null) {
-        resolvedBase =
-            base.isEmpty() ? "" : FileSystems.matchNewResource(base, true).toString();
+        resolvedBase = resolveBase(base);
       }
-      String s = src.toString();
-      String relative =
-          !resolvedBase.isEmpty() && s.startsWith(resolvedBase)
-              ? s.substring(resolvedBase.length())
-              : src.getFilename();
-      ResourceId dest = FileSystems.matchNewResource(LakePaths.join(rawDir, relative), false);
+      // Files that would leave rawDir were routed away before; this throws if one was not.
+      ResourceId dest =
+          FileSystems.matchNewResource(rawDestination(resolvedBase, rawDir, src), false);
       try (ReadableByteChannel in = file.open();
           WritableByteChannel outCh = FileSystems.create(dest, MimeTypes.BINARY)) {
         ByteBuffer buf = ByteBuffer.allocate(1 << 20);
@@ -370,6 +484,9 @@ public final class Ingest implements Command<IngestOptions> {
         start == null
             ? "unknown"
             : DATE.format(Instant.ofEpochSecond(0, (Long) start));
-    return "station=" + station.replaceAll("[^A-Za-z0-9._-]", "_") + "/date=" + date;
+    // Header strings only keep [A-Za-z0-9._-], and each level starts with its key, so no level
+    // can be '.' or '..'; SafePaths proves it.
+    return SafePaths.checkRelative(
+        "station=" + station.replaceAll("[^A-Za-z0-9._-]", "_") + "/date=" + date);
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sediment.io.lake.LakeFiles;
+import dev.sediment.io.lake.SafePaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,14 +69,16 @@ public final class CompactJob {
 
   /** The directory of a partition and date under the local {@code root}. */
   public static Path partitionDir(Path root, String partition, LocalDate date) {
-    Path p = partition.isEmpty() ? root : root.resolve(partition);
+    Path p = partition.isEmpty() ? root : root.resolve(SafePaths.checkRelative(partition));
     return p.resolve("date=" + date.format(DATE));
   }
 
   /** The directory of a partition and date under {@code root}, on any file system. */
   public static ResourceId partitionDir(ResourceId root, String partition, LocalDate date) {
-    return LakeFiles.child(
-        root, (partition.isEmpty() ? "" : partition + "/") + "date=" + date.format(DATE) + "/");
+    // The partition comes from the spool's listing (KEY=VALUE levels only); SafePaths proves it
+    // cannot name a directory outside root.
+    String relative = (partition.isEmpty() ? "" : partition + "/") + "date=" + date.format(DATE);
+    return LakeFiles.child(root, SafePaths.checkRelative(relative) + "/");
   }
 
   /**
@@ -188,7 +191,11 @@ public final class CompactJob {
     String now = Instant.now().toString();
     ArrayNode all = MAPPER.createArrayNode();
     for (PartitionCompactor.Rejection r : rejected) {
-      LakeFiles.copy(r.file, LakeFiles.child(dir, r.name()));
+      // A name that is not one plain segment (a key holding a backslash or NUL) is not copied:
+      // error.json still names its source.
+      if (SafePaths.isSafeRelative(r.name())) {
+        LakeFiles.copy(r.file, LakeFiles.child(dir, r.name()));
+      }
       ObjectNode e = all.addObject();
       e.put("error_type", r.type.name());
       e.put("message", r.message);
