@@ -285,12 +285,18 @@ final class Checks {
     }
   }
 
+  /**
+   * {@code regex}: RE2 syntax and semantics (re2j), which match in time linear in the value, so
+   * a pattern such as {@code (.*a){25}x} cannot stall a run on long values as a backtracking
+   * engine ({@code java.util.regex}) does. Patterns RE2 lacks (backreferences, lookaround) are
+   * refused when the rules load.
+   */
   static final class RegexCheck extends Check {
-    private final Pattern pattern;
+    private final com.google.re2j.Pattern pattern;
 
     RegexCheck(int index, Rule r, int field) {
       super(index, r, field, true);
-      this.pattern = Pattern.compile(r.string("pattern"));
+      this.pattern = com.google.re2j.Pattern.compile(r.string("pattern"));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.sediment.transforms.validate;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -24,8 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.schemas.Schema;
@@ -708,8 +708,8 @@ public final class Rules implements Serializable {
             } catch (PatternSyntaxException e) {
               throw err(
                   v,
-                  "'" + key + "' is not a valid Java regex: " + e.getDescription() + " near index "
-                      + e.getIndex() + " of '" + s + "'");
+                  "'" + key + "' is not a valid RE2 regular expression: " + e.getDescription()
+                      + " `" + e.getPattern() + "` in '" + s + "'" + re2Hint(s));
             }
             return s;
           }
@@ -764,6 +764,18 @@ public final class Rules implements Serializable {
   }
 
   /** An ISO-8601 date (start of day UTC) or timestamp (UTC when it has no offset), or null. */
+  /** Constructs of backtracking engines that RE2 lacks, with what to do instead. */
+  private static final java.util.regex.Pattern NOT_RE2 =
+      java.util.regex.Pattern.compile("\\\\[1-9]|\\\\k<|\\(\\?<?[=!]|\\(\\?>|[*+?}][+]");
+
+  /** A hint for a pattern written for a backtracking engine; empty when none applies. */
+  static String re2Hint(String pattern) {
+    return NOT_RE2.matcher(pattern).find()
+        ? "; RE2 has no backreferences, lookaround, atomic groups or possessive quantifiers:"
+            + " rewrite the pattern without them (docs/validation.md)"
+        : "";
+  }
+
   static @Nullable Instant instant(String s) {
     try {
       return LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant();

@@ -213,7 +213,7 @@ public class RulesTest {
     assertThat(
         error("columns:\n  s:\n    - {rule: regex, pattern: \"[A-Z\"}\n"),
         equalTo(
-            "rules.yaml:3: 'pattern' is not a valid Java regex: Unclosed character class near index 3 of '[A-Z'"));
+            "rules.yaml:3: 'pattern' is not a valid RE2 regular expression: missing closing ] `[A-Z` in '[A-Z'"));
     assertThat(
         error("dataset:\n  - {rule: freshness, column: ts, max_age: 24h}\n"),
         equalTo(
