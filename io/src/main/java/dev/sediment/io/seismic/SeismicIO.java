@@ -509,7 +509,13 @@ public final class SeismicIO {
     public void process(
         @Element KV<String, Iterable<GenericRecord>> file, OutputReceiver<String> out)
         throws IOException {
-      String name = file.getKey().substring(file.getKey().lastIndexOf('/') + 1);
+      // The last segment of source_file; a backslash or NUL (legal in object keys) would be a
+      // separator or an invalid name on some file systems, so each becomes '_'.
+      String name =
+          file.getKey()
+              .substring(file.getKey().lastIndexOf('/') + 1)
+              .replace('\\', '_')
+              .replace('\0', '_');
       int dot = name.lastIndexOf('.');
       String base = dot > 0 ? name.substring(0, dot) : name;
       Path root = Path.of(tempRoot != null ? tempRoot : System.getProperty("java.io.tmpdir"));

@@ -390,6 +390,35 @@ public class SeismicIOTest {
   }
 
   @Test
+  public void writeFile_sourceKeysThatLookLikePaths_writeOneFileInsideTheDirectory()
+      throws Exception {
+    // Object keys may end in '..' or hold backslashes; the output stays one file in `out`.
+    Path small = TestData.entry("segy/segyio/small.sgy").file();
+    Path out = tmp.newFolder("a", "b", "out").toPath();
+    Path local = tmp.newFolder("local2").toPath();
+    String[] sources = {"s3://b/in/..", "s3://b/in/..\\..\\evil.sgy", "s3://b/in/a\0b.sgy"};
+    String[] expected = {"..sgy", ".._.._evil.sgy", "a_b.sgy"};
+    for (int i = 0; i < sources.length; i++) {
+      PCollection<String> outputs =
+          writeFile(
+              "Write" + i,
+              sources[i],
+              scrambledRecords(small, sources[i]),
+              new SeismicIO.WriteFileFn(out.toString(), SeismicFormat.SEGY, 1 << 20, local.toString()));
+      PAssert.that(outputs).containsInAnyOrder(out.resolve(expected[i]).toString());
+    }
+    p.run().waitUntilFinish();
+    try (java.util.stream.Stream<Path> all = Files.walk(tmp.getRoot().toPath().resolve("a"))) {
+      assertThat(
+          all.filter(Files::isRegularFile)
+              .map(f -> out.relativize(f).toString())
+              .sorted()
+              .collect(java.util.stream.Collectors.toList()),
+          equalTo(List.of(".._.._evil.sgy", "..sgy", "a_b.sgy")));
+    }
+  }
+
+  @Test
   public void writeFileSortKey_unsignedByteOrderIsByteOffsetThenTraceIndex() {
     long[][] inOrder = {
       {Long.MIN_VALUE, 0}, {-1, 5}, {0, -1}, {0, 0}, {0, 1}, {3600, Long.MIN_VALUE}, {3600, -1},
