@@ -193,4 +193,50 @@ public class CsvFileParserTest {
     assertThat(c.rows, empty());
     assertThat(c.errors, empty());
   }
+
+  @Test
+  public void parse_crOnlyLineEnds_everyRowParsedWithLineAndOffset() throws Exception {
+    Collect c =
+        parse(
+            "symbol,ts,date,price,size\r"
+                + "BTC,2026-02-03T09:00:00Z,2026-02-03,1,2\r"
+                + "ETH,2026-02-03T09:00:00Z,2026-02-03,x,2\r"
+                + "SOL,2026-02-03T09:00:00Z,2026-02-03,3,4\r",
+            1 << 20);
+    assertThat(c.rows.size(), equalTo(2));
+    assertThat(c.rows.get(1).getString("symbol"), equalTo("SOL"));
+    assertThat(c.rows.get(1).getInt64("size"), equalTo(4L));
+    assertThat(c.errorSummaries(), contains("3:TYPE_MISMATCH"));
+    assertThat(c.errors.get(0).getOffset(), equalTo(66L));
+    assertThat(c.errors.get(0).getRecord(), equalTo("ETH,2026-02-03T09:00:00Z,2026-02-03,x,2"));
+  }
+
+  @Test
+  public void parse_quotedFieldSpanningLines_keepsItsOwnLineBreaks() throws Exception {
+    Collect c =
+        parse(
+            "symbol,ts,date,price,size,note\r\n"
+                + "A,2026-02-03T09:00:00Z,2026-02-03,1,2,\"one\r\ntwo\rthree\nfour\"\r\n"
+                + "B,2026-02-03T09:00:00Z,2026-02-03,1,2,\"x\ry\"\r",
+            1 << 20);
+    assertThat(c.errors, empty());
+    assertThat(c.rows.get(0).getString("note"), equalTo("one\r\ntwo\rthree\nfour"));
+    assertThat(c.rows.get(1).getString("note"), equalTo("x\ry"));
+  }
+
+  @Test
+  public void parse_brokenHeaderAndNoRows_oneHeaderMismatchNotZeroRecords() throws Exception {
+    Collect c = parse("\n\nsymbol,ts,date,price,size,venue\n", 1 << 20);
+    assertThat(c.rows, empty());
+    assertThat(c.errorSummaries(), contains("3:HEADER_MISMATCH"));
+    assertThat(c.errors.get(0).getOffset(), equalTo(2L));
+    assertThat(c.errors.get(0).getRecord(), equalTo("symbol,ts,date,price,size,venue"));
+  }
+
+  @Test
+  public void parse_headerOnly_noRecords() throws Exception {
+    Collect c = parse("symbol,ts,date,price,size\r", 1 << 20);
+    assertThat(c.rows, empty());
+    assertThat(c.errors, empty());
+  }
 }

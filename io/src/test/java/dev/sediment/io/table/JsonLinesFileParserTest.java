@@ -64,4 +64,19 @@ public class JsonLinesFileParserTest {
     assertThat(c.rows.size(), equalTo(1));
     assertThat(c.rows.get(0).getString("symbol"), equalTo("B"));
   }
+
+  @Test
+  public void parse_crOnlyLineEnds_everyLineARecord() throws Exception {
+    String ok = "\"ts\":\"2026-02-03T09:00:00Z\",\"date\":\"2026-02-03\",\"price\":1";
+    CsvFileParserTest.Collect c =
+        parse(
+            "{\"symbol\":\"A\"," + ok + ",\"size\":1}\r"
+                + "{\"symbol\":\"B\"," + ok + ",\"size\":x}\r"
+                + "{\"symbol\":\"C\"," + ok + ",\"size\":3}\r\n"
+                + "{\"symbol\":\"D\"," + ok + ",\"size\":4}");
+    assertThat(c.rows.size(), equalTo(3));
+    assertThat(c.rows.get(2).getString("symbol"), equalTo("D"));
+    assertThat(c.errorSummaries(), contains("2:MALFORMED_RECORD"));
+    assertThat(c.errors.get(0).getOffset(), equalTo(82L));
+  }
 }
