@@ -20,5 +20,16 @@ public enum ErrorType {
   /** A record is longer than the configured limit; its text was not kept whole. */
   RECORD_TOO_LONG,
   /** The file could not be read to its end (I/O error, broken compression). */
-  UNREADABLE
+  UNREADABLE,
+  /**
+   * A well-formed value lies outside what its column can hold: an integer that overflows, a number
+   * too large (or too small, other than 0) for a float or double, a decimal with more digits than
+   * its precision, a date or timestamp beyond the column's range.
+   */
+  VALUE_OUT_OF_RANGE,
+  /**
+   * A Parquet file's footer is missing, truncated or declares more than the file can hold (more
+   * elements than it has bytes, a footer longer than the file): the file is not read.
+   */
+  CORRUPT_FOOTER
 }

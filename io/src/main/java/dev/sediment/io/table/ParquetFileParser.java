@@ -4,9 +4,11 @@ import dev.sediment.io.parquet.AvroParquetRows;
 import dev.sediment.schemas.ErrorType;
 import dev.sediment.schemas.RecordError;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.util.Utf8;
 import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
@@ -33,6 +35,11 @@ final class ParquetFileParser {
   static final String AVRO_SCHEMA_KEY = "parquet.avro.schema";
 
   private final Schema schema;
+  private final java.nio.charset.CharsetDecoder utf8 =
+      java.nio.charset.StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
 
   ParquetFileParser(Schema schema) {
     this.schema = schema;
@@ -162,9 +169,41 @@ final class ParquetFileParser {
       if (v == null && !f.getType().getNullable()) {
         throw new RecordException(ErrorType.MISSING_VALUE, "column '" + f.getName() + "' is null");
       }
+      if (v instanceof BigDecimal) {
+        // The file's decimal(p, s) may be wider than the schema's: refuse, never round.
+        v = ValueConverter.decimal(f, (BigDecimal) v, v.toString());
+      } else if (v instanceof String) {
+        checkUtf8(f, record.get(f.getName()));
+      }
       values.add(v);
     }
     return Row.withSchema(schema).addValues(values).build();
+  }
+
+  /**
+   * Parquet strings are bytes that Avro decodes leniently (invalid UTF-8 becomes U+FFFD): check
+   * the bytes, so a broken string is an {@link ErrorType#ENCODING} error and not a changed value.
+   */
+  private void checkUtf8(Schema.Field f, @Nullable Object raw) throws RecordException {
+    if (!(raw instanceof Utf8)) {
+      return;
+    }
+    Utf8 u = (Utf8) raw;
+    byte[] b = u.getBytes();
+    int n = u.getByteLength();
+    int i = 0;
+    while (i < n && b[i] >= 0) {
+      i++;
+    }
+    if (i == n) {
+      return; // ASCII
+    }
+    try {
+      utf8.reset().decode(java.nio.ByteBuffer.wrap(b, 0, n));
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new RecordException(
+          ErrorType.ENCODING, "column '" + f.getName() + "': the string is not valid UTF-8");
+    }
   }
 
   private static String describe(Schema.FieldType t) {

@@ -239,4 +239,39 @@ public class CsvFileParserTest {
     assertThat(c.rows, empty());
     assertThat(c.errors, empty());
   }
+
+  @Test
+  public void parse_decimalScaleAndRange_quarantinedTypedAtConversion() throws Exception {
+    Schema s =
+        AvroTableSchema.toBeamSchema(
+            "{\"type\":\"record\",\"name\":\"D\",\"fields\":["
+                + "{\"name\":\"id\",\"type\":\"int\"},"
+                + "{\"name\":\"amount\",\"type\":{\"type\":\"bytes\",\"logicalType\":\"decimal\","
+                + "\"precision\":10,\"scale\":2}},"
+                + "{\"name\":\"f\",\"type\":\"float\"},{\"name\":\"d\",\"type\":\"double\"}]}");
+    Collect c = new Collect();
+    long n =
+        new CsvFileParser(s, 1 << 20)
+            .parse(
+                "mem.csv",
+                new ByteArrayInputStream(
+                    ("id,amount,f,d\n"
+                            + "1,1.23,1,1\n"
+                            + "2,1.239,1,1\n"
+                            + "3,123456789.5,1,1\n"
+                            + "4,1,1e39,1\n"
+                            + "5,1,1,1e400\n"
+                            + "6,1.5,NaN,-Infinity\n")
+                        .getBytes(StandardCharsets.UTF_8)),
+                c);
+    assertThat(n, equalTo(6L));
+    assertThat(
+        c.errorSummaries(),
+        contains("3:TYPE_MISMATCH", "4:VALUE_OUT_OF_RANGE", "5:VALUE_OUT_OF_RANGE", "6:VALUE_OUT_OF_RANGE"));
+    assertThat(c.rows.size(), equalTo(2));
+    assertThat(c.rows.get(0).getDecimal("amount"), equalTo(new java.math.BigDecimal("1.23")));
+    assertThat(c.rows.get(1).getDecimal("amount"), equalTo(new java.math.BigDecimal("1.50")));
+    assertThat(c.rows.get(1).getFloat("f").isNaN(), equalTo(true));
+    assertThat(c.rows.get(1).getDouble("d"), equalTo(Double.NEGATIVE_INFINITY));
+  }
 }
