@@ -20,7 +20,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * Parses one CSV file with a header line (RFC 4180 quoting, fields may span lines inside quotes)
  * into rows of a schema. Columns are matched to schema fields by header name, in any order;
- * a nullable field may be absent from the header. Blank lines are not records.
+ * a nullable field may be absent from the header. Blank lines are not records. Lines end at
+ * {@code \n}, {@code \r\n} or a lone {@code \r}; a quoted field spanning lines keeps the line
+ * breaks the file has. A header that does not match the schema makes every record a {@link
+ * ErrorType#HEADER_MISMATCH}, and is one such record itself when no row follows it, so a file
+ * whose bytes were read never counts as 0 records for that reason.
  *
  * <p>Each record is parsed on its own, so one broken line is quarantined and the next one still
  * parses. A quote that opens a multi-line field must close within {@code maxRecordBytes}; if it
