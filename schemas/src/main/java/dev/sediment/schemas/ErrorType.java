@@ -25,5 +25,16 @@ public enum ErrorType {
    * The file's path below its input root (an object key with {@code ..}, an empty segment, a NUL
    * or a backslash) would name a place outside the lake: it is copied nowhere and not read.
    */
-  PATH_ESCAPE
+  PATH_ESCAPE,
+  /**
+   * A well-formed value lies outside what its column can hold: an integer that overflows, a number
+   * too large (or too small, other than 0) for a float or double, a decimal with more digits than
+   * its precision, a date or timestamp beyond the column's range.
+   */
+  VALUE_OUT_OF_RANGE,
+  /**
+   * A Parquet file's footer is missing, truncated or declares more than the file can hold (more
+   * elements than it has bytes, a footer longer than the file): the file is not read.
+   */
+  CORRUPT_FOOTER
 }

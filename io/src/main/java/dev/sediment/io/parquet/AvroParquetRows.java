@@ -49,8 +49,12 @@ public final class AvroParquetRows implements Closeable {
     this.materializer = m;
   }
 
-  /** Opens {@code file}; its footer is read now. */
+  /**
+   * Opens {@code file}; its footer is checked by {@link ParquetFooterGuard} (a {@link
+   * CorruptFooterException} if it cannot be trusted) and read now.
+   */
   public static AvroParquetRows open(InputFile file) throws IOException {
+    ParquetFooterGuard.check(file);
     ParquetFileReader reader = ParquetFileReader.open(file);
     try {
       FileMetaData meta = reader.getFooter().getFileMetaData();
@@ -71,6 +75,25 @@ public final class AvroParquetRows implements Closeable {
       reader.close();
       throw e;
     }
+  }
+
+  /** The file's footer metadata (schema, key-value metadata). */
+  public FileMetaData fileMetaData() {
+    return reader.getFooter().getFileMetaData();
+  }
+
+  /** The Avro schema parquet-avro stored in the footer, else the conversion of the Parquet one. */
+  public org.apache.avro.Schema avroSchema() {
+    return avroSchemaOf(fileMetaData());
+  }
+
+  /** The Avro schema parquet-avro stored in {@code meta}, else the conversion of its schema. */
+  public static org.apache.avro.Schema avroSchemaOf(FileMetaData meta) {
+    String avro = meta.getKeyValueMetaData().get("parquet.avro.schema");
+    return avro != null
+        ? new org.apache.avro.Schema.Parser().parse(avro)
+        : new org.apache.parquet.avro.AvroSchemaConverter(new Configuration(false))
+            .convert(meta.getSchema());
   }
 
   /** The number of row groups in the file. */

@@ -101,6 +101,12 @@ public final class LocalParquetFile implements InputFile, OutputFile {
     return path.toString();
   }
 
+  /** The path: parquet-java puts the InputFile into its messages ("... is not a Parquet file"). */
+  @Override
+  public String toString() {
+    return path.toString();
+  }
+
   /** A buffered output stream over a file channel that fsyncs when closed. */
   public static final class Output extends CountingOutputStream {
     private final FileChannel channel;

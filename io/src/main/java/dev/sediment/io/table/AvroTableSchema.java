@@ -28,6 +28,12 @@ public final class AvroTableSchema {
 
   private static final String LOGICAL_TYPE_PROP = "logicalType";
 
+  /** Field option holding the precision of an Avro {@code decimal}, which Beam's DECIMAL lacks. */
+  public static final String DECIMAL_PRECISION_OPTION = "sediment:decimalPrecision";
+
+  /** Field option holding the scale of an Avro {@code decimal}, which Beam's DECIMAL lacks. */
+  public static final String DECIMAL_SCALE_OPTION = "sediment:decimalScale";
+
   private static final List<String> KEPT = List.of("date", "timestamp-micros", TIMESTAMP_NANOS);
 
   private AvroTableSchema() {}
@@ -37,16 +43,53 @@ public final class AvroTableSchema {
     Schema beam = AvroUtils.toBeamSchema(avro);
     Schema.Builder b = Schema.builder();
     for (Schema.Field f : beam.getFields()) {
-      String logical = logicalTypeOf(avro.getField(f.getName()).schema());
+      org.apache.avro.Schema fieldSchema = avro.getField(f.getName()).schema();
+      String logical = logicalTypeOf(fieldSchema);
       if (logical != null && KEPT.contains(logical)) {
         f =
             f.withOptions(
                 Schema.Options.builder()
                     .setOption(LOGICAL_TYPE_OPTION, Schema.FieldType.STRING, logical));
       }
+      org.apache.avro.LogicalType decimal = nonNull(fieldSchema).getLogicalType();
+      if (decimal instanceof org.apache.avro.LogicalTypes.Decimal) {
+        // Kept so a value with more digits than the column holds is refused when it is parsed,
+        // not by the Avro writer, which would fail the whole job.
+        org.apache.avro.LogicalTypes.Decimal d = (org.apache.avro.LogicalTypes.Decimal) decimal;
+        f =
+            f.withOptions(
+                Schema.Options.builder()
+                    .setOption(DECIMAL_PRECISION_OPTION, Schema.FieldType.INT32, d.getPrecision())
+                    .setOption(DECIMAL_SCALE_OPTION, Schema.FieldType.INT32, d.getScale()));
+      }
       b.addField(f);
     }
     return b.build();
+  }
+
+  private static org.apache.avro.Schema nonNull(org.apache.avro.Schema s) {
+    if (s.getType() == org.apache.avro.Schema.Type.UNION) {
+      for (org.apache.avro.Schema t : s.getTypes()) {
+        if (t.getType() != org.apache.avro.Schema.Type.NULL) {
+          return t;
+        }
+      }
+    }
+    return s;
+  }
+
+  /** The precision of a decimal field from an Avro schema, or null when unknown. */
+  public static @Nullable Integer decimalPrecision(Schema.Field field) {
+    Schema.Options o = field.getOptions();
+    return o.hasOption(DECIMAL_PRECISION_OPTION)
+        ? o.getValue(DECIMAL_PRECISION_OPTION, Integer.class)
+        : null;
+  }
+
+  /** The scale of a decimal field from an Avro schema, or null when unknown. */
+  public static @Nullable Integer decimalScale(Schema.Field field) {
+    Schema.Options o = field.getOptions();
+    return o.hasOption(DECIMAL_SCALE_OPTION) ? o.getValue(DECIMAL_SCALE_OPTION, Integer.class) : null;
   }
 
   /** The Avro logical type a field kept, or null. */

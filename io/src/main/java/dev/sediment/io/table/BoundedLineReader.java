@@ -6,10 +6,15 @@ import java.io.InputStream;
 import java.util.Arrays;
 
 /**
- * Splits a byte stream into lines ending in {@code \n} (a preceding {@code \r} is dropped), with
- * the line number and byte offset of each, and never holds more than {@code maxLineBytes} of one
- * line: a longer line is returned cut, flagged {@link Line#truncated()}, and the rest of it is
- * skipped. A file with no line breaks therefore costs bounded memory, not an OutOfMemoryError.
+ * Splits a byte stream into lines, with the line number and byte offset of each, and never holds
+ * more than {@code maxLineBytes} of one line: a longer line is returned cut, flagged {@link
+ * Line#truncated()}, and the rest of it is skipped. A file with no line breaks therefore costs
+ * bounded memory, not an OutOfMemoryError.
+ *
+ * <p>A line ends at {@code \n}, {@code \r\n} or a lone {@code \r}, as RFC 4180 readers accept (old
+ * Mac and some spreadsheet exports end lines with {@code \r} only). The ending is not part of the
+ * line's bytes; {@link Line#terminator} says which one it was, so a record spanning lines (a quoted
+ * CSV field) can be rebuilt with its own line breaks.
  */
 final class BoundedLineReader implements Closeable {
 
@@ -20,13 +25,16 @@ final class BoundedLineReader implements Closeable {
     final byte[] bytes;
     final int length;
     final boolean truncated;
+    /** The line ending: {@code "\n"}, {@code "\r\n"}, {@code "\r"}, or {@code ""} at the end. */
+    final String terminator;
 
-    Line(long number, long offset, byte[] bytes, int length, boolean truncated) {
+    Line(long number, long offset, byte[] bytes, int length, boolean truncated, String terminator) {
       this.number = number;
       this.offset = offset;
       this.bytes = bytes;
       this.length = length;
       this.truncated = truncated;
+      this.terminator = terminator;
     }
 
     boolean truncated() {
@@ -59,12 +67,14 @@ final class BoundedLineReader implements Closeable {
     long start = bufStart + pos;
     int len = 0;
     boolean truncated = false;
+    String terminator = "";
     while (true) {
       if (pos >= limit && !fill()) {
         break;
       }
       int i = pos;
-      while (i < limit && buf[i] != '\n') {
+      byte b = 0;
+      while (i < limit && (b = buf[i]) != '\n' && b != '\r') {
         i++;
       }
       int n = i - pos;
@@ -80,15 +90,20 @@ final class BoundedLineReader implements Closeable {
       }
       pos = i;
       if (i < limit) {
-        pos++; // consume '\n'
+        pos++; // consume the '\n' or '\r'
+        if (b == '\n') {
+          terminator = "\n";
+        } else if ((pos < limit || fill()) && buf[pos] == '\n') {
+          pos++; // "\r\n" is one line end, also when a buffer boundary splits it
+          terminator = "\r\n";
+        } else {
+          terminator = "\r";
+        }
         break;
       }
     }
-    if (!truncated && len > 0 && line[len - 1] == '\r') {
-      len--;
-    }
     lineNumber++;
-    return new Line(lineNumber, start, line, len, truncated);
+    return new Line(lineNumber, start, line, len, truncated, terminator);
   }
 
   /** Lines returned so far. */
@@ -107,6 +122,10 @@ final class BoundedLineReader implements Closeable {
     }
   }
 
+  /**
+   * Refills the buffer when it is used up; returns false at the end of the stream. Only called
+   * with {@code pos == limit}, so no unread byte is dropped.
+   */
   private boolean fill() throws IOException {
     bufStart += limit;
     pos = 0;

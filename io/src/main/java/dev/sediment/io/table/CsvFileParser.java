@@ -20,7 +20,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * Parses one CSV file with a header line (RFC 4180 quoting, fields may span lines inside quotes)
  * into rows of a schema. Columns are matched to schema fields by header name, in any order;
- * a nullable field may be absent from the header. Blank lines are not records.
+ * a nullable field may be absent from the header. Blank lines are not records. Lines end at
+ * {@code \n}, {@code \r\n} or a lone {@code \r}; a quoted field spanning lines keeps the line
+ * breaks the file has. A header that does not match the schema makes every record a {@link
+ * ErrorType#HEADER_MISMATCH}, and is one such record itself when no row follows it, so a file
+ * whose bytes were read never counts as 0 records for that reason.
  *
  * <p>Each record is parsed on its own, so one broken line is quarantined and the next one still
  * parses. A quote that opens a multi-line field must close within {@code maxRecordBytes}; if it
@@ -48,6 +52,8 @@ final class CsvFileParser {
     int[] columnOfField = null; // schema field index -> CSV column, or -1
     int headerWidth = 0;
     String headerProblem = null;
+    Text headerLine = null;
+    String headerText = "";
     try (lines) {
       Text line;
       while ((line = lines.next()) != null) {
@@ -66,20 +72,23 @@ final class CsvFileParser {
           if ((count(logical, '"') & 1) == 1) {
             List<Text> taken = new ArrayList<>();
             StringBuilder sb = new StringBuilder(logical);
+            String lineEnd = line.terminator;
             boolean open = true;
             while (open) {
               Text more = lines.next();
               if (more == null
                   || more.problem != null
                   || taken.size() >= MAX_CONTINUATION_LINES
-                  || sb.length() + 1 + more.text.length() > maxRecordBytes) {
+                  || sb.length() + lineEnd.length() + more.text.length() > maxRecordBytes) {
                 if (more != null) {
                   taken.add(more);
                 }
                 break;
               }
               taken.add(more);
-              sb.append('\n').append(more.text);
+              // The field keeps the line break the file has (\n, \r\n or \r), unchanged.
+              sb.append(lineEnd).append(more.text);
+              lineEnd = more.terminator;
               open = (count(more.text, '"') & 1) == 0;
             }
             if (open) {
@@ -97,6 +106,8 @@ final class CsvFileParser {
           }
         }
         if (header) {
+          headerLine = line;
+          headerText = logical;
           columnOfField = new int[0];
           if (problem != null) {
             headerProblem = "the header line is broken: " + problem.getMessage();
@@ -133,6 +144,19 @@ final class CsvFileParser {
           sink.error(error(source, line.number, line.offset, e, logical));
         }
       }
+      if (records == 0 && headerProblem != null) {
+        // A broken header with no row after it is still reported: a file whose bytes were read
+        // never ends as "0 records".
+        records++;
+        sink.error(
+            RecordError.of(
+                source,
+                headerLine.number,
+                headerLine.offset,
+                ErrorType.HEADER_MISMATCH,
+                headerProblem,
+                headerText));
+      }
     } catch (IOException e) {
       // What was parsed stays; the unread tail is one bad record at the point of failure.
       records++;
@@ -153,12 +177,14 @@ final class CsvFileParser {
     final long number;
     final long offset;
     final String text;
+    final String terminator;
     final @Nullable RecordException problem;
 
-    Text(long number, long offset, String text, @Nullable RecordException problem) {
-      this.number = number;
-      this.offset = offset;
+    Text(BoundedLineReader.Line l, String text, @Nullable RecordException problem) {
+      this.number = l.number;
+      this.offset = l.offset;
       this.text = text;
+      this.terminator = l.terminator;
       this.problem = problem;
     }
   }
@@ -184,16 +210,15 @@ final class CsvFileParser {
       }
       if (l.truncated()) {
         return new Text(
-            l.number,
-            l.offset,
+            l,
             TextRecords.lenient(l),
             new RecordException(
                 ErrorType.RECORD_TOO_LONG, "the line is longer than " + maxRecordBytes + " bytes"));
       }
       try {
-        return new Text(l.number, l.offset, decoder.decode(l), null);
+        return new Text(l, decoder.decode(l), null);
       } catch (RecordException e) {
-        return new Text(l.number, l.offset, TextRecords.lenient(l), e);
+        return new Text(l, TextRecords.lenient(l), e);
       }
     }
 
@@ -251,7 +276,20 @@ final class CsvFileParser {
     return null;
   }
 
-  private static List<String> split(String logical) throws RecordException {
+  static List<String> split(String logical) throws RecordException {
+    if (logical.indexOf('"') < 0) {
+      // Without quotes RFC 4180 is a plain split on commas (a line holds no line break here).
+      // A CSVParser per line costs more than the rest of the record's parsing together.
+      List<String> cells = new ArrayList<>();
+      int from = 0;
+      int comma;
+      while ((comma = logical.indexOf(',', from)) >= 0) {
+        cells.add(logical.substring(from, comma));
+        from = comma + 1;
+      }
+      cells.add(logical.substring(from));
+      return cells;
+    }
     try (CSVParser p = CSVParser.parse(logical, FORMAT)) {
       List<CSVRecord> recs = p.getRecords();
       if (recs.size() != 1) {

@@ -1,5 +1,7 @@
 package dev.sediment.io.table;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,11 +18,18 @@ import org.apache.beam.sdk.values.Row;
 /**
  * Parses one JSON-lines file (one JSON object per line) into rows of a schema. Keys match field
  * names; a key the schema lacks is an {@link ErrorType#UNKNOWN_FIELD}, so no value is dropped
- * silently. Blank lines are not records.
+ * silently. A key that appears twice in one object is a {@link ErrorType#MALFORMED_RECORD} (which
+ * value is meant is ambiguous; keeping the last would drop the other silently). Numbers are read
+ * exactly (as {@link java.math.BigDecimal}), so a value a column cannot hold is refused by {@link
+ * ValueConverter} instead of becoming an infinity. Blank lines are not records; lines end at
+ * {@code \n}, {@code \r\n} or {@code \r}.
  */
 final class JsonLinesFileParser {
   private static final ObjectMapper MAPPER =
-      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+      new ObjectMapper()
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private final Schema schema;
   private final int maxRecordBytes;
@@ -87,6 +96,16 @@ final class JsonLinesFileParser {
     JsonNode node;
     try {
       node = MAPPER.readTree(s);
+    } catch (JsonParseException e) {
+      String msg = CsvFileParser.firstLine(e.getOriginalMessage());
+      if (msg.startsWith("Duplicate field ")) {
+        throw new RecordException(
+            ErrorType.MALFORMED_RECORD,
+            "key "
+                + msg.substring("Duplicate field ".length())
+                + " appears twice in the object; keep one value upstream");
+      }
+      throw new RecordException(ErrorType.MALFORMED_RECORD, "invalid JSON: " + msg);
     } catch (JsonProcessingException e) {
       throw new RecordException(
           ErrorType.MALFORMED_RECORD,

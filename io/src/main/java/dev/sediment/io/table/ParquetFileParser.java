@@ -1,19 +1,20 @@
 package dev.sediment.io.table;
 
 import dev.sediment.io.parquet.AvroParquetRows;
+import dev.sediment.io.parquet.CorruptFooterException;
+import dev.sediment.io.parquet.ParquetFooterGuard;
 import dev.sediment.schemas.ErrorType;
 import dev.sediment.schemas.RecordError;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.util.Utf8;
 import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.avro.AvroSchemaConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.metadata.FileMetaData;
 import org.apache.parquet.io.InputFile;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -23,7 +24,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * file is one {@link ErrorType#HEADER_MISMATCH} (columns missing or extra) or {@link
  * ErrorType#TYPE_MISMATCH} (a column of another type) at row 0, and none of its rows is read. A
  * null in a column the schema declares required is a {@link ErrorType#MISSING_VALUE} of that row.
- * A file that does not open is {@link ErrorType#UNREADABLE} at row 0; one that breaks part-way
+ * A file whose footer cannot be trusted (missing, truncated, declaring more than the file holds:
+ * {@link ParquetFooterGuard}) is one {@link ErrorType#CORRUPT_FOOTER} at row 0 with the byte
+ * offset of the problem, and costs no more memory than its size. Decimals wider than the schema's
+ * and strings that are not UTF-8 are errors of their row ({@link ErrorType#TYPE_MISMATCH}, {@link
+ * ErrorType#VALUE_OUT_OF_RANGE}, {@link ErrorType#ENCODING}), never rounded or replaced.
+ * A file that does not open otherwise is {@link ErrorType#UNREADABLE} at row 0; one that breaks part-way
  * keeps the rows before and is {@link ErrorType#UNREADABLE} at the row where it broke. Rows are
  * numbered from 1 in the error's {@code line}; the byte offset is 0. Memory is one row group's
  * pages, as for any Parquet reader.
@@ -33,49 +39,69 @@ final class ParquetFileParser {
   static final String AVRO_SCHEMA_KEY = "parquet.avro.schema";
 
   private final Schema schema;
+  private final java.nio.charset.CharsetDecoder utf8 =
+      java.nio.charset.StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
 
   ParquetFileParser(Schema schema) {
     this.schema = schema;
   }
 
-  /** The Avro schema of a Parquet file: the one parquet-avro stored, else converted from Parquet's. */
+  /**
+   * The Avro schema of a Parquet file: the one parquet-avro stored, else converted from Parquet's.
+   * The footer is checked by {@link ParquetFooterGuard} first.
+   */
   static org.apache.avro.Schema footerAvroSchema(InputFile file) throws IOException {
+    ParquetFooterGuard.check(file);
     try (ParquetFileReader reader = ParquetFileReader.open(file)) {
-      FileMetaData meta = reader.getFooter().getFileMetaData();
-      String avro = meta.getKeyValueMetaData().get(AVRO_SCHEMA_KEY);
-      return avro != null
-          ? new org.apache.avro.Schema.Parser().parse(avro)
-          : new AvroSchemaConverter(new Configuration(false)).convert(meta.getSchema());
+      return AvroParquetRows.avroSchemaOf(reader.getFooter().getFileMetaData());
     }
   }
 
   /** Reads {@code file} to its end; returns the number of records seen (rows plus errors). */
   long parse(String source, InputFile file, RecordSink sink) throws Exception {
+    AvroParquetRows rows;
     Schema fileSchema;
     try {
-      fileSchema = AvroUtils.toBeamSchema(footerAvroSchema(file));
+      rows = AvroParquetRows.open(file);
+    } catch (CorruptFooterException e) {
+      sink.error(
+          RecordError.of(
+              source,
+              0,
+              e.offset(),
+              ErrorType.CORRUPT_FOOTER,
+              "the Parquet footer is corrupt at byte " + e.offset() + ": " + e.problem(),
+              ""));
+      return 1;
     } catch (IOException | RuntimeException e) {
       sink.error(
           RecordError.of(
               source, 0, 0, ErrorType.UNREADABLE, "the Parquet footer cannot be read: " + e, ""));
       return 1;
     }
-    RecordException mismatch = compare(fileSchema);
-    if (mismatch != null) {
-      sink.error(RecordError.of(source, 0, 0, mismatch.type(), mismatch.getMessage(), ""));
-      return 1;
-    }
-    AvroParquetRows rows;
-    try {
-      rows = AvroParquetRows.open(file);
-    } catch (IOException | RuntimeException e) {
-      sink.error(
-          RecordError.of(
-              source, 0, 0, ErrorType.UNREADABLE, "the file cannot be opened: " + e, ""));
-      return 1;
-    }
-    long records = 0;
     try (rows) {
+      try {
+        fileSchema = AvroUtils.toBeamSchema(rows.avroSchema());
+      } catch (RuntimeException e) {
+        sink.error(
+            RecordError.of(
+                source,
+                0,
+                0,
+                ErrorType.UNREADABLE,
+                "the schema in the Parquet footer cannot be used: " + e,
+                ""));
+        return 1;
+      }
+      RecordException mismatch = compare(fileSchema);
+      if (mismatch != null) {
+        sink.error(RecordError.of(source, 0, 0, mismatch.type(), mismatch.getMessage(), ""));
+        return 1;
+      }
+      long records = 0;
       while (true) {
         GenericRecord record;
         try {
@@ -162,9 +188,41 @@ final class ParquetFileParser {
       if (v == null && !f.getType().getNullable()) {
         throw new RecordException(ErrorType.MISSING_VALUE, "column '" + f.getName() + "' is null");
       }
+      if (v instanceof BigDecimal) {
+        // The file's decimal(p, s) may be wider than the schema's: refuse, never round.
+        v = ValueConverter.decimal(f, (BigDecimal) v, v.toString());
+      } else if (v instanceof String) {
+        checkUtf8(f, record.get(f.getName()));
+      }
       values.add(v);
     }
     return Row.withSchema(schema).addValues(values).build();
+  }
+
+  /**
+   * Parquet strings are bytes that Avro decodes leniently (invalid UTF-8 becomes U+FFFD): check
+   * the bytes, so a broken string is an {@link ErrorType#ENCODING} error and not a changed value.
+   */
+  private void checkUtf8(Schema.Field f, @Nullable Object raw) throws RecordException {
+    if (!(raw instanceof Utf8)) {
+      return;
+    }
+    Utf8 u = (Utf8) raw;
+    byte[] b = u.getBytes();
+    int n = u.getByteLength();
+    int i = 0;
+    while (i < n && b[i] >= 0) {
+      i++;
+    }
+    if (i == n) {
+      return; // ASCII
+    }
+    try {
+      utf8.reset().decode(java.nio.ByteBuffer.wrap(b, 0, n));
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new RecordException(
+          ErrorType.ENCODING, "column '" + f.getName() + "': the string is not valid UTF-8");
+    }
   }
 
   private static String describe(Schema.FieldType t) {

@@ -387,12 +387,15 @@ public final class TableIO {
     private final Schema schema;
     private final int maxRecordBytes;
     private final BadRecordRouter router;
+    /** Set where the DoFn is built: the router's identity does not survive serialization. */
+    private final boolean recording;
     private final Coder<RecordError> errorCoder;
 
     private final Counter recordsIn = Metrics.counter(METRICS_NAMESPACE, "records_in");
     private final Counter recordsParsed = Metrics.counter(METRICS_NAMESPACE, "records_parsed");
     private final Counter recordsBad = Metrics.counter(METRICS_NAMESPACE, "records_bad");
     private final Counter filesRead = Metrics.counter(METRICS_NAMESPACE, "files_read");
+    private transient @Nullable BadRecords badRecords;
 
     ParseFn(
         Format format,
@@ -404,13 +407,20 @@ public final class TableIO {
       this.schema = schema;
       this.maxRecordBytes = maxRecordBytes;
       this.router = router;
+      this.recording = router == BadRecordRouter.RECORDING_ROUTER;
       this.errorCoder = errorCoder;
+    }
+
+    @Setup
+    public void setup() {
+      badRecords = new BadRecords(errorCoder);
     }
 
     @ProcessElement
     public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out)
         throws Exception {
       String source = file.getMetadata().resourceId().toString();
+      BadRecords bad = checkStateNotNull(badRecords);
       RecordSink sink =
           new RecordSink() {
             @Override
@@ -424,8 +434,13 @@ public final class TableIO {
             public void error(RecordError error) throws Exception {
               recordsIn.inc();
               recordsBad.inc();
-              router.route(
-                  out, error, errorCoder, null, error.getErrorType() + ": " + error.getMessage());
+              String description = error.getErrorType() + ": " + error.getMessage();
+              if (recording) {
+                // The same BadRecord Beam's router makes, without its per-record ObjectMapper.
+                out.get(BadRecordRouter.BAD_RECORD_TAG).output(bad.of(error, description));
+              } else {
+                router.route(out, error, errorCoder, null, description);
+              }
             }
           };
       filesRead.inc();

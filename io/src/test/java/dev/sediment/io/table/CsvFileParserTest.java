@@ -193,4 +193,105 @@ public class CsvFileParserTest {
     assertThat(c.rows, empty());
     assertThat(c.errors, empty());
   }
+
+  @Test
+  public void parse_crOnlyLineEnds_everyRowParsedWithLineAndOffset() throws Exception {
+    Collect c =
+        parse(
+            "symbol,ts,date,price,size\r"
+                + "BTC,2026-02-03T09:00:00Z,2026-02-03,1,2\r"
+                + "ETH,2026-02-03T09:00:00Z,2026-02-03,x,2\r"
+                + "SOL,2026-02-03T09:00:00Z,2026-02-03,3,4\r",
+            1 << 20);
+    assertThat(c.rows.size(), equalTo(2));
+    assertThat(c.rows.get(1).getString("symbol"), equalTo("SOL"));
+    assertThat(c.rows.get(1).getInt64("size"), equalTo(4L));
+    assertThat(c.errorSummaries(), contains("3:TYPE_MISMATCH"));
+    assertThat(c.errors.get(0).getOffset(), equalTo(66L));
+    assertThat(c.errors.get(0).getRecord(), equalTo("ETH,2026-02-03T09:00:00Z,2026-02-03,x,2"));
+  }
+
+  @Test
+  public void parse_quotedFieldSpanningLines_keepsItsOwnLineBreaks() throws Exception {
+    Collect c =
+        parse(
+            "symbol,ts,date,price,size,note\r\n"
+                + "A,2026-02-03T09:00:00Z,2026-02-03,1,2,\"one\r\ntwo\rthree\nfour\"\r\n"
+                + "B,2026-02-03T09:00:00Z,2026-02-03,1,2,\"x\ry\"\r",
+            1 << 20);
+    assertThat(c.errors, empty());
+    assertThat(c.rows.get(0).getString("note"), equalTo("one\r\ntwo\rthree\nfour"));
+    assertThat(c.rows.get(1).getString("note"), equalTo("x\ry"));
+  }
+
+  @Test
+  public void parse_brokenHeaderAndNoRows_oneHeaderMismatchNotZeroRecords() throws Exception {
+    Collect c = parse("\n\nsymbol,ts,date,price,size,venue\n", 1 << 20);
+    assertThat(c.rows, empty());
+    assertThat(c.errorSummaries(), contains("3:HEADER_MISMATCH"));
+    assertThat(c.errors.get(0).getOffset(), equalTo(2L));
+    assertThat(c.errors.get(0).getRecord(), equalTo("symbol,ts,date,price,size,venue"));
+  }
+
+  @Test
+  public void parse_headerOnly_noRecords() throws Exception {
+    Collect c = parse("symbol,ts,date,price,size\r", 1 << 20);
+    assertThat(c.rows, empty());
+    assertThat(c.errors, empty());
+  }
+
+  @Test
+  public void parse_decimalScaleAndRange_quarantinedTypedAtConversion() throws Exception {
+    Schema s =
+        AvroTableSchema.toBeamSchema(
+            "{\"type\":\"record\",\"name\":\"D\",\"fields\":["
+                + "{\"name\":\"id\",\"type\":\"int\"},"
+                + "{\"name\":\"amount\",\"type\":{\"type\":\"bytes\",\"logicalType\":\"decimal\","
+                + "\"precision\":10,\"scale\":2}},"
+                + "{\"name\":\"f\",\"type\":\"float\"},{\"name\":\"d\",\"type\":\"double\"}]}");
+    Collect c = new Collect();
+    long n =
+        new CsvFileParser(s, 1 << 20)
+            .parse(
+                "mem.csv",
+                new ByteArrayInputStream(
+                    ("id,amount,f,d\n"
+                            + "1,1.23,1,1\n"
+                            + "2,1.239,1,1\n"
+                            + "3,123456789.5,1,1\n"
+                            + "4,1,1e39,1\n"
+                            + "5,1,1,1e400\n"
+                            + "6,1.5,NaN,-Infinity\n")
+                        .getBytes(StandardCharsets.UTF_8)),
+                c);
+    assertThat(n, equalTo(6L));
+    assertThat(
+        c.errorSummaries(),
+        contains("3:TYPE_MISMATCH", "4:VALUE_OUT_OF_RANGE", "5:VALUE_OUT_OF_RANGE", "6:VALUE_OUT_OF_RANGE"));
+    assertThat(c.rows.size(), equalTo(2));
+    assertThat(c.rows.get(0).getDecimal("amount"), equalTo(new java.math.BigDecimal("1.23")));
+    assertThat(c.rows.get(1).getDecimal("amount"), equalTo(new java.math.BigDecimal("1.50")));
+    assertThat(c.rows.get(1).getFloat("f").isNaN(), equalTo(true));
+    assertThat(c.rows.get(1).getDouble("d"), equalTo(Double.NEGATIVE_INFINITY));
+  }
+
+  @Test
+  public void split_withoutQuotes_sameCellsAsCommonsCsv() throws Exception {
+    String[] lines = {
+      "a,b,c", "", ",", ",,", "a,", ",a", " a , b ", "a\tb,c", "\u0000,x", "é,ü,😀", "a;b", "'a',b"
+    };
+    org.apache.commons.csv.CSVFormat rfc = org.apache.commons.csv.CSVFormat.RFC4180;
+    for (String line : lines) {
+      List<String> expected = new ArrayList<>();
+      try (org.apache.commons.csv.CSVParser p = org.apache.commons.csv.CSVParser.parse(line, rfc)) {
+        List<org.apache.commons.csv.CSVRecord> recs = p.getRecords();
+        if (recs.isEmpty()) {
+          expected.add(""); // commons-csv reads no record from "", the fast path one empty cell
+        } else {
+          recs.get(0).forEach(expected::add);
+        }
+      }
+      assertThat("line [" + line + "]", CsvFileParser.split(line), equalTo(expected));
+    }
+  }
 }

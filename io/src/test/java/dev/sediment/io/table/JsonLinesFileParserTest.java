@@ -60,8 +60,44 @@ public class JsonLinesFileParserTest {
             "5:MALFORMED_RECORD",
             "6:MALFORMED_RECORD",
             "7:MALFORMED_RECORD",
-            "8:TYPE_MISMATCH"));
+            "8:VALUE_OUT_OF_RANGE"));
     assertThat(c.rows.size(), equalTo(1));
     assertThat(c.rows.get(0).getString("symbol"), equalTo("B"));
+  }
+
+  @Test
+  public void parse_crOnlyLineEnds_everyLineARecord() throws Exception {
+    String ok = "\"ts\":\"2026-02-03T09:00:00Z\",\"date\":\"2026-02-03\",\"price\":1";
+    CsvFileParserTest.Collect c =
+        parse(
+            "{\"symbol\":\"A\"," + ok + ",\"size\":1}\r"
+                + "{\"symbol\":\"B\"," + ok + ",\"size\":x}\r"
+                + "{\"symbol\":\"C\"," + ok + ",\"size\":3}\r\n"
+                + "{\"symbol\":\"D\"," + ok + ",\"size\":4}");
+    assertThat(c.rows.size(), equalTo(3));
+    assertThat(c.rows.get(2).getString("symbol"), equalTo("D"));
+    assertThat(c.errorSummaries(), contains("2:MALFORMED_RECORD"));
+    assertThat(c.errors.get(0).getOffset(), equalTo(82L));
+  }
+
+  @Test
+  public void parse_valuesThatWouldChange_quarantinedTyped_othersUnchanged() throws Exception {
+    String ok = "\"ts\":\"2026-02-03T09:00:00Z\",\"date\":\"2026-02-03\",\"size\":1";
+    CsvFileParserTest.Collect c =
+        parse(
+            "{\"symbol\":\"A\"," + ok + ",\"price\":1e400}\n" // 1 double overflow
+                + "{\"symbol\":\"B\"," + ok + ",\"price\":1,\"price\":2}\n" // 2 dup key
+                + "{\"symbol\":\"C\\ud800\"," + ok + ",\"price\":1}\n" // 3 lone surrogate
+                + "{\"symbol\":\"D\"," + ok + ",\"price\":1e-400}\n" // 4 underflow
+                + "{\"symbol\":\"E\\ud83d\\ude00\"," + ok + ",\"price\":1.7976931348623157e308}\n");
+    assertThat(
+        c.errorSummaries(),
+        contains("1:VALUE_OUT_OF_RANGE", "2:MALFORMED_RECORD", "3:ENCODING", "4:VALUE_OUT_OF_RANGE"));
+    assertThat(
+        c.errors.get(1).getMessage(),
+        equalTo("key 'price' appears twice in the object; keep one value upstream"));
+    assertThat(c.rows.size(), equalTo(1));
+    assertThat(c.rows.get(0).getString("symbol"), equalTo("E\ud83d\ude00"));
+    assertThat(c.rows.get(0).getDouble("price"), equalTo(Double.MAX_VALUE));
   }
 }

@@ -1,12 +1,14 @@
 package dev.sediment.io.table;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.Assert.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sediment.io.parquet.HostileParquet;
 import dev.sediment.io.parquet.LocalParquetFile;
 import java.io.File;
 import java.io.FileNotFoundException;
@@ -183,7 +185,7 @@ public class TableIOParquetTest {
         .containsInAnyOrder("1000:BTC:1.5", "2000:ETH:null", "3000:SOL:3.0");
     PAssert.that(handler.getOutput())
         .containsInAnyOrder(
-            "TYPE_MISMATCH c.parquet 0", "HEADER_MISMATCH d.parquet 0", "UNREADABLE e.parquet 0");
+            "TYPE_MISMATCH c.parquet 0", "HEADER_MISMATCH d.parquet 0", "CORRUPT_FOOTER e.parquet 0");
     PipelineResult result = p.run();
     result.waitUntilFinish();
     assertThat(counter(result, "records_in"), equalTo(6L));
@@ -263,5 +265,98 @@ public class TableIOParquetTest {
                         .withFormat(TableIO.Format.PARQUET)));
     assertThat(e.getMessage(), containsString("no file matches " + tmp.getRoot() + "/*.parquet"));
     p.enableAbandonedNodeEnforcement(false);
+  }
+
+  @Test
+  public void read_parquet_lyingFooters_eachOneCorruptFooter_goodFileRead() throws Exception {
+    Path dir = tmp.getRoot().toPath();
+    byte[] valid = HostileParquet.valid(dir, 3);
+    Files.write(dir.resolve("a.parquet"), valid);
+    Files.write(dir.resolve("b-tiny.parquet"), HostileParquet.tinyLyingFooter());
+    Files.write(dir.resolve("c-schema.parquet"), HostileParquet.lyingSchemaCount(valid));
+    Files.write(
+        dir.resolve("d-cut.parquet"),
+        HostileParquet.truncatedFooter(valid, HostileParquet.footer(valid).length / 2));
+    Files.write(dir.resolve("e-long.parquet"), HostileParquet.footerLongerThanFile(valid));
+    Files.write(
+        dir.resolve("f-chunk.parquet"),
+        HostileParquet.editFooter(
+            valid,
+            m ->
+                m.getRow_groups()
+                    .get(0)
+                    .getColumns()
+                    .get(0)
+                    .getMeta_data()
+                    .setTotal_compressed_size(1L << 40)));
+
+    BadRecordErrorHandler<PCollection<String>> handler =
+        p.registerBadRecordErrorHandler(new Describe());
+    PCollection<Row> rows =
+        p.apply(
+            TableIO.read()
+                .from(dir + "/*.parquet")
+                .withFormat(TableIO.Format.PARQUET)
+                .withSchema(AvroTableSchema.toBeamSchema(HostileParquet.AVRO))
+                .withBadRecordErrorHandler(handler));
+    handler.close();
+
+    PAssert.that(
+            rows.apply(
+                MapElements.into(TypeDescriptors.strings())
+                    .via(r -> r.getInt64("id") + ":" + r.getString("name"))))
+        .containsInAnyOrder("0:n0", "1:n1", "2:n2");
+    PAssert.that(handler.getOutput())
+        .containsInAnyOrder(
+            "CORRUPT_FOOTER b-tiny.parquet 0",
+            "CORRUPT_FOOTER c-schema.parquet 0",
+            "CORRUPT_FOOTER d-cut.parquet 0",
+            "CORRUPT_FOOTER e-long.parquet 0",
+            "CORRUPT_FOOTER f-chunk.parquet 0");
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    assertThat(counter(result, "records_in"), equalTo(8L));
+    assertThat(counter(result, "records_bad"), equalTo(5L));
+  }
+
+  @Test
+  public void parse_lyingFooter_errorNamesOffsetAndProblem() throws Exception {
+    Path f = tmp.getRoot().toPath().resolve("tiny.parquet");
+    Files.write(f, HostileParquet.tinyLyingFooter());
+    CsvFileParserTest.Collect c = new CsvFileParserTest.Collect();
+    long n =
+        new ParquetFileParser(AvroTableSchema.toBeamSchema(HostileParquet.AVRO))
+            .parse(f.toString(), LocalParquetFile.of(f), c);
+    assertThat(n, equalTo(1L));
+    assertThat(c.errors.get(0).getErrorType(), equalTo("CORRUPT_FOOTER"));
+    assertThat(c.errors.get(0).getOffset(), equalTo(15L));
+    assertThat(
+        c.errors.get(0).getMessage(),
+        equalTo(
+            "the Parquet footer is corrupt at byte 15: a list declares 2147483647 schema"
+                + " elements, more than 1000000"));
+  }
+
+  @Test
+  public void parse_widerDecimalThanSchema_rowErrorsNotRounded() throws Exception {
+    String wide =
+        "{\"type\":\"record\",\"name\":\"D\",\"fields\":[{\"name\":\"amount\",\"type\":"
+            + "{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":12,\"scale\":3}}]}";
+    org.apache.avro.Schema s = new org.apache.avro.Schema.Parser().parse(wide);
+    org.apache.avro.Conversions.DecimalConversion dc = new org.apache.avro.Conversions.DecimalConversion();
+    List<GenericRecord> recs = new java.util.ArrayList<>();
+    for (String v : new String[] {"1.230", "1.239", "123456789.000"}) {
+      GenericData.Record r = new GenericData.Record(s);
+      java.math.BigDecimal d = new java.math.BigDecimal(v);
+      r.put("amount", dc.toBytes(d, null, s.getField("amount").schema().getLogicalType()));
+      recs.add(r);
+    }
+    Path f = write("dec.parquet", s, recs);
+    Schema narrow = AvroTableSchema.toBeamSchema(wide.replace("12", "10").replace("\"scale\":3", "\"scale\":2"));
+    CsvFileParserTest.Collect c = new CsvFileParserTest.Collect();
+    long n = new ParquetFileParser(narrow).parse(f.toString(), LocalParquetFile.of(f), c);
+    assertThat(n, equalTo(3L));
+    assertThat(c.errorSummaries(), contains("2:TYPE_MISMATCH", "3:VALUE_OUT_OF_RANGE"));
+    assertThat(c.rows.get(0).getDecimal("amount"), equalTo(new java.math.BigDecimal("1.23")));
   }
 }

@@ -1,6 +1,7 @@
 package dev.sediment.transforms.compact;
 
 import dev.sediment.io.parquet.AvroParquetRows;
+import dev.sediment.io.parquet.ParquetFooterGuard;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,8 +64,17 @@ final class SpoolFileCheck {
     }
   }
 
-  /** The file's schema, row group sizes and the statistics of the INT64 column {@code key}. */
+  /**
+   * The file's schema, row group sizes and the statistics of the INT64 column {@code key}. The
+   * footer is checked by {@link ParquetFooterGuard} first, so a footer that lies about its sizes is
+   * a {@code CORRUPT_FOOTER}, not an OutOfMemoryError that stops every partition.
+   */
   static Footer footer(InputFile file, String key) throws Rejected {
+    try {
+      ParquetFooterGuard.check(file);
+    } catch (IOException e) {
+      throw new Rejected(CompactError.CORRUPT_FOOTER, "the Parquet footer does not read: " + text(e));
+    }
     try (ParquetFileReader r = ParquetFileReader.open(file)) {
       FileMetaData meta = r.getFooter().getFileMetaData();
       String avro = meta.getKeyValueMetaData().get("parquet.avro.schema");
