@@ -8,6 +8,7 @@ import dev.sediment.pipelines.RunCounts;
 import dev.sediment.pipelines.UsageException;
 import dev.sediment.transforms.compact.Compact;
 import dev.sediment.transforms.compact.CompactJob;
+import dev.sediment.transforms.compact.SortKeyCheck;
 import dev.sediment.transforms.compact.SpoolLayout;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -17,7 +18,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.direct.DirectOptions;
@@ -68,6 +68,7 @@ public final class CompactCommand implements Command<CompactOptions> {
     if (!LakePaths.hasScheme(spool) && !Files.isDirectory(Paths.get(spool))) {
       throw new CommandFailedException("--spool=" + o.getSpool() + " is not a directory");
     }
+    List<String> keys = sortKeys(o.getSortKeys());
     String prefix = o.getPartition().replaceAll("^/+|/+$", "");
     List<KV<String, String>> tasks = new ArrayList<>();
     Map<String, List<MatchResult.Metadata>> partitions;
@@ -76,8 +77,11 @@ public final class CompactCommand implements Command<CompactOptions> {
     } catch (IOException | RuntimeException e) {
       throw new CommandFailedException("cannot list --spool=" + o.getSpool() + ": " + e.getMessage());
     }
-    for (String p : partitions.keySet()) {
+    List<MatchResult.Metadata> selected = new ArrayList<>();
+    for (Map.Entry<String, List<MatchResult.Metadata>> e : partitions.entrySet()) {
+      String p = e.getKey();
       if (prefix.isEmpty() || p.equals(prefix) || p.startsWith(prefix + "/")) {
+        selected.addAll(e.getValue());
         for (LocalDate d : dates) {
           tasks.add(KV.of(p, d.format(CompactJob.DATE)));
         }
@@ -87,7 +91,11 @@ public final class CompactCommand implements Command<CompactOptions> {
       throw new CommandFailedException(
           "no spool partition" + (prefix.isEmpty() ? "" : " under --partition=" + prefix) + " in " + spool);
     }
-    List<String> keys = Arrays.asList(o.getSortKeys().split(","));
+    // A key that no file has would quarantine every file: refuse the call before writing anything.
+    String problem = SortKeyCheck.problem(selected, keys);
+    if (problem != null) {
+      throw new UsageException("--sortKeys=" + o.getSortKeys() + ": " + problem + "; " + SORT_KEYS_HINT);
+    }
     out.printf(
         "compact: %,d partitions x %,d dates on %s%n",
         tasks.size() / dates.size(), dates.size(), o.getRunner().getSimpleName());
@@ -164,6 +172,21 @@ public final class CompactCommand implements Command<CompactOptions> {
       }
     }
     return tasks;
+  }
+
+  private static final String SORT_KEYS_HINT =
+      "give comma-separated INT64 columns, e.g. --sortKeys=ts_event,seq";
+
+  /** The comma-separated sort keys; an empty one (a typo such as {@code a,,b}) is a wrong call. */
+  static List<String> sortKeys(String value) {
+    List<String> keys = new ArrayList<>();
+    for (String k : value.split(",", -1)) {
+      if (k.trim().isEmpty()) {
+        throw new UsageException("--sortKeys=" + value + " names an empty column; " + SORT_KEYS_HINT);
+      }
+      keys.add(k.trim());
+    }
+    return keys;
   }
 
   static List<LocalDate> dates(String mode, String date, String start, String end, LocalDate today) {
