@@ -27,8 +27,27 @@ public final class PartitionVerifier {
     return verify(LakeFiles.dir(dir));
   }
 
-  /** Verifies the partition directory {@code dir} of any file system. */
+  /**
+   * Verifies the partition directory {@code dir} of any file system. When {@code meta.json} is
+   * missing or does not match and a temporary meta of a stopped commit matches {@code
+   * data.parquet}, the one problem reported says so: the next compaction of the partition
+   * completes that commit ({@link PartitionCommit#recover}).
+   */
   public static List<String> verify(ResourceId dir) {
+    List<String> problems = check(dir);
+    if (!problems.isEmpty()) {
+      String staged = PartitionCommit.interrupted(dir);
+      if (staged != null) {
+        return List.of(
+            "a commit was stopped midway: meta.json is missing or does not match data.parquet, and "
+                + staged
+                + " matches it; the next compact of this partition puts that in place");
+      }
+    }
+    return problems;
+  }
+
+  private static List<String> check(ResourceId dir) {
     List<String> problems = new ArrayList<>();
     ResourceId data = LakeFiles.child(dir, "data.parquet");
     CompactMeta meta;
