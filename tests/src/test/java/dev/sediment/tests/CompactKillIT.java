@@ -87,6 +87,8 @@ public class CompactKillIT {
   private Path work;
   private Path spool;
   private Path jvmTmp;
+  /** Work directories that killed runs left behind. */
+  private final Set<String> leftByKills = new TreeSet<>();
 
   @Test
   public void compact_killedAtAnyMoment_leavesNoPartialPartitionVisible_andRerunConverges()
@@ -180,9 +182,11 @@ public class CompactKillIT {
     for (CompactedTarget.Dir d : after.values()) {
       assertThat(d.toString(), d.files, equalTo(List.of("data.parquet", "meta.json")));
     }
-    // The rerun removed the work directories the killed JVMs left.
+    // Later runs removed the work directories the killed JVMs left.
     assertThat(spillDirs(), empty());
-    System.out.println("after the rerun: " + describe(after) + "; work dirs left by kills: " + spillsBefore.size());
+    System.out.println(
+        "after the rerun: " + describe(after) + "; work dirs that kills left and later runs removed: "
+            + leftByKills.size() + ", of them still there before the rerun: " + spillsBefore.size());
 
     Sediment.Result v = Sediment.run(work, "verify", "--target=" + same, "--start=20260202", "--end=20260203");
     assertThat(v.toString(), v.exitCode, equalTo(0));
@@ -330,6 +334,7 @@ public class CompactKillIT {
       throws IOException {
     Set<String> left = spillDirs();
     left.removeAll(spillsBefore);
+    leftByKills.addAll(left);
     return !left.isEmpty() || (committed(seen) > 0 && committed(seen) < ROWS.size());
   }
 
