@@ -136,6 +136,19 @@ public class CompactCommandTest {
   }
 
   @Test
+  public void compact_backfillTenYears_onlyTheDatesFilesHoldBecomeTasks() throws Exception {
+    Path target = tmp.getRoot().toPath().resolve("archive");
+    assertThat(out, run("compact", "--spool=" + spool, "--target=" + target, "--mode=backfill", "--start=20200101", "--end=20291231"), equalTo(0));
+    assertThat(out, containsString("compact: 2 partitions x 3,653 dates on DirectRunner\n"));
+    // Both symbols have rows of 02-03; one of them also a row of 02-02 in a file named 02-02 (the
+    // other's rows before midnight, if any, are in a file named 02-03, which holds no earlier date).
+    assertThat(out, containsString("compact: 3 partition-dates to compact; 7,303 hold no row by their files' names and footer statistics\n"));
+    assertThat(out, containsString("compact: 3 partitions written, 0 unchanged, 7,303 without rows; 1,799 rows; 0 files quarantined\n"));
+    assertThat(run("verify", "--target=" + target), equalTo(0));
+    assertThat(out, containsString("verify: 3 partitions checked, 0 bad"));
+  }
+
+  @Test
   public void compact_badMode_exit2() throws Exception {
     assertThat(run("compact", "--spool=" + spool, "--target=x", "--mode=weekly"), equalTo(2));
     assertThat(out, containsString("--mode=weekly is not known; use daily, backfill or single"));
