@@ -29,9 +29,9 @@ public final class PartitionVerifier {
 
   /**
    * Verifies the partition directory {@code dir} of any file system. When {@code meta.json} is
-   * missing or does not match and a temporary meta of a stopped commit matches {@code
-   * data.parquet}, the one problem reported says so: the next compaction of the partition
-   * completes that commit ({@link PartitionCommit#recover}).
+   * missing or does not match and a temporary meta of an unfinished commit (stopped, or running
+   * right now) matches {@code data.parquet}, the one problem reported says so: a compaction of
+   * the partition finishes that commit ({@link PartitionCommit#recover}).
    */
   public static List<String> verify(ResourceId dir) {
     List<String> problems = check(dir);
@@ -39,9 +39,9 @@ public final class PartitionVerifier {
       String staged = PartitionCommit.interrupted(dir);
       if (staged != null) {
         return List.of(
-            "a commit was stopped midway: meta.json is missing or does not match data.parquet, and "
+            "an unfinished commit: meta.json is missing or does not match data.parquet, and "
                 + staged
-                + " matches it; the next compact of this partition puts that in place");
+                + " matches it; a compact of this partition finishes it");
       }
     }
     return problems;

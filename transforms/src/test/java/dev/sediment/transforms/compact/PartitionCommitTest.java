@@ -155,9 +155,9 @@ public class PartitionCommitTest {
     assertThat(
         problems.get(0),
         matchesPattern(
-            "a commit was stopped midway: meta.json is missing or does not match data.parquet, and "
-                + "\\.meta\\.json\\.tmp-[0-9a-f-]{36} matches it; the next compact of this partition"
-                + " puts that in place"));
+            "an unfinished commit: meta.json is missing or does not match data.parquet, and "
+                + "\\.meta\\.json\\.tmp-[0-9a-f-]{36} matches it; a compact of this partition"
+                + " finishes it"));
 
     // The same inputs again, without --force: the stopped commit is completed, not redone.
     CompactJob.Outcome o = compact(false, PartitionCommit.NONE);
@@ -182,7 +182,7 @@ public class PartitionCommitTest {
         // Visible: it must be the old pair, whole.
         assertOldPartitionIntact(where);
       } else {
-        assertThat(where, PartitionVerifier.verify(dir).get(0), containsString("a commit was stopped midway"));
+        assertThat(where, PartitionVerifier.verify(dir).get(0), containsString("an unfinished commit: "));
       }
       String installed = PartitionCommit.recover(LakeFiles.dir(dir));
       assertThat(where, names(), equalTo(List.of("data.parquet", "meta.json")));
