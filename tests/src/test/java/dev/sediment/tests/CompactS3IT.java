@@ -223,5 +223,29 @@ public class CompactS3IT {
     byte[] after = server.s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(damaged)).asByteArray();
     assertThat(sha256(after), equalTo(shas.get(1)));
     assertThat(keys("compact/").stream().filter(k -> k.contains(".tmp-")).collect(Collectors.toList()), empty());
+
+    // A commit stopped between the data upload and the meta.json upload: meta.json does not match
+    // data.parquet, the temporary meta uploaded first does. verify says so; the next compact puts
+    // it in place (no rewrite) and removes it.
+    String dir = "compact/" + PARTITIONS.get(0) + "/date=20260203/";
+    byte[] meta = server.s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(dir + "meta.json")).asByteArray();
+    String staged = dir + ".meta.json.tmp-0b7c3f4e-8a61-4d5e-9f12-3c4b5a6d7e8f";
+    server.s3.putObject(b -> b.bucket(BUCKET).key(staged), RequestBody.fromBytes(meta));
+    String stale = new String(meta, java.nio.charset.StandardCharsets.UTF_8).replaceAll("\"sha256\" : \"[0-9a-f]{64}\"", "\"sha256\" : \"" + "0".repeat(64) + "\"");
+    server.s3.putObject(b -> b.bucket(BUCKET).key(dir + "meta.json"), RequestBody.fromString(stale));
+    Sediment.Result midway = onS3("verify", "--target=" + s3Target, "--date=20260203");
+    assertThat(midway.toString(), midway.exitCode, equalTo(1));
+    assertThat(
+        midway.stdout,
+        containsString(
+            "BAD " + PARTITIONS.get(0) + "/date=20260203: an unfinished commit: meta.json is missing or"
+                + " does not match data.parquet, and .meta.json.tmp-0b7c3f4e-8a61-4d5e-9f12-3c4b5a6d7e8f matches"
+                + " it; a compact of this partition finishes it"));
+    Sediment.Result completed =
+        onS3("compact", "--spool=s3://" + BUCKET + "/spool", "--target=" + s3Target, "--mode=single", "--date=20260203");
+    assertThat(completed.toString(), completed.exitCode, equalTo(0));
+    assertThat(completed.stdout, containsString("compact: 0 partitions written, 2 unchanged, 0 without rows; 0 rows; 0 files quarantined"));
+    assertThat(server.s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(dir + "meta.json")).asByteArray(), equalTo(meta));
+    assertThat(keys("compact/").stream().filter(k -> k.contains(".tmp-")).collect(Collectors.toList()), empty());
   }
 }

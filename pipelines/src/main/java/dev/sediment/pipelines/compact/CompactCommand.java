@@ -8,6 +8,8 @@ import dev.sediment.pipelines.RunCounts;
 import dev.sediment.pipelines.UsageException;
 import dev.sediment.transforms.compact.Compact;
 import dev.sediment.transforms.compact.CompactJob;
+import dev.sediment.transforms.compact.CompactPlan;
+import dev.sediment.transforms.compact.SortKeyCheck;
 import dev.sediment.transforms.compact.SpoolLayout;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,11 +17,13 @@ import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -61,38 +65,82 @@ public final class CompactCommand implements Command<CompactOptions> {
 
   @Override
   public int run(CompactOptions o, PrintStream out) throws Exception {
-    // Steps: dates from the mode, partitions from the spool, one task each, run, report.
-    List<LocalDate> dates = dates(o.getMode(), o.getDate(), o.getStart(), o.getEnd(), LocalDate.now(ZoneOffset.UTC));
+    // Steps: dates from the mode, partitions from the spool, tasks for the partition-dates that
+    // files may hold, run, report.
+    LocalDate[] range = range(o.getMode(), o.getDate(), o.getStart(), o.getEnd(), LocalDate.now(ZoneOffset.UTC));
+    long days = ChronoUnit.DAYS.between(range[0], range[1]) + 1;
     String spool = LakePaths.absolute(o.getSpool());
     String target = LakePaths.absolute(o.getTarget());
     if (!LakePaths.hasScheme(spool) && !Files.isDirectory(Paths.get(spool))) {
       throw new CommandFailedException("--spool=" + o.getSpool() + " is not a directory");
     }
+    List<String> keys = sortKeys(o.getSortKeys());
     String prefix = o.getPartition().replaceAll("^/+|/+$", "");
-    List<KV<String, String>> tasks = new ArrayList<>();
     Map<String, List<MatchResult.Metadata>> partitions;
-    try {
-      partitions = SpoolLayout.list(LakeFiles.dir(spool));
+    AtomicLong files = new AtomicLong();
+    AtomicLong listedPartitions = new AtomicLong();
+    try (Ticker t =
+        new Ticker(
+            out,
+            () ->
+                String.format(
+                    "compact: listing spool: %,d files, %,d partitions so far",
+                    files.get(), listedPartitions.get()))) {
+      partitions =
+          SpoolLayout.list(
+              LakeFiles.dir(spool),
+              (f, p) -> {
+                files.set(f);
+                listedPartitions.set(p);
+              });
     } catch (IOException | RuntimeException e) {
       throw new CommandFailedException("cannot list --spool=" + o.getSpool() + ": " + e.getMessage());
     }
-    for (String p : partitions.keySet()) {
+    Map<String, List<MatchResult.Metadata>> chosen = new TreeMap<>();
+    List<MatchResult.Metadata> selected = new ArrayList<>();
+    for (Map.Entry<String, List<MatchResult.Metadata>> e : partitions.entrySet()) {
+      String p = e.getKey();
       if (prefix.isEmpty() || p.equals(prefix) || p.startsWith(prefix + "/")) {
-        for (LocalDate d : dates) {
-          tasks.add(KV.of(p, d.format(CompactJob.DATE)));
-        }
+        chosen.put(p, e.getValue());
+        selected.addAll(e.getValue());
       }
     }
-    if (tasks.isEmpty()) {
+    if (chosen.isEmpty()) {
       throw new CommandFailedException(
           "no spool partition" + (prefix.isEmpty() ? "" : " under --partition=" + prefix) + " in " + spool);
     }
-    List<String> keys = Arrays.asList(o.getSortKeys().split(","));
+    // A key that no file has would quarantine every file: refuse the call before writing anything.
+    String problem = SortKeyCheck.problem(selected, keys);
+    if (problem != null) {
+      throw new UsageException("--sortKeys=" + o.getSortKeys() + ": " + problem + "; " + SORT_KEYS_HINT);
+    }
     out.printf(
-        "compact: %,d partitions x %,d dates on %s%n",
-        tasks.size() / dates.size(), dates.size(), o.getRunner().getSimpleName());
-    return run(o, tasks, spool, target, keys, o.getDedupe(), o.getForce(), out);
+        "compact: %,d partitions x %,d dates on %s%n", chosen.size(), days, o.getRunner().getSimpleName());
+    // Over more than one date, each file's footer is read once here, so that dates no file can
+    // hold cost nothing later (a task would read every footer of the partition again).
+    boolean readFooters = days > 1;
+    AtomicLong footers = new AtomicLong();
+    CompactPlan plan;
+    try (Ticker t =
+        new Ticker(
+            out,
+            () ->
+                String.format(
+                    "compact: planning: %,d of %,d spool footers read", footers.get(), selected.size()))) {
+      plan = CompactPlan.of(chosen, range[0], range[1], keys.get(0), readFooters, PLAN_THREADS, footers::set);
+    }
+    if (plan.withoutRows > 0) {
+      out.printf(
+          "compact: %,d partition-dates to compact; %,d hold no row by their files' %s%n",
+          plan.tasks.size(),
+          plan.withoutRows,
+          readFooters ? "names and footer statistics" : "names");
+    }
+    return run(o, plan.tasks, plan.withoutRows, spool, target, keys, o.getDedupe(), o.getForce(), out);
   }
+
+  /** Threads that read spool footers while planning (object stores answer in parallel). */
+  private static final int PLAN_THREADS = 8;
 
   /**
    * Runs the compaction of {@code tasks} ({@code (partition, yyyyMMdd)}) and prints the summary;
@@ -107,10 +155,37 @@ public final class CompactCommand implements Command<CompactOptions> {
       boolean dedupe,
       boolean force,
       PrintStream out) {
+    return run(options, tasks, 0, spool, target, keys, dedupe, force, out);
+  }
+
+  /**
+   * {@link #run(PipelineOptions, List, String, String, List, boolean, boolean, PrintStream)}, where
+   * {@code withoutRows} more partition-dates were planned away (no file can hold them) and count
+   * as without rows.
+   */
+  public static int run(
+      PipelineOptions options,
+      List<KV<String, String>> tasks,
+      long withoutRows,
+      String spool,
+      String target,
+      List<String> keys,
+      boolean dedupe,
+      boolean force,
+      PrintStream out) {
+    if (tasks.isEmpty()) {
+      out.printf(
+          "compact: 0 partitions written, 0 unchanged, %,d without rows; 0 rows; 0 files quarantined%n",
+          withoutRows);
+      out.printf("  target:      %s/%n", target);
+      return 0;
+    }
     if (options.getRunner().getSimpleName().equals("DirectRunner")) {
+      DirectOptions direct = options.as(DirectOptions.class);
+      // run() returns at once, so the loop below prints progress (by default it blocks to the end).
+      direct.setBlockOnRun(false);
       // The DirectRunner's scheduler spins on every idle worker thread while a long bundle runs
       // (apache/beam#18070), taking a core from the compaction: no more threads than tasks.
-      DirectOptions direct = options.as(DirectOptions.class);
       direct.setTargetParallelism(Math.max(1, Math.min(direct.getTargetParallelism(), tasks.size())));
     }
     Pipeline p = Pipeline.create(options);
@@ -141,7 +216,7 @@ public final class CompactCommand implements Command<CompactOptions> {
     long quarantined = c.get("files_quarantined");
     out.printf(
         "compact: %,d partitions written, %,d unchanged, %,d without rows; %,d rows; %,d files quarantined%n",
-        c.get("partitions_written"), c.get("partitions_unchanged"), c.get("partitions_without_rows"),
+        c.get("partitions_written"), c.get("partitions_unchanged"), c.get("partitions_without_rows") + withoutRows,
         c.get("rows_written"), quarantined);
     out.printf("  target:      %s/%n", target);
     if (quarantined > 0) {
@@ -166,15 +241,42 @@ public final class CompactCommand implements Command<CompactOptions> {
     return tasks;
   }
 
+  private static final String SORT_KEYS_HINT =
+      "give comma-separated INT64 columns, e.g. --sortKeys=ts_event,seq";
+
+  /** The comma-separated sort keys; an empty one (a typo such as {@code a,,b}) is a wrong call. */
+  static List<String> sortKeys(String value) {
+    List<String> keys = new ArrayList<>();
+    for (String k : value.split(",", -1)) {
+      if (k.trim().isEmpty()) {
+        throw new UsageException("--sortKeys=" + value + " names an empty column; " + SORT_KEYS_HINT);
+      }
+      keys.add(k.trim());
+    }
+    return keys;
+  }
+
   static List<LocalDate> dates(String mode, String date, String start, String end, LocalDate today) {
+    LocalDate[] r = range(mode, date, start, end, today);
+    List<LocalDate> out = new ArrayList<>();
+    for (LocalDate d = r[0]; !d.isAfter(r[1]); d = d.plusDays(1)) {
+      out.add(d);
+    }
+    return out;
+  }
+
+  /** The first and last date (inclusive) the mode chooses. */
+  static LocalDate[] range(String mode, String date, String start, String end, LocalDate today) {
     switch (mode) {
       case "daily":
-        return List.of(date.isEmpty() ? today.minusDays(1) : parse("--date", date));
+        LocalDate d = date.isEmpty() ? today.minusDays(1) : parse("--date", date);
+        return new LocalDate[] {d, d};
       case "single":
         if (date.isEmpty()) {
           throw new UsageException("--mode=single needs --date=YYYYMMDD");
         }
-        return List.of(parse("--date", date));
+        LocalDate one = parse("--date", date);
+        return new LocalDate[] {one, one};
       case "backfill":
         if (start.isEmpty() || end.isEmpty()) {
           throw new UsageException("--mode=backfill needs --start=YYYYMMDD and --end=YYYYMMDD");
@@ -184,11 +286,7 @@ public final class CompactCommand implements Command<CompactOptions> {
         if (e.isBefore(s)) {
           throw new UsageException("--end=" + end + " is before --start=" + start);
         }
-        List<LocalDate> out = new ArrayList<>();
-        for (LocalDate d = s; !d.isAfter(e); d = d.plusDays(1)) {
-          out.add(d);
-        }
-        return out;
+        return new LocalDate[] {s, e};
       default:
         throw new UsageException("--mode=" + mode + " is not known; use daily, backfill or single");
     }

@@ -3,8 +3,10 @@ package dev.sediment.pipelines.compact;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sediment.pipelines.CliRun;
 import dev.sediment.transforms.compact.PartitionCompactor;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -134,11 +136,104 @@ public class CompactCommandTest {
   }
 
   @Test
+  public void compact_backfillTenYears_onlyTheDatesFilesHoldBecomeTasks() throws Exception {
+    Path target = tmp.getRoot().toPath().resolve("archive");
+    assertThat(out, run("compact", "--spool=" + spool, "--target=" + target, "--mode=backfill", "--start=20200101", "--end=20291231"), equalTo(0));
+    assertThat(out, containsString("compact: 2 partitions x 3,653 dates on DirectRunner\n"));
+    // Both symbols have rows of 02-03; one of them also a row of 02-02 in a file named 02-02 (the
+    // other's rows before midnight, if any, are in a file named 02-03, which holds no earlier date).
+    assertThat(out, containsString("compact: 3 partition-dates to compact; 7,303 hold no row by their files' names and footer statistics\n"));
+    assertThat(out, containsString("compact: 3 partitions written, 0 unchanged, 7,303 without rows; 1,799 rows; 0 files quarantined\n"));
+    assertThat(run("verify", "--target=" + target), equalTo(0));
+    assertThat(out, containsString("verify: 3 partitions checked, 0 bad"));
+  }
+
+  @Test
   public void compact_badMode_exit2() throws Exception {
     assertThat(run("compact", "--spool=" + spool, "--target=x", "--mode=weekly"), equalTo(2));
     assertThat(out, containsString("--mode=weekly is not known; use daily, backfill or single"));
     assertThat(run("compact", "--spool=" + spool, "--target=x", "--mode=backfill", "--start=20260205", "--end=20260201"), equalTo(2));
     assertThat(out, containsString("--end=20260201 is before --start=20260205"));
+  }
+
+  @Test
+  public void compact_sortKeyInNoFile_exit2OneLine_nothingWritten() throws Exception {
+    Path target = tmp.getRoot().toPath().resolve("archive");
+    CliRun r = CliRun.of("compact", "--spool=" + spool, "--target=" + target, "--mode=single", "--date=20260203", "--sortKeys=nope");
+    assertThat(r.out + r.err, r.code, equalTo(2));
+    assertThat(
+        r.err,
+        startsWith(
+            "sediment compact: --sortKeys=nope: sort key 'nope' is a column of no spool file"
+                + " (their columns: ts_event, seq, bid_px); give comma-separated INT64 columns,"
+                + " e.g. --sortKeys=ts_event,seq\n"));
+    assertThat(Files.exists(target), equalTo(false));
+
+    r = CliRun.of("compact", "--spool=" + spool, "--target=" + target, "--mode=single", "--date=20260203", "--sortKeys=ts_event,nope");
+    assertThat(r.out + r.err, r.code, equalTo(2));
+    assertThat(r.err, containsString("--sortKeys=ts_event,nope: sort key 'nope' is a column of no spool file"));
+    assertThat(Files.exists(target), equalTo(false));
+  }
+
+  @Test
+  public void compact_sortKeyNotInt64InAnyFile_exit2_nothingWritten() throws Exception {
+    Path target = tmp.getRoot().toPath().resolve("archive");
+    CliRun r = CliRun.of("compact", "--spool=" + spool, "--target=" + target, "--mode=single", "--date=20260203", "--sortKeys=bid_px");
+    assertThat(r.out + r.err, r.code, equalTo(2));
+    assertThat(
+        r.err,
+        startsWith(
+            "sediment compact: --sortKeys=bid_px: sort key 'bid_px' is \"double\" in the spool files;"
+                + " sort keys must be non-null INT64 columns; give comma-separated INT64 columns,"
+                + " e.g. --sortKeys=ts_event,seq\n"));
+    assertThat(Files.exists(target), equalTo(false));
+  }
+
+  @Test
+  public void compact_emptySortKey_exit2_nothingWritten() throws Exception {
+    Path target = tmp.getRoot().toPath().resolve("archive");
+    for (String keys : List.of("", "ts_event,,seq", "ts_event,", " ")) {
+      CliRun r = CliRun.of("compact", "--spool=" + spool, "--target=" + target, "--mode=single", "--date=20260203", "--sortKeys=" + keys);
+      assertThat(keys + ": " + r.out + r.err, r.code, equalTo(2));
+      assertThat(
+          r.err,
+          startsWith(
+              "sediment compact: --sortKeys=" + keys + " names an empty column; give comma-separated"
+                  + " INT64 columns, e.g. --sortKeys=ts_event,seq\n"));
+      assertThat(Files.exists(target), equalTo(false));
+    }
+  }
+
+  @Test
+  public void compact_sortKeyInSomeFilesOnly_quarantinesTheOthersExit3() throws Exception {
+    // btcusdt's files get an INT64 column 'recv' that ethusdt's files do not have.
+    Schema withRecv =
+        new Schema.Parser()
+            .parse(BBO.toString().replace("]}", ",{\"name\":\"recv\",\"type\":\"long\"}]}"));
+    Path btc = spool.resolve("exchange=binance/stream=bbo/symbol=btcusdt");
+    List<Path> files;
+    try (java.util.stream.Stream<Path> s = Files.list(btc)) {
+      files = s.sorted().collect(java.util.stream.Collectors.toList());
+    }
+    for (Path f : files) {
+      Files.delete(f);
+      try (ParquetWriter<GenericRecord> w = PartitionCompactor.writer(f, withRecv)) {
+        GenericData.Record r = new GenericData.Record(withRecv);
+        r.put("ts_event", D0 + 5);
+        r.put("seq", 1L);
+        r.put("bid_px", 1.0);
+        r.put("recv", 7L);
+        w.write(r);
+      }
+    }
+    Path target = tmp.getRoot().toPath().resolve("archive");
+    CliRun r = CliRun.of("compact", "--spool=" + spool, "--target=" + target, "--mode=single", "--date=20260203", "--sortKeys=ts_event,recv");
+    assertThat(r.out + r.err, r.code, equalTo(3));
+    assertThat(r.out, containsString("compact: 1 partitions written, 0 unchanged, 1 without rows; 3 rows; 3 files quarantined"));
+    String error =
+        Files.readString(target.resolve("QUARANTINE/exchange=binance/stream=bbo/symbol=ethusdt/date=20260203/error.json"));
+    assertThat(error, containsString("\"error_type\" : \"SCHEMA_MISMATCH\""));
+    assertThat(error, containsString("sort key 'recv' is not a column of Bbo"));
   }
 
   @Test

@@ -4,7 +4,6 @@ import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Pr
 
 import com.google.auto.value.AutoValue;
 import dev.sediment.io.lake.LakeFiles;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
@@ -37,7 +36,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * partitions_unchanged}, {@code partitions_without_rows}, {@code rows_written}, {@code
  * files_quarantined}. Spool and target are local paths the workers can reach, or URIs of a Beam
  * file system ({@code s3://bucket/spool}); spill files go to the worker's local temporary
- * directory.
+ * directory, into a {@link WorkDirs} directory per task that is removed when the task ends, and
+ * that the next run on the machine removes when a killed run left it.
  */
 public final class Compact {
   private Compact() {}
@@ -178,9 +178,20 @@ public final class Compact {
       this.maxOpenRuns = spec.getMaxOpenRuns();
     }
 
+    /** Removes what killed runs on this machine left in the temporary directory. */
+    @Setup
+    public void setup() {
+      WorkDirs.removeAbandoned(WorkDirs.temporaryRoot());
+    }
+
     @ProcessElement
     public void process(@Element KV<String, String> task, OutputReceiver<String> out)
         throws Exception {
+      out.output(compactOne(task, WorkDirs.temporaryRoot()));
+    }
+
+    /** Compacts one task with a work directory in {@code tmpRoot}; returns its outcome line. */
+    String compactOne(KV<String, String> task, Path tmpRoot) throws Exception {
       String partition = task.getKey();
       LocalDate date = LocalDate.parse(task.getValue(), CompactJob.DATE);
       PartitionCompactor.Settings s =
@@ -190,7 +201,7 @@ public final class Compact {
               .withMaxRowsInMemory(maxRowsInMemory)
               .withMaxOpenRuns(maxOpenRuns);
       ResourceId spoolRoot = LakeFiles.dir(spool);
-      Path work = Files.createTempDirectory("sediment-compact-");
+      Path work = WorkDirs.create(tmpRoot);
       try {
         CompactJob.Outcome o =
             new CompactJob(s, force)
@@ -212,18 +223,17 @@ public final class Compact {
             noRows.inc();
         }
         quarantined.inc(o.quarantined.size());
-        out.output(
-            o.status
-                + " "
-                + (partition.isEmpty() ? "." : partition)
-                + " date="
-                + task.getValue()
-                + " rows="
-                + o.rows
-                + " quarantined="
-                + o.quarantined.size());
+        return o.status
+            + " "
+            + (partition.isEmpty() ? "." : partition)
+            + " date="
+            + task.getValue()
+            + " rows="
+            + o.rows
+            + " quarantined="
+            + o.quarantined.size();
       } finally {
-        Files.deleteIfExists(work);
+        WorkDirs.delete(work);
       }
     }
   }

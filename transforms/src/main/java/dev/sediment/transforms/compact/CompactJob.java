@@ -19,7 +19,6 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -61,10 +60,17 @@ public final class CompactJob {
 
   private final PartitionCompactor.Settings settings;
   private final boolean force;
+  private final PartitionCommit.Hook hook;
 
   public CompactJob(PartitionCompactor.Settings settings, boolean force) {
+    this(settings, force, PartitionCommit.NONE);
+  }
+
+  /** With a hook called before each step of the commit (tests stop commits with it). */
+  CompactJob(PartitionCompactor.Settings settings, boolean force, PartitionCommit.Hook hook) {
     this.settings = settings;
     this.force = force;
+    this.hook = hook;
   }
 
   /** The directory of a partition and date under the local {@code root}. */
@@ -86,10 +92,10 @@ public final class CompactJob {
    * targetRoot} the lake root (local or an object store), {@code workDir} a local scratch
    * directory.
    *
-   * <p>The commit, for both kinds of target: {@code meta.json} is removed first (the partition
-   * is then absent to readers), {@code data.parquet} is published (atomic rename, or one upload),
-   * and the new {@code meta.json} is written last. A run killed anywhere leaves either the old
-   * committed partition, or a partition without {@code meta.json} (absent), or the new one.
+   * <p>The commit ({@link PartitionCommit}): the new {@code data.parquet} and {@code meta.json}
+   * are complete beside the committed pair before either replaces it, so a failure while
+   * writing them (a full disk) leaves the committed partition as it was; a commit that a stopped
+   * run left half done is completed (or undone) first, before anything else is decided.
    */
   public Outcome compact(
       String partition,
@@ -106,8 +112,8 @@ public final class CompactJob {
     }
     candidates.sort(Comparator.comparing(m -> m.resourceId().toString()));
     ResourceId dir = partitionDir(targetRoot, partition, date);
-    ResourceId metaFile = LakeFiles.child(dir, "meta.json");
     String fingerprint = fingerprint(candidates);
+    PartitionCommit.recover(dir);
     if (!force) {
       CompactMeta committed = unchanged(dir, fingerprint);
       if (committed != null) {
@@ -126,12 +132,11 @@ public final class CompactJob {
       if (r.rowCount == 0) {
         return new Outcome(Status.NO_ROWS, 0, r.rejected);
       }
-      if (LakeFiles.isLocal(dir) && Files.isDirectory(LakeFiles.localPath(dir))) {
-        removeStaleTemporaries(LakeFiles.localPath(dir));
-      }
-      LakeFiles.delete(metaFile);
-      LakeFiles.publish(output, LakeFiles.child(dir, "data.parquet"));
-      CompactMeta.of(r, settings.sortKeys, settings.dedupe, fingerprint).writeTo(dir);
+      byte[] meta =
+          CompactMeta.of(r, settings.sortKeys, settings.dedupe, fingerprint)
+              .toJson()
+              .getBytes(StandardCharsets.UTF_8);
+      PartitionCommit.commit(dir, output, meta, hook);
       return new Outcome(Status.WRITTEN, r.rowCount, r.rejected);
     } finally {
       Files.deleteIfExists(output);
@@ -151,17 +156,6 @@ public final class CompactJob {
           : null;
     } catch (IOException e) {
       return null;
-    }
-  }
-
-  /** Temporary files a killed run left in the partition directory. */
-  private static void removeStaleTemporaries(Path dir) throws IOException {
-    try (Stream<Path> s = Files.list(dir)) {
-      for (Path f : (Iterable<Path>) s::iterator) {
-        if (LakeFiles.isTemporaryName(f.getFileName().toString())) {
-          Files.deleteIfExists(f);
-        }
-      }
     }
   }
 

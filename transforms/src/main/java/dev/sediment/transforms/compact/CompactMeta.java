@@ -17,8 +17,8 @@ import org.apache.beam.sdk.io.fs.ResourceId;
 
 /**
  * The {@code meta.json} beside a compacted {@code data.parquet}: the commit marker of the
- * partition. It is written last and atomically (see {@link #writeTo}), so a partition whose meta is
- * missing or does not match its data is incomplete and readers treat it as absent.
+ * partition. It is put in place last and atomically (see {@link PartitionCommit}), so a partition
+ * whose meta is missing or does not match its data is incomplete and readers treat it as absent.
  *
  * <p>Fields (contract): {@code row_count}, {@code schema_version}, {@code ts_event_min}, {@code
  * ts_event_max} (nanoseconds, as strings), {@code sha256} (of data.parquet), {@code created_at}

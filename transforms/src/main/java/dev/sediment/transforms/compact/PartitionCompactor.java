@@ -189,6 +189,10 @@ public final class PartitionCompactor {
       List<MatchResult.Metadata> inputs, LocalDate date, Path output, Path workDir)
       throws IOException {
     Result result = new Result();
+    // Directories are made now, not later: once a shutdown hook removed the work directory of a
+    // task still running, nothing below may create it again (WorkDirs).
+    Files.createDirectories(workDir);
+    Files.createDirectories(output.toAbsolutePath().getParent());
     List<ResourceId> files = new ArrayList<>();
     Map<ResourceId, InputFile> in = new HashMap<>();
     for (MatchResult.Metadata m : inputs) {
@@ -267,7 +271,7 @@ public final class PartitionCompactor {
 
     result.millisFooters = (System.nanoTime() - t0) / 1_000_000;
     Map<ResourceId, Long> rowsOf = new HashMap<>();
-    Path spill = Files.createDirectories(workDir.resolve("spill-" + UUID.randomUUID()));
+    Path spill = Files.createDirectory(workDir.resolve("spill-" + UUID.randomUUID()));
     try {
       // 3. Spill what does not fit, one file at a time.
       List<RunSource> spilled = new ArrayList<>();
@@ -277,7 +281,6 @@ public final class PartitionCompactor {
       long t1 = System.nanoTime();
       result.millisSpill = (t1 - t0) / 1_000_000 - result.millisFooters;
       // 4. Merge; a straight file that proves unsorted is spilled, one that fails is rejected.
-      Files.createDirectories(output.toAbsolutePath().getParent());
       while (true) {
         int room = Math.max(1, settings.maxOpenRuns - direct.size());
         spilled = shrink(spilled, room, schema, order, spill, result);

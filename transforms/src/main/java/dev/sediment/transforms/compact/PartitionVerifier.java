@@ -27,8 +27,27 @@ public final class PartitionVerifier {
     return verify(LakeFiles.dir(dir));
   }
 
-  /** Verifies the partition directory {@code dir} of any file system. */
+  /**
+   * Verifies the partition directory {@code dir} of any file system. When {@code meta.json} is
+   * missing or does not match and a temporary meta of an unfinished commit (stopped, or running
+   * right now) matches {@code data.parquet}, the one problem reported says so: a compaction of
+   * the partition finishes that commit ({@link PartitionCommit#recover}).
+   */
   public static List<String> verify(ResourceId dir) {
+    List<String> problems = check(dir);
+    if (!problems.isEmpty()) {
+      String staged = PartitionCommit.interrupted(dir);
+      if (staged != null) {
+        return List.of(
+            "an unfinished commit: meta.json is missing or does not match data.parquet, and "
+                + staged
+                + " matches it; a compact of this partition finishes it");
+      }
+    }
+    return problems;
+  }
+
+  private static List<String> check(ResourceId dir) {
     List<String> problems = new ArrayList<>();
     ResourceId data = LakeFiles.child(dir, "data.parquet");
     CompactMeta meta;

@@ -2,6 +2,12 @@ package dev.sediment.transforms.compact;
 
 import dev.sediment.io.lake.LakeFiles;
 import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,6 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -30,6 +37,11 @@ public final class SpoolLayout {
 
   private SpoolLayout() {}
 
+  /** Told how far a listing got, after each file it adds. */
+  public interface Progress {
+    void listed(long files, long partitions);
+  }
+
   /**
    * Partitions (relative {@code k=v/...} paths) and their Parquet files, in name order. Files
    * directly under the root belong to the partition {@code ""}. Directories that are not {@code
@@ -37,23 +49,97 @@ public final class SpoolLayout {
    * any Beam file system.
    */
   public static Map<String, List<MatchResult.Metadata>> list(ResourceId root) throws IOException {
+    return list(root, (files, partitions) -> {});
+  }
+
+  /**
+   * {@link #list(ResourceId)}, telling {@code progress} after each file. A local spool is walked
+   * as a stream (directories that cannot hold partitions, hidden or not {@code KEY=VALUE}, are not
+   * entered; each file's size and time come with the walk); an object store is listed by one
+   * match, after which {@code progress} hears of every file at once.
+   */
+  public static Map<String, List<MatchResult.Metadata>> list(ResourceId root, Progress progress)
+      throws IOException {
     String base = root.toString();
     Map<String, List<MatchResult.Metadata>> out = new TreeMap<>();
-    for (MatchResult.Metadata m : LakeFiles.listRecursively(root)) {
-      String path = m.resourceId().toString();
-      if (!path.startsWith(base) || !isSpoolFile(m.resourceId().getFilename())) {
-        continue;
-      }
-      String rel = path.substring(base.length());
-      int slash = rel.lastIndexOf('/');
-      String partition = slash < 0 ? "" : rel.substring(0, slash);
-      if (!partition.isEmpty() && !isPartitionPath(partition)) {
-        continue;
-      }
-      out.computeIfAbsent(partition, k -> new ArrayList<>()).add(m);
+    long[] count = {0};
+    java.util.function.Consumer<MatchResult.Metadata> add =
+        m -> {
+          String path = m.resourceId().toString();
+          if (!path.startsWith(base) || !isSpoolFile(m.resourceId().getFilename())) {
+            return;
+          }
+          String rel = path.substring(base.length());
+          int slash = rel.lastIndexOf('/');
+          String partition = slash < 0 ? "" : rel.substring(0, slash);
+          if (!partition.isEmpty() && !isPartitionPath(partition)) {
+            return;
+          }
+          out.computeIfAbsent(partition, k -> new ArrayList<>()).add(m);
+          progress.listed(++count[0], out.size());
+        };
+    if (LakeFiles.isLocal(root)) {
+      walkLocal(LakeFiles.localPath(root), add);
+    } else {
+      LakeFiles.listRecursively(root).forEach(add);
     }
     out.values().forEach(SpoolLayout::sortByName);
     return out;
+  }
+
+  private static void walkLocal(Path dir, java.util.function.Consumer<MatchResult.Metadata> add)
+      throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    Files.walkFileTree(
+        dir,
+        new SimpleFileVisitor<Path>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+            if (d.equals(dir)) {
+              return FileVisitResult.CONTINUE;
+            }
+            String name = d.getFileName().toString();
+            return isHidden(name) || !LEVEL.matcher(name).matches()
+                ? FileVisitResult.SKIP_SUBTREE
+                : FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path f, BasicFileAttributes linkAttrs)
+              throws IOException {
+            BasicFileAttributes attrs = linkAttrs;
+            if (attrs.isSymbolicLink()) {
+              // A linked file counts as what it points to, as before.
+              try {
+                attrs = Files.readAttributes(f, BasicFileAttributes.class);
+              } catch (NoSuchFileException e) {
+                return FileVisitResult.CONTINUE;
+              }
+            }
+            if (attrs.isRegularFile() && isSpoolFile(f.getFileName().toString())) {
+              add.accept(
+                  MatchResult.Metadata.builder()
+                      .setResourceId(
+                          FileSystems.matchNewResource(f.toAbsolutePath().toString(), false))
+                      .setSizeBytes(attrs.size())
+                      .setLastModifiedMillis(attrs.lastModifiedTime().toMillis())
+                      .setIsReadSeekEfficient(true)
+                      .build());
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+            if (e instanceof NoSuchFileException) {
+              // Gone while listing (a collector renamed it): the next run sees its new name.
+              return FileVisitResult.CONTINUE;
+            }
+            throw e;
+          }
+        });
   }
 
   /** The Parquet files of one partition (directly in its directory), in name order. */
@@ -71,7 +157,11 @@ public final class SpoolLayout {
   }
 
   private static boolean isSpoolFile(@Nullable String name) {
-    return name != null && name.endsWith(".parquet") && !name.startsWith(".") && !name.startsWith("_");
+    return name != null && name.endsWith(".parquet") && !isHidden(name);
+  }
+
+  private static boolean isHidden(String name) {
+    return name.startsWith(".") || name.startsWith("_");
   }
 
   private static void sortByName(List<MatchResult.Metadata> files) {
@@ -80,7 +170,7 @@ public final class SpoolLayout {
 
   static boolean isPartitionPath(String rel) {
     for (String level : rel.split("/")) {
-      if (!LEVEL.matcher(level).matches()) {
+      if (isHidden(level) || !LEVEL.matcher(level).matches()) {
         return false;
       }
     }
