@@ -27,8 +27,18 @@ public final class HivePartition implements Serializable {
     this.columns = List.copyOf(columns);
   }
 
-  /** Partitions by {@code columns}, in that order; none means one unpartitioned directory. */
+  /**
+   * Partitions by {@code columns}, in that order; none means one unpartitioned directory. A column
+   * named twice is rejected ({@link IllegalArgumentException}): it would nest {@code p=x/p=x/}.
+   */
   public static HivePartition by(List<String> columns) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (String c : columns) {
+      if (!seen.add(c)) {
+        throw new IllegalArgumentException(
+            "partition column '" + c + "' is named twice; name each column once");
+      }
+    }
     return new HivePartition(columns);
   }
 

@@ -113,6 +113,7 @@ public final class LakeIO {
     /** Hive-style partition columns, outermost first; default none. */
     public WriteParquet partitionBy(List<String> columns) {
       checkArgument(columns != null, "columns can not be null");
+      HivePartition.by(columns);
       return toBuilder().setPartitionColumns(List.copyOf(columns)).build();
     }
 

@@ -72,6 +72,28 @@ public class IngestTableTest {
   }
 
   @Test
+  public void ingestTable_partitionColumnNamedTwice_exit2_oneLine_nothingWritten() throws Exception {
+    Files.writeString(in.resolve("ticks.csv"), "id,ts\n1,2026-02-03T14:30:00Z\n");
+    Path schema = tmp.getRoot().toPath().resolve("ticks.avsc");
+    Files.writeString(schema, NANOS_SCHEMA);
+    int code =
+        run(
+            "ingest-table",
+            "--input=" + in + "/*.csv",
+            "--schema=" + schema,
+            "--dataset=ticks",
+            "--partitionBy=id,id",
+            "--lake=" + lake);
+    assertThat(err, code, equalTo(2));
+    assertThat(
+        err,
+        equalTo(
+            "sediment ingest-table: partition column 'id' is named twice; name each column once\n"
+                + "Run 'bin/sediment ingest-table --help' for its options.\n"));
+    assertThat(Files.exists(lake), equalTo(false));
+  }
+
+  @Test
   public void ingestTable_timestampNanosCsv_keepsEveryNanosecond_asParquetTimestampNanos()
       throws Exception {
     Files.writeString(
