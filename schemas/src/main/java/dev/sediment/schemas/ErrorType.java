@@ -20,5 +20,10 @@ public enum ErrorType {
   /** A record is longer than the configured limit; its text was not kept whole. */
   RECORD_TOO_LONG,
   /** The file could not be read to its end (I/O error, broken compression). */
-  UNREADABLE
+  UNREADABLE,
+  /**
+   * A partition column's value makes a directory name longer than a file system allows (255
+   * bytes, UTF-8, after escaping); the record is not written.
+   */
+  PARTITION_VALUE_TOO_LONG
 }
