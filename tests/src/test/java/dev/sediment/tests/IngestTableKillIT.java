@@ -62,7 +62,7 @@ public class IngestTableKillIT {
       Files.write(schema, s.readAllBytes());
     }
     Path input = work.resolve("in");
-    LakeOutputs.writeTrades(input, 4, 10_000, 1);
+    LakeOutputs.writeTrades(input, 4, 6_000, 1);
     Path oldInput = work.resolve("old-in");
     LakeOutputs.writeTrades(oldInput, 1, 2_000, 2);
 
@@ -74,7 +74,7 @@ public class IngestTableKillIT {
     assertThat(ref.toString(), ref.exitCode, equalTo(0));
     assertThat(
         ref.stdout,
-        containsString("ingest-table trades: 40,000 records in, 39,920 written, 80 quarantined, from 4 files"));
+        containsString("ingest-table trades: 24,000 records in, 23,952 written, 48 quarantined, from 4 files"));
     Map<String, String> newOutput = LakeOutputs.visible(reference, OUTPUTS);
     assertThat(
         newOutput.keySet(),
@@ -128,7 +128,7 @@ public class IngestTableKillIT {
     assertThat(rerun.toString(), rerun.exitCode, equalTo(0));
     assertThat(
         rerun.stdout,
-        containsString("ingest-table trades: 40,000 records in, 39,920 written, 80 quarantined, from 4 files"));
+        containsString("ingest-table trades: 24,000 records in, 23,952 written, 48 quarantined, from 4 files"));
     assertThat(LakeOutputs.visible(lake, OUTPUTS), equalTo(newOutput));
     assertThat(LakeOutputs.leftovers(lake), empty());
     try (var s = Files.list(lake)) {

@@ -124,7 +124,13 @@ public final class LakeCommit {
   public static LakeCommit startIn(String stagingRoot, String runId) throws IOException {
     checkArgument(NAME.matcher(runId).matches(), "run id %s is not a valid name", runId);
     recover(stagingRoot);
-    return new LakeCommit(LakeFiles.dir(stagingRoot), runId);
+    LakeCommit commit = new LakeCommit(LakeFiles.dir(stagingRoot), runId);
+    ResourceId runDir = LakeFiles.child(commit.root, runId + "/");
+    if (LakeFiles.isLocal(runDir)) {
+      // The run's directory exists from its start: what a killed run left is plain to see.
+      Files.createDirectories(LakeFiles.localPath(runDir));
+    }
+    return commit;
   }
 
   /**
