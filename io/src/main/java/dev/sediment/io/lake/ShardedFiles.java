@@ -50,9 +50,10 @@ import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.hash.Hashing;
  * memory, {@link ByteKeySorter}). A shard is {@code DIR/directory/PREFIX-SSSSS-of-NNNNN.SUFFIX};
  * a directory with no element gets no file.
  *
- * <p>Each file is written completely (to a hidden temporary name beside it on local disks, in the
- * JVM's temporary directory for object stores) and then published whole ({@link
- * LakeFiles#publish}): a retried bundle replaces it, never appends to it.
+ * <p>Each file is written completely (to a hidden temporary name beside it on local disks, with
+ * the sort's spill files in a hidden directory beside that; in the JVM's temporary directory for
+ * object stores) and then published whole ({@link LakeFiles#publish}): a retried bundle replaces
+ * it, never appends to it.
  */
 final class ShardedFiles extends PTransform<PCollection<KV<String, KV<byte[], byte[]>>>, PCollection<String>> {
   static final int MAX_SHARDS = 99_999;
@@ -171,20 +172,25 @@ final class ShardedFiles extends PTransform<PCollection<KV<String, KV<byte[], by
         throws IOException {
       ResourceId dest = LakeFiles.child(LakeFiles.dir(directory), shard.getKey());
       Path tmp;
+      Path sortRoot;
       if (LakeFiles.isLocal(dest)) {
+        // Beside the output, hidden: a killed run's leftovers stay in its (staging) directory.
         Path target = LakeFiles.localPath(dest);
         Files.createDirectories(target.getParent());
         tmp = LakeFiles.temporarySibling(target);
+        sortRoot = tmp.resolveSibling(tmp.getFileName() + ".sort");
       } else {
         tmp = Files.createTempFile("sediment-shard-", format.suffix());
         Files.delete(tmp);
+        sortRoot = tmp.resolveSibling(tmp.getFileName() + ".sort");
       }
       try {
+        Files.createDirectories(sortRoot);
         // Keys and payloads are kept together: the key sorts, the payload is written.
         Iterable<KV<byte[], byte[]>> keyed =
             Iterables.transform(shard.getValue(), e -> KV.of(key(e), e.getValue()));
         try (ByteKeySorter<byte[]> sorted =
-            ByteKeySorter.sort(keyed, ByteArrayCoder.of(), SORT_MEMORY_BYTES)) {
+            ByteKeySorter.sort(keyed, ByteArrayCoder.of(), SORT_MEMORY_BYTES, sortRoot)) {
           Iterator<KV<byte[], byte[]>> it = sorted.iterator();
           format.write(
               new Iterator<>() {
@@ -206,6 +212,7 @@ final class ShardedFiles extends PTransform<PCollection<KV<String, KV<byte[], by
         LakeFiles.publish(tmp, dest);
       } finally {
         Files.deleteIfExists(tmp);
+        LakeFiles.deleteRecursively(LakeFiles.dir(sortRoot));
       }
       files.inc();
       out.output(dest.toString());
