@@ -211,6 +211,16 @@ public class ValidateCommandTest {
   }
 
   @Test
+  public void validate_partitionColumnNamedTwice_exit1_oneLine_nothingWritten() throws Exception {
+    assertThat(validate(rules.toString(), "--partitionBy=station,station"), equalTo(1));
+    assertThat(
+        err,
+        startsWith(
+            "sediment validate: partition column 'station' is named twice; name each column once\n"));
+    assertThat(Files.exists(lake), equalTo(false));
+  }
+
+  @Test
   public void validate_failedErrorRuleAtDatasetLevel_exits3_afterWritingTheReport() throws Exception {
     Path strict = tmp.getRoot().toPath().resolve("strict.yaml");
     Files.writeString(
