@@ -36,5 +36,10 @@ public enum ErrorType {
    * A Parquet file's footer is missing, truncated or declares more than the file can hold (more
    * elements than it has bytes, a footer longer than the file): the file is not read.
    */
-  CORRUPT_FOOTER
+  CORRUPT_FOOTER,
+  /**
+   * A partition column's value makes a directory name longer than a file system allows (255
+   * bytes, UTF-8, after escaping); the record is not written.
+   */
+  PARTITION_VALUE_TOO_LONG
 }

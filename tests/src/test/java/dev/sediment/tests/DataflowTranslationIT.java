@@ -109,9 +109,11 @@ public class DataflowTranslationIT {
             "ReadTable/MatchFiles/Via MatchAll/Match filepatterns",
             "ReadTable/ParseFiles/ParseRecords",
             "ReadTable/ParseFiles/SpreadRows/Reshuffle/GroupByKey",
+            "CheckPartitions/CheckPartitionPaths",
             "WriteProcessed/ToAvro",
+            "WriteProcessed/WriteParquet/WriteShard",
             "Write to error Sink/ToJson"));
-    assertThat(names.size(), equalTo(65));
+    assertThat(names.size(), equalTo(51));
     assertThat(job.path("environment").path("tempStoragePrefix").asText(), containsString("sediment-test"));
   }
 
@@ -183,8 +185,8 @@ public class DataflowTranslationIT {
             "ReadTraces/SpreadRanges/Reshuffle/GroupByKey",
             "ReadTraces/DecodeRanges",
             "KeyByStationDate",
-            "WriteProcessed/WriteParquet/WriteFiles/FinalizeTempFileBundles/Finalize",
+            "WriteProcessed/WriteParquet/WriteShard",
             "Write to error Sink/ToJson"));
-    assertThat(names.size(), equalTo(67));
+    assertThat(names.size(), equalTo(53));
   }
 }

@@ -27,8 +27,18 @@ public final class HivePartition implements Serializable {
     this.columns = List.copyOf(columns);
   }
 
-  /** Partitions by {@code columns}, in that order; none means one unpartitioned directory. */
+  /**
+   * Partitions by {@code columns}, in that order; none means one unpartitioned directory. A column
+   * named twice is rejected ({@link IllegalArgumentException}): it would nest {@code p=x/p=x/}.
+   */
   public static HivePartition by(List<String> columns) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (String c : columns) {
+      if (!seen.add(c)) {
+        throw new IllegalArgumentException(
+            "partition column '" + c + "' is named twice; name each column once");
+      }
+    }
     return new HivePartition(columns);
   }
 
@@ -49,6 +59,36 @@ public final class HivePartition implements Serializable {
 
   public List<String> columns() {
     return columns;
+  }
+
+  /**
+   * The longest directory name, in UTF-8 bytes, that local file systems (ext4, XFS, APFS, NTFS)
+   * and HDFS accept; object stores allow longer keys, but a lake must stay copyable to disk.
+   */
+  public static final int MAX_SEGMENT_BYTES = 255;
+
+  /**
+   * Why {@code row} has no valid directory, or null when it has one: a directory name {@code
+   * column=value} longer than {@value #MAX_SEGMENT_BYTES} bytes.
+   */
+  public String invalidPathOf(Row row) {
+    for (String c : columns) {
+      Object v = row.getValue(c);
+      String segment = escape(c) + "=" + (v == null ? NULL_PARTITION : escape(text(row, c, v)));
+      int bytes = segment.getBytes(StandardCharsets.UTF_8).length;
+      if (bytes > MAX_SEGMENT_BYTES) {
+        return "partition column '"
+            + c
+            + "': the directory name '"
+            + segment.substring(0, Math.min(40, segment.length()))
+            + "...' is "
+            + bytes
+            + " bytes (UTF-8, escaped), more than the "
+            + MAX_SEGMENT_BYTES
+            + " a file system allows; shorten the value or partition by another column";
+      }
+    }
+    return null;
   }
 
   /** The relative directory of {@code row}; empty when there are no partition columns. */

@@ -280,6 +280,67 @@ public final class LakeFiles {
     FileSystems.delete(List.of(file), MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
   }
 
+  /** Whether anything is at or below {@code dir}: a local directory, or a key with its prefix. */
+  public static boolean exists(ResourceId dir) throws IOException {
+    if (isLocal(dir)) {
+      return Files.exists(localPath(dir));
+    }
+    return !listRecursively(dir).isEmpty();
+  }
+
+  /** Deletes {@code dir} and everything below it; a missing directory is not an error. */
+  public static void deleteRecursively(ResourceId dir) throws IOException {
+    if (isLocal(dir)) {
+      Path root = localPath(dir);
+      if (!Files.exists(root)) {
+        return;
+      }
+      List<Path> all;
+      try (Stream<Path> s = Files.walk(root)) {
+        all = new ArrayList<>(s.toList());
+      }
+      // Deepest first, so each directory is empty when its turn comes.
+      all.sort((a, b) -> b.getNameCount() - a.getNameCount());
+      for (Path p : all) {
+        Files.deleteIfExists(p);
+      }
+      if (root.getParent() != null && Files.isDirectory(root.getParent())) {
+        syncDirectory(root.getParent());
+      }
+      return;
+    }
+    List<ResourceId> files = new ArrayList<>();
+    for (MatchResult.Metadata m : listRecursively(dir)) {
+      files.add(m.resourceId());
+    }
+    if (!files.isEmpty()) {
+      FileSystems.delete(files, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+    }
+  }
+
+  /**
+   * Renames the local directory {@code source} to {@code target}, which must not exist, in one
+   * step, and forces both parent directories to disk.
+   */
+  public static void moveDirectory(Path source, Path target) throws IOException {
+    Files.createDirectories(target.getParent());
+    Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+    syncDirectory(target.getParent());
+    if (!source.getParent().equals(target.getParent())) {
+      syncDirectory(source.getParent());
+    }
+  }
+
+  /** The path of {@code file} below {@code dir}, without a leading '/'. */
+  public static String relative(ResourceId dir, ResourceId file) {
+    String base = dir.toString().endsWith("/") ? dir.toString() : dir.toString() + "/";
+    String f = file.toString();
+    if (!f.startsWith(base)) {
+      throw new IllegalArgumentException(f + " is not below " + base);
+    }
+    return f.substring(base.length());
+  }
+
   /** Hex SHA-256 of the file's bytes. */
   public static String sha256(ResourceId file) throws IOException {
     try (ReadableByteChannel ch = FileSystems.open(file)) {

@@ -1,2 +1,5 @@
-/** The lake: hive-partitioned Parquet output and the quarantine for bad records. */
+/**
+ * The lake: deterministic hive-partitioned Parquet, the quarantine for bad records, and commits
+ * that replace a dataset's outputs as a whole.
+ */
 package dev.sediment.io.lake;

@@ -44,4 +44,11 @@ public class HivePartitionTest {
             () -> HivePartition.by(List.of("day")).checkAgainst(SCHEMA));
     assertThat(e.getMessage().startsWith("partition column 'day' is not in the schema"), equalTo(true));
   }
+
+  @Test
+  public void by_columnNamedTwice_rejected() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> HivePartition.by(List.of("venue", "n", "venue")));
+    assertThat(e.getMessage(), equalTo("partition column 'venue' is named twice; name each column once"));
+  }
 }

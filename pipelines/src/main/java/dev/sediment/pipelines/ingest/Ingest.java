@@ -1,5 +1,6 @@
 package dev.sediment.pipelines.ingest;
 
+import dev.sediment.io.lake.LakeCommit;
 import dev.sediment.io.lake.LakeIO;
 import dev.sediment.io.lake.SafePaths;
 import dev.sediment.io.seismic.SeismicError;
@@ -12,6 +13,7 @@ import dev.sediment.pipelines.CommandFailedException;
 import dev.sediment.pipelines.LakePaths;
 import dev.sediment.pipelines.Names;
 import dev.sediment.pipelines.RunCounts;
+import dev.sediment.pipelines.StagedRun;
 import dev.sediment.pipelines.UsageException;
 import dev.sediment.pipelines.validate.ValidationStep;
 import java.io.IOException;
@@ -70,8 +72,6 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 public final class Ingest implements Command<IngestOptions> {
   private static final DateTimeFormatter DATE =
       DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
-  private static final org.joda.time.Duration PROGRESS_INTERVAL =
-      org.joda.time.Duration.standardSeconds(15);
 
   /** What one ingest reads and writes where. */
   public static final class Spec {
@@ -190,27 +190,53 @@ public final class Ingest implements Command<IngestOptions> {
   public static PipelineResult run(Spec spec, PipelineOptions options, PrintStream progress) {
     int files = IngestTable.checkInputExists(spec.input);
     Pipeline p = Pipeline.create(options);
-    expand(p, spec);
+    // Processed rows, quarantine (and report) are staged and replace the previous ones as a
+    // whole when the run succeeded; raw copies go straight to raw/.
+    ValidationStep.Spec validation = spec.validation;
+    LakeCommit commit =
+        StagedRun.begin(
+            spec.lake,
+            spec.dataset,
+            validation != null
+                ? validation.runId()
+                : ValidationStep.newRunId(org.joda.time.Instant.now()));
+    String processed = commit.stage(spec.processedDir());
+    String quarantine = commit.stage(spec.quarantineDir());
+    if (validation != null) {
+      validation =
+          validation.stagedIn(
+              quarantine, commit.stageWithMarker(validation.reportDir(), ValidationStep.REPORT_JSON));
+    }
+    expand(p, spec, processed, quarantine, validation);
     progress.printf(
         "ingest %s: reading %,d files on %s%n",
         spec.dataset, files, options.getRunner().getSimpleName());
-    PipelineResult result = p.run();
-    PipelineResult.State state;
-    while ((state = result.waitUntilFinish(PROGRESS_INTERVAL)) == null || !state.isTerminal()) {
-      progress.printf(
-          "ingest %s: %,d traces read so far%n",
-          spec.dataset, RunCounts.of(result).get("traces_read"));
-    }
-    return result;
+    return StagedRun.run(
+        p,
+        commit,
+        progress,
+        r ->
+            String.format(
+                "ingest %s: %,d traces read so far",
+                spec.dataset, RunCounts.of(r).get("traces_read")),
+        IngestTable::lostRecords);
   }
 
-  /** Adds the ingest of {@code spec} to {@code p}. */
+  /** Adds the ingest of {@code spec} to {@code p}, writing straight into the lake. */
   public static void expand(Pipeline p, Spec spec) {
+    expand(p, spec, spec.processedDir(), spec.quarantineDir(), spec.validation);
+  }
+
+  private static void expand(
+      Pipeline p,
+      Spec spec,
+      String processedDir,
+      String quarantineDir,
+      ValidationStep.@Nullable Spec validation) {
     BadRecordErrorHandler<? extends POutput> quarantine =
-        spec.validation == null
-            ? p.registerBadRecordErrorHandler(LakeIO.quarantine().to(spec.quarantineDir()))
-            : p.registerBadRecordErrorHandler(
-                ValidationStep.countingQuarantine(spec.quarantineDir()));
+        validation == null
+            ? p.registerBadRecordErrorHandler(LakeIO.quarantine().to(quarantineDir))
+            : p.registerBadRecordErrorHandler(ValidationStep.countingQuarantine(quarantineDir));
     PCollection<FileIO.ReadableFile> matched =
         p.apply(
                 "MatchFiles",
@@ -239,7 +265,7 @@ public final class Ingest implements Command<IngestOptions> {
     }
     PCollection<GenericRecord> traces = files.apply("ReadTraces", read);
     quarantine.close();
-    if (spec.validation != null) {
+    if (validation != null) {
       @SuppressWarnings("unchecked")
       PCollection<Long> unparsed = (PCollection<Long>) quarantine.getOutput();
       PCollection<Row> rows =
@@ -247,7 +273,7 @@ public final class Ingest implements Command<IngestOptions> {
               .apply("TracesToRows", ParDo.of(new ToRowFn()))
               .setRowSchema(TRACE_ROW_SCHEMA);
       traces =
-          ValidationStep.expand(rows, spec.validation, unparsed)
+          ValidationStep.expand(rows, validation, unparsed)
               .apply("RowsToTraces", ParDo.of(new ToTraceFn()))
               .setCoder(TraceRecordCoder.of());
     }
@@ -257,7 +283,7 @@ public final class Ingest implements Command<IngestOptions> {
         .apply(
             "WriteProcessed",
             LakeIO.writeRecords()
-                .to(spec.processedDir())
+                .to(processedDir)
                 .withAvroSchema(TraceRecords.SCHEMA.toString()));
   }
 

@@ -2,6 +2,7 @@ package dev.sediment.pipelines.ingest;
 
 import com.google.auto.value.AutoValue;
 import dev.sediment.io.lake.HivePartition;
+import dev.sediment.io.lake.LakeCommit;
 import dev.sediment.io.lake.LakeIO;
 import dev.sediment.io.table.AvroTableSchema;
 import dev.sediment.io.table.TableIO;
@@ -10,6 +11,7 @@ import dev.sediment.pipelines.CommandFailedException;
 import dev.sediment.pipelines.LakePaths;
 import dev.sediment.pipelines.Parallelism;
 import dev.sediment.pipelines.RunCounts;
+import dev.sediment.pipelines.StagedRun;
 import dev.sediment.pipelines.UsageException;
 import dev.sediment.pipelines.validate.ValidationStep;
 import java.io.IOException;
@@ -132,47 +134,88 @@ public final class IngestTable implements Command<IngestTableOptions> {
 
   /**
    * Builds and runs the pipeline of {@code spec} and waits for it to finish, printing to {@code
-   * progress} what it reads and, while it runs, how far it got.
+   * progress} what it reads and, while it runs, how far it got. The run writes into its staging
+   * area ({@link LakeCommit}); when it succeeded and its counts add up, its processed rows,
+   * quarantine (and with {@code --rules} its report) replace the dataset's previous ones as a
+   * whole, else they are discarded and the previous output stays.
    */
   public static PipelineResult run(
       Spec spec, org.apache.beam.sdk.options.PipelineOptions options, PrintStream progress) {
     Pipeline p = Pipeline.create(options);
     int files = checkInputExists(spec.input());
-    expand(p, spec);
+    ValidationStep.Spec validation = spec.validation();
+    String runId =
+        validation != null
+            ? validation.runId()
+            : ValidationStep.newRunId(org.joda.time.Instant.now());
+    LakeCommit commit = StagedRun.begin(spec.lake(), spec.dataset(), runId);
+    String processed = commit.stage(spec.processedDir());
+    String quarantine = commit.stage(spec.quarantineDir());
+    if (validation != null) {
+      validation =
+          validation.stagedIn(
+              quarantine, commit.stageWithMarker(validation.reportDir(), ValidationStep.REPORT_JSON));
+    }
+    expand(p, spec, processed, quarantine, validation);
     progress.printf(
         "ingest-table %s: reading %,d files on %s%n",
         spec.dataset(), files, options.getRunner().getSimpleName());
-    PipelineResult result = p.run();
-    PipelineResult.State state;
-    while ((state = result.waitUntilFinish(PROGRESS_INTERVAL)) == null || !state.isTerminal()) {
-      progress.printf(
-          "ingest-table %s: %,d records read so far%n",
-          spec.dataset(), RunCounts.of(result).get("records_in"));
-    }
-    return result;
+    return StagedRun.run(
+        p,
+        commit,
+        progress,
+        r ->
+            String.format(
+                "ingest-table %s: %,d records read so far",
+                spec.dataset(), RunCounts.of(r).get("records_in")),
+        IngestTable::lostRecords);
   }
 
-  private static final org.joda.time.Duration PROGRESS_INTERVAL =
-      org.joda.time.Duration.standardSeconds(15);
+  /** Null when every record read was written or quarantined, else what does not add up. */
+  static @Nullable String lostRecords(PipelineResult result) {
+    RunCounts c = RunCounts.of(result);
+    long in = c.get("records_in");
+    long written = c.get("records_written");
+    long quarantined = c.get("records_quarantined");
+    if (in == written + quarantined) {
+      return null;
+    }
+    return String.format(
+        "records in (%d) != written (%d) + quarantined (%d): records were lost (report this as a"
+            + " bug with the input attached)",
+        in, written, quarantined);
+  }
 
-  /** Adds the ingest of {@code spec} to {@code p}. */
+  /** Adds the ingest of {@code spec} to {@code p}, writing straight into the dataset's directories. */
   public static void expand(Pipeline p, Spec spec) {
+    expand(p, spec, spec.processedDir(), spec.quarantineDir(), spec.validation());
+  }
+
+  private static void expand(
+      Pipeline p,
+      Spec spec,
+      String processedDir,
+      String quarantineDir,
+      ValidationStep.@Nullable Spec validation) {
     Schema schema = AvroTableSchema.toBeamSchema(spec.avroSchemaJson());
-    ValidationStep.Spec validation = spec.validation();
     BadRecordErrorHandler<? extends POutput> quarantine =
         validation == null
-            ? p.registerBadRecordErrorHandler(LakeIO.quarantine().to(spec.quarantineDir()))
-            : p.registerBadRecordErrorHandler(
-                ValidationStep.countingQuarantine(spec.quarantineDir()));
+            ? p.registerBadRecordErrorHandler(LakeIO.quarantine().to(quarantineDir))
+            : p.registerBadRecordErrorHandler(ValidationStep.countingQuarantine(quarantineDir));
     PCollection<Row> rows =
         p.apply(
-            "ReadTable",
-            TableIO.read()
-                .from(spec.input())
-                .withFormat(spec.format())
-                .withSchema(schema)
-                .withSpreadBuckets(Parallelism.buckets(p.getOptions()))
-                .withBadRecordErrorHandler(quarantine));
+                "ReadTable",
+                TableIO.read()
+                    .from(spec.input())
+                    .withFormat(spec.format())
+                    .withSchema(schema)
+                    .withSpreadBuckets(Parallelism.buckets(p.getOptions()))
+                    .withBadRecordErrorHandler(quarantine))
+            .apply(
+                "CheckPartitions",
+                LakeIO.checkPartitions()
+                    .by(spec.partitionBy())
+                    .withBadRecordErrorHandler(quarantine));
     quarantine.close();
     if (validation != null) {
       @SuppressWarnings("unchecked")
@@ -182,7 +225,7 @@ public final class IngestTable implements Command<IngestTableOptions> {
     rows.apply(
         "WriteProcessed",
         LakeIO.writeParquet()
-            .to(spec.processedDir())
+            .to(processedDir)
             .withAvroSchema(spec.avroSchemaJson())
             .partitionBy(spec.partitionBy()));
   }
@@ -205,8 +248,8 @@ public final class IngestTable implements Command<IngestTableOptions> {
         spec.quarantineDir(), quarantined > 0 ? " (each line says file, line and reason)" : "");
     if (in != written + quarantined) {
       out.printf(
-          "ERROR: records in (%d) != written (%d) + quarantined (%d): records were lost; report"
-              + " this as a bug with the input attached%n",
+          "ERROR: records in (%d) != written (%d) + quarantined (%d): records were lost, so"
+              + " nothing was published; report this as a bug with the input attached%n",
           in, written, quarantined);
       return 1;
     }

@@ -2,6 +2,7 @@ package dev.sediment.pipelines.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sediment.io.lake.HivePartition;
+import dev.sediment.io.lake.LakeCommit;
 import dev.sediment.io.lake.LakeIO;
 import dev.sediment.io.table.AvroTableSchema;
 import dev.sediment.io.table.TableIO;
@@ -12,6 +13,7 @@ import dev.sediment.pipelines.LakePaths;
 import dev.sediment.pipelines.Names;
 import dev.sediment.pipelines.Parallelism;
 import dev.sediment.pipelines.RunCounts;
+import dev.sediment.pipelines.StagedRun;
 import dev.sediment.pipelines.UsageException;
 import dev.sediment.pipelines.ingest.IngestTable;
 import java.io.IOException;
@@ -41,9 +43,6 @@ public final class ValidateCommand implements Command<ValidateOptions> {
 
   /** Exit code of a run in which an error-level dataset rule failed. */
   public static final int EXIT_DATASET_RULE_FAILED = 3;
-
-  private static final org.joda.time.Duration PROGRESS_INTERVAL =
-      org.joda.time.Duration.standardSeconds(15);
 
   /** What one validate run reads and writes; built from options by the CLI, or by tests. */
   public static final class Spec {
@@ -238,10 +237,22 @@ public final class ValidateCommand implements Command<ValidateOptions> {
     return name;
   }
 
-  /** Builds and runs the pipeline of {@code spec}, printing progress while it runs. */
+  /**
+   * Builds and runs the pipeline of {@code spec}, printing progress while it runs. The run writes
+   * into its staging area ({@link LakeCommit}); when it succeeded and its report adds up, the
+   * valid rows, the quarantine and then the report (the run's commit marker, last) replace the
+   * previous ones as a whole; otherwise nothing of it is published.
+   */
   public static PipelineResult run(Spec spec, PipelineOptions options, PrintStream progress) {
     Pipeline p = Pipeline.create(options);
-    expand(p, spec);
+    LakeCommit commit = StagedRun.begin(spec.lake, spec.dataset, spec.validation.runId());
+    String processed = commit.stage(spec.processedDir());
+    String quarantine = commit.stage(spec.quarantineDir());
+    ValidationStep.Spec staged =
+        spec.validation.stagedIn(
+            quarantine,
+            commit.stageWithMarker(spec.validation.reportDir(), ValidationStep.REPORT_JSON));
+    expand(p, spec, processed, quarantine, staged);
     progress.printf(
         "validate %s: reading %s (%s, schema %s) on %s; run %s%n",
         spec.dataset,
@@ -250,36 +261,67 @@ public final class ValidateCommand implements Command<ValidateOptions> {
         spec.schemaSource,
         options.getRunner().getSimpleName(),
         spec.validation.runId());
-    PipelineResult result = p.run();
-    PipelineResult.State state;
-    while ((state = result.waitUntilFinish(PROGRESS_INTERVAL)) == null || !state.isTerminal()) {
-      progress.printf(
-          "validate %s: %,d records read so far%n",
-          spec.dataset, RunCounts.of(result).get("records_in"));
-    }
-    return result;
+    return StagedRun.run(
+        p,
+        commit,
+        progress,
+        r ->
+            String.format(
+                "validate %s: %,d records read so far",
+                spec.dataset, RunCounts.of(r).get("records_in")),
+        r -> lostRecords(r, ValidationStep.readReport(staged)));
   }
 
-  /** Adds the validation of {@code spec} to {@code p}. */
+  /**
+   * Null when the report counts every record read, each as valid or quarantined; else what does
+   * not add up.
+   */
+  static String lostRecords(PipelineResult result, JsonNode report) {
+    long read = RunCounts.of(result).get("records_in");
+    long in = report.path("records_in").asLong();
+    long valid = report.path("records_valid").asLong();
+    long quarantined = report.path("records_quarantined").asLong();
+    if (read == in && in == valid + quarantined) {
+      return null;
+    }
+    return String.format(
+        "%,d records were read; the report counts %,d in, %,d valid, %,d quarantined: records"
+            + " were lost (report this as a bug with the input attached)",
+        read, in, valid, quarantined);
+  }
+
+  /** Adds the validation of {@code spec} to {@code p}, writing straight into the lake. */
   public static void expand(Pipeline p, Spec spec) {
+    expand(p, spec, spec.processedDir(), spec.quarantineDir(), spec.validation);
+  }
+
+  private static void expand(
+      Pipeline p,
+      Spec spec,
+      String processedDir,
+      String quarantineDir,
+      ValidationStep.Spec validation) {
     Schema schema = AvroTableSchema.toBeamSchema(spec.avroSchemaJson);
     BadRecordErrorHandler<PCollection<Long>> quarantine =
-        p.registerBadRecordErrorHandler(ValidationStep.countingQuarantine(spec.quarantineDir()));
+        p.registerBadRecordErrorHandler(ValidationStep.countingQuarantine(quarantineDir));
     PCollection<Row> rows =
         p.apply(
-            "ReadTable",
-            TableIO.read()
-                .from(spec.input)
-                .withFormat(spec.format)
-                .withSchema(schema)
-                .withSpreadBuckets(Parallelism.buckets(p.getOptions()))
-                .withBadRecordErrorHandler(quarantine));
+                "ReadTable",
+                TableIO.read()
+                    .from(spec.input)
+                    .withFormat(spec.format)
+                    .withSchema(schema)
+                    .withSpreadBuckets(Parallelism.buckets(p.getOptions()))
+                    .withBadRecordErrorHandler(quarantine))
+            .apply(
+                "CheckPartitions",
+                LakeIO.checkPartitions().by(spec.partitionBy).withBadRecordErrorHandler(quarantine));
     quarantine.close();
-    PCollection<Row> valid = ValidationStep.expand(rows, spec.validation, quarantine.getOutput());
+    PCollection<Row> valid = ValidationStep.expand(rows, validation, quarantine.getOutput());
     valid.apply(
         "WriteProcessed",
         LakeIO.writeParquet()
-            .to(spec.processedDir())
+            .to(processedDir)
             .withAvroSchema(spec.avroSchemaJson)
             .partitionBy(spec.partitionBy));
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sediment.io.lake.LakeFiles;
 import dev.sediment.io.lake.LakeIO;
 import dev.sediment.pipelines.CommandFailedException;
 import dev.sediment.pipelines.LakePaths;
@@ -17,7 +18,6 @@ import dev.sediment.transforms.validate.ValidationResult;
 import dev.sediment.transforms.validate.Violation;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.Serializable;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
@@ -27,12 +27,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VoidCoder;
 import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.fs.MatchResult;
-import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Count;
@@ -42,6 +41,7 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.io.ByteStreams;
@@ -61,6 +61,11 @@ public final class ValidationStep {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final DateTimeFormatter RUN_ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  /** The report's JSON file; written last, it marks a run's report directory complete. */
+  public static final String REPORT_JSON = "report.json";
+
+  static final String REPORT_HTML = "report.html";
 
   private ValidationStep() {}
 
@@ -153,6 +158,15 @@ public final class ValidationStep {
           rules, rulesPath, now, runId, quarantineDir, reportDir, info, Set.copyOf(fields));
     }
 
+    /**
+     * This validation writing its violations to {@code quarantineDir} and its report to {@code
+     * reportDir} instead: a run's staging area, published by {@code LakeCommit}.
+     */
+    public Spec stagedIn(String quarantineDir, String reportDir) {
+      return new Spec(
+          rules, rulesPath, now, runId, quarantineDir, reportDir, info, fieldsLeftOutOfQuarantine);
+    }
+
     public Rules rules() {
       return rules;
     }
@@ -166,11 +180,11 @@ public final class ValidationStep {
     }
 
     public String reportJson() {
-      return LakePaths.join(reportDir, "report.json");
+      return LakePaths.join(reportDir, REPORT_JSON);
     }
 
     public String reportHtml() {
-      return LakePaths.join(reportDir, "report.html");
+      return LakePaths.join(reportDir, REPORT_HTML);
     }
   }
 
@@ -234,12 +248,9 @@ public final class ValidationStep {
         .apply(
             "ViolationsToJson",
             ParDo.of(new ViolationLineFn(spec.runId, spec.fieldsLeftOutOfQuarantine)))
-        .setCoder(StringUtf8Coder.of())
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
         .apply(
-            "WriteViolations",
-            TextIO.write()
-                .to(LakePaths.join(spec.quarantineDir, "violations"))
-                .withSuffix(".jsonl"));
+            "WriteViolations", LakeIO.writeLines().to(spec.quarantineDir).withPrefix("violations"));
     PCollectionView<Long> unparsedCount = unparsed.apply("UnparsedView", View.asSingleton());
     result
         .report()
@@ -250,8 +261,11 @@ public final class ValidationStep {
     return result.valid();
   }
 
-  /** One quarantine line per violating record: the record, every failure, the run id. */
-  static final class ViolationLineFn extends DoFn<Violation, String> {
+  /**
+   * One quarantine line per violating record: the record, every failure, the run id; keyed by the
+   * violation alone, so reruns place and order the lines alike.
+   */
+  static final class ViolationLineFn extends DoFn<Violation, KV<String, String>> {
     private final Counter quarantined = Metrics.counter("sediment", "records_quarantined");
     private final String runId;
     private final Set<String> leftOut;
@@ -262,8 +276,10 @@ public final class ValidationStep {
     }
 
     @ProcessElement
-    public void process(@Element Violation v, OutputReceiver<String> out) throws IOException {
-      ObjectNode line = (ObjectNode) MAPPER.readTree(v.toJson());
+    public void process(@Element Violation v, OutputReceiver<KV<String, String>> out)
+        throws IOException {
+      String key = v.toJson();
+      ObjectNode line = (ObjectNode) MAPPER.readTree(key);
       JsonNode record = line.get("record");
       if (record instanceof ObjectNode) {
         ((ObjectNode) record).remove(leftOut);
@@ -271,7 +287,10 @@ public final class ValidationStep {
       line.put("error_type", "RULE_VIOLATION");
       line.put("run_id", runId);
       line.put("detected_at", java.time.Instant.now().toString());
-      out.output(MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(line));
+      out.output(
+          KV.of(
+              key,
+              MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(line)));
       quarantined.inc();
     }
   }
@@ -293,17 +312,15 @@ public final class ValidationStep {
       spec.info.forEach(json::put);
       json.put("finished_at", java.time.Instant.now().toString());
       json.setAll((ObjectNode) MAPPER.readTree(report.toJson()));
-      write(spec.reportJson(), MAPPER.writeValueAsString(json) + "\n");
+      // report.json last: it is the sign that the report directory is complete.
       write(spec.reportHtml(), ReportHtml.render(json));
+      write(spec.reportJson(), MAPPER.writeValueAsString(json) + "\n");
     }
   }
 
   static void write(String path, String text) throws IOException {
-    ResourceId id = FileSystems.matchNewResource(path, false);
-    try (OutputStream out =
-        Channels.newOutputStream(FileSystems.create(id, "application/octet-stream"))) {
-      out.write(text.getBytes(StandardCharsets.UTF_8));
-    }
+    LakeFiles.writeAtomically(
+        FileSystems.matchNewResource(path, false), text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Reads the report a finished run wrote. */

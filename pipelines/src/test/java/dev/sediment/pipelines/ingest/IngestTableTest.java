@@ -72,6 +72,28 @@ public class IngestTableTest {
   }
 
   @Test
+  public void ingestTable_partitionColumnNamedTwice_exit2_oneLine_nothingWritten() throws Exception {
+    Files.writeString(in.resolve("ticks.csv"), "id,ts\n1,2026-02-03T14:30:00Z\n");
+    Path schema = tmp.getRoot().toPath().resolve("ticks.avsc");
+    Files.writeString(schema, NANOS_SCHEMA);
+    int code =
+        run(
+            "ingest-table",
+            "--input=" + in + "/*.csv",
+            "--schema=" + schema,
+            "--dataset=ticks",
+            "--partitionBy=id,id",
+            "--lake=" + lake);
+    assertThat(err, code, equalTo(2));
+    assertThat(
+        err,
+        equalTo(
+            "sediment ingest-table: partition column 'id' is named twice; name each column once\n"
+                + "Run 'bin/sediment ingest-table --help' for its options.\n"));
+    assertThat(Files.exists(lake), equalTo(false));
+  }
+
+  @Test
   public void ingestTable_timestampNanosCsv_keepsEveryNanosecond_asParquetTimestampNanos()
       throws Exception {
     Files.writeString(
@@ -220,6 +242,133 @@ public class IngestTableTest {
         containsString(
             "Input format: csv (with a header line), jsonl (one JSON object per line)"
                 + " or parquet."));
+  }
+
+  /**
+   * Writes 3 CSV files of {@code rows} trades each with ids from {@code firstId}, over 3 dates;
+   * every 97th line has a price that is not a number.
+   */
+  private void writeTrades(Path dir, long firstId, int rows) throws Exception {
+    Files.createDirectories(dir);
+    for (int f = 0; f < 3; f++) {
+      StringBuilder sb = new StringBuilder("id,date,price\n");
+      for (int i = 0; i < rows; i++) {
+        long id = firstId + (long) f * rows + i;
+        sb.append(id).append(",2026-02-0").append(3 + id % 3).append(',')
+            .append(id % 97 == 5 ? "n/a" : String.valueOf(id * 0.5)).append('\n');
+      }
+      Files.writeString(dir.resolve("t-" + f + ".csv"), sb.toString());
+    }
+  }
+
+  private static final String TRADES_SCHEMA =
+      "{\"type\":\"record\",\"name\":\"T\",\"fields\":["
+          + "{\"name\":\"id\",\"type\":\"long\"},"
+          + "{\"name\":\"date\",\"type\":{\"type\":\"int\",\"logicalType\":\"date\"}},"
+          + "{\"name\":\"price\",\"type\":\"double\"}]}";
+
+  private int ingestTrades(Path input) throws Exception {
+    Path schema = tmp.getRoot().toPath().resolve("t.avsc");
+    Files.writeString(schema, TRADES_SCHEMA);
+    return run(
+        "ingest-table",
+        "--input=" + input + "/*.csv",
+        "--schema=" + schema,
+        "--dataset=trades",
+        "--partitionBy=date",
+        "--lake=" + lake);
+  }
+
+  /** Every file below {@code dir}: Parquet by its bytes, quarantine lines without detected_at. */
+  private static Map<String, String> outputFiles(Path dir) throws Exception {
+    Map<String, String> out = new TreeMap<>();
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path f : s.filter(Files::isRegularFile).collect(Collectors.toList())) {
+        String content =
+            f.toString().endsWith(".jsonl")
+                ? Files.readString(f).replaceAll(",\"detected_at\":\"[^\"]*\"", "")
+                : java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
+        out.put(dir.relativize(f).toString(), content);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  public void ingestTable_fiveIdenticalRuns_sameFilesAndBytes_thenOtherInputLeavesOnlyItsRows()
+      throws Exception {
+    Path first = tmp.newFolder("first").toPath();
+    writeTrades(first, 1, 400);
+    Map<String, String> firstFiles = null;
+    for (int run = 0; run < 5; run++) {
+      assertThat(err, ingestTrades(first), equalTo(0));
+      assertThat(
+          out,
+          containsString("ingest-table trades: 1,200 records in, 1,187 written, 13 quarantined, from 3 files"));
+      Map<String, String> files = outputFiles(lake);
+      if (firstFiles == null) {
+        firstFiles = files;
+        assertThat(
+            new ArrayList<>(files.keySet()),
+            equalTo(
+                List.of(
+                    "processed/trades/_SUCCESS",
+                    "processed/trades/date=2026-02-03/part-00000-of-00001.parquet",
+                    "processed/trades/date=2026-02-04/part-00000-of-00001.parquet",
+                    "processed/trades/date=2026-02-05/part-00000-of-00001.parquet",
+                    "quarantine/trades/_SUCCESS",
+                    "quarantine/trades/records-00000-of-00001.jsonl")));
+      }
+      assertThat("run " + (run + 1), files, equalTo(firstFiles));
+    }
+
+    // Other input, one date only: the rerun replaces the dataset, old rows and files are gone.
+    Path second = tmp.newFolder("second").toPath();
+    Files.writeString(second.resolve("t.csv"), "id,date,price\n9001,2026-02-07,1.5\n9002,2026-02-07,2.5\n");
+    assertThat(err, ingestTrades(second), equalTo(0));
+    assertThat(
+        out, containsString("ingest-table trades: 2 records in, 2 written, 0 quarantined, from 1 files"));
+    assertThat(
+        new ArrayList<>(outputFiles(lake).keySet()),
+        equalTo(
+            List.of(
+                "processed/trades/_SUCCESS",
+                "processed/trades/date=2026-02-07/part-00000-of-00001.parquet",
+                "quarantine/trades/_SUCCESS")));
+    assertThat(values(lake.resolve("processed/trades"), "price"), equalTo(Map.of("9001", 1.5, "9002", 2.5)));
+  }
+
+  @Test
+  public void ingestTable_partitionValueTooLong_quarantined_runFinishes_countsAddUp() throws Exception {
+    Files.writeString(
+        in.resolve("v.csv"),
+        "id,venue\n1,xnas\n2," + "v".repeat(300) + "\n3,\n4,a/b\n");
+    Path schema = tmp.getRoot().toPath().resolve("v.avsc");
+    Files.writeString(
+        schema,
+        "{\"type\":\"record\",\"name\":\"V\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},"
+            + "{\"name\":\"venue\",\"type\":[\"null\",\"string\"]}]}");
+    int code =
+        run(
+            "ingest-table",
+            "--input=" + in + "/*.csv",
+            "--schema=" + schema,
+            "--dataset=venues",
+            "--partitionBy=venue",
+            "--lake=" + lake);
+    assertThat(err, code, equalTo(0));
+    assertThat(out, containsString("ingest-table venues: 4 records in, 3 written, 1 quarantined, from 1 files"));
+    List<String> quarantined = quarantineLines(lake.resolve("quarantine/venues"));
+    assertThat(quarantined.size(), equalTo(1));
+    assertThat(quarantined.get(0), containsString("\"error_type\":\"PARTITION_VALUE_TOO_LONG\""));
+    assertThat(
+        quarantined.get(0),
+        containsString("partition column 'venue': the directory name 'venue=vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv...' is 306 bytes"));
+    assertThat(
+        values(lake.resolve("processed/venues"), "venue").keySet(), equalTo(java.util.Set.of("1", "3", "4")));
+    assertThat(Files.isDirectory(lake.resolve("processed/venues/venue=a%2Fb")), equalTo(true));
+    assertThat(Files.exists(lake.resolve("_staging")), equalTo(false));
   }
 
   /** Column {@code column} of every row under {@code dir}, by the row's {@code id}. */

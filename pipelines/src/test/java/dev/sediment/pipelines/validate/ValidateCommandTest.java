@@ -166,6 +166,61 @@ public class ValidateCommandTest {
   }
 
   @Test
+  public void validate_partitionValueTooLong_quarantinedBeforeValidation_reportAddsUp_published()
+      throws Exception {
+    Path csv = tmp.newFolder("venues").toPath();
+    Files.writeString(
+        csv.resolve("v.csv"),
+        "id,venue\n1,xnas\n2," + "v".repeat(300) + "\n3,xnys\n-4,xnas\n5,\n");
+    Path venueSchema = tmp.getRoot().toPath().resolve("v.avsc");
+    Files.writeString(
+        venueSchema,
+        "{\"type\":\"record\",\"name\":\"V\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},"
+            + "{\"name\":\"venue\",\"type\":[\"null\",\"string\"]}]}");
+    Path venueRules = tmp.getRoot().toPath().resolve("venues.yaml");
+    Files.writeString(venueRules, "columns:\n  id:\n    - {rule: min, value: 0}\n");
+    int code =
+        run(
+            "validate",
+            "--rules=" + venueRules,
+            "--input=" + csv + "/*.csv",
+            "--schema=" + venueSchema,
+            "--partitionBy=venue",
+            "--lake=" + lake,
+            "--runId=v1");
+    assertThat(err, code, equalTo(0));
+    assertThat(
+        out,
+        containsString(
+            "validate venues: validated against " + venueRules + ": 5 records in, 3 valid,"
+                + " 2 quarantined (1 unparsed, 1 breaking error rules)"));
+    assertThat(report("v1").get("totals").toString(),
+        equalTo("{\"records_in\":5,\"records_valid\":3,\"records_quarantined\":2}"));
+    List<String> bad = Files.readAllLines(lake.resolve("quarantine/venues/records-00000-of-00001.jsonl"));
+    assertThat(bad, hasSize(1));
+    assertThat(bad.get(0), containsString("\"error_type\":\"PARTITION_VALUE_TOO_LONG\""));
+    assertThat(
+        Files.readAllLines(lake.resolve("quarantine/venues/violations-00000-of-00001.jsonl")),
+        hasSize(1));
+    try (Stream<Path> s = Files.list(lake.resolve("processed/venues"))) {
+      assertThat(
+          s.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList()),
+          equalTo(List.of("_SUCCESS", "venue=__HIVE_DEFAULT_PARTITION__", "venue=xnas", "venue=xnys")));
+    }
+    assertThat(Files.exists(lake.resolve("_staging")), equalTo(false));
+  }
+
+  @Test
+  public void validate_partitionColumnNamedTwice_exit1_oneLine_nothingWritten() throws Exception {
+    assertThat(validate(rules.toString(), "--partitionBy=station,station"), equalTo(1));
+    assertThat(
+        err,
+        startsWith(
+            "sediment validate: partition column 'station' is named twice; name each column once\n"));
+    assertThat(Files.exists(lake), equalTo(false));
+  }
+
+  @Test
   public void validate_failedErrorRuleAtDatasetLevel_exits3_afterWritingTheReport() throws Exception {
     Path strict = tmp.getRoot().toPath().resolve("strict.yaml");
     Files.writeString(
