@@ -180,6 +180,7 @@ public class DataflowTranslationIT {
         names,
         hasItems(
             "MatchFiles/Via MatchAll/Match filepatterns",
+            "RefuseEscapingPaths",
             "CopyRaw",
             "ReadTraces/SplitIntoRanges",
             "ReadTraces/SpreadRanges/Reshuffle/GroupByKey",
@@ -187,6 +188,6 @@ public class DataflowTranslationIT {
             "KeyByStationDate",
             "WriteProcessed/WriteParquet/WriteShard",
             "Write to error Sink/ToJson"));
-    assertThat(names.size(), equalTo(53));
+    assertThat(names.size(), equalTo(54));
   }
 }
