@@ -41,5 +41,11 @@ public enum ErrorType {
    * A partition column's value makes a directory name longer than a file system allows (255
    * bytes, UTF-8, after escaping); the record is not written.
    */
-  PARTITION_VALUE_TOO_LONG
+  PARTITION_VALUE_TOO_LONG,
+  /**
+   * A Parquet page header declares more than its column chunk can hold (a page longer than the
+   * chunk, an uncompressed size its codec cannot reach, a dictionary with more values than its
+   * bytes): the file is read up to that row group, and no further.
+   */
+  CORRUPT_PAGE
 }

@@ -33,6 +33,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  */
 public final class AvroParquetRows implements Closeable {
   private final ParquetFileReader reader;
+  private final ParquetPageGuard pageGuard;
   private final MessageColumnIO columnIO;
   private final RecordMaterializer<GenericRecord> materializer;
   private @Nullable RecordReader<GenericRecord> rows;
@@ -43,15 +44,21 @@ public final class AvroParquetRows implements Closeable {
   private int group = -1;
 
   private AvroParquetRows(
-      ParquetFileReader reader, MessageColumnIO columnIO, RecordMaterializer<GenericRecord> m) {
+      ParquetFileReader reader,
+      ParquetPageGuard pageGuard,
+      MessageColumnIO columnIO,
+      RecordMaterializer<GenericRecord> m) {
     this.reader = reader;
+    this.pageGuard = pageGuard;
     this.columnIO = columnIO;
     this.materializer = m;
   }
 
   /**
    * Opens {@code file}; its footer is checked by {@link ParquetFooterGuard} (a {@link
-   * CorruptFooterException} if it cannot be trusted) and read now.
+   * CorruptFooterException} if it cannot be trusted) and read now. Each row group's page headers
+   * are checked by {@link ParquetPageGuard} before the row group is read: {@link #read} throws a
+   * {@link CorruptPageException} for a page that declares more than its column chunk holds.
    */
   public static AvroParquetRows open(InputFile file) throws IOException {
     ParquetFooterGuard.check(file);
@@ -70,7 +77,8 @@ public final class AvroParquetRows implements Closeable {
       reader.setRequestedSchema(requested);
       MessageColumnIO io =
           new ColumnIOFactory(meta.getCreatedBy()).getColumnIO(requested, fileSchema, true);
-      return new AvroParquetRows(reader, io, materializer);
+      return new AvroParquetRows(
+          reader, new ParquetPageGuard(file, reader.getRowGroups()), io, materializer);
     } catch (RuntimeException e) {
       reader.close();
       throw e;
@@ -130,6 +138,9 @@ public final class AvroParquetRows implements Closeable {
         next++;
       }
       group = next++;
+      if (group < reader.getRowGroups().size()) {
+        pageGuard.checkRowGroup(group);
+      }
       PageReadStore pages = reader.readNextRowGroup();
       if (pages == null) {
         return null;
@@ -143,6 +154,10 @@ public final class AvroParquetRows implements Closeable {
 
   @Override
   public void close() throws IOException {
-    reader.close();
+    try {
+      pageGuard.close();
+    } finally {
+      reader.close();
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.sediment.io.table;
 
 import dev.sediment.io.parquet.AvroParquetRows;
 import dev.sediment.io.parquet.CorruptFooterException;
+import dev.sediment.io.parquet.CorruptPageException;
 import dev.sediment.io.parquet.ParquetFooterGuard;
 import dev.sediment.schemas.ErrorType;
 import dev.sediment.schemas.RecordError;
@@ -26,7 +27,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * null in a column the schema declares required is a {@link ErrorType#MISSING_VALUE} of that row.
  * A file whose footer cannot be trusted (missing, truncated, declaring more than the file holds:
  * {@link ParquetFooterGuard}) is one {@link ErrorType#CORRUPT_FOOTER} at row 0 with the byte
- * offset of the problem, and costs no more memory than its size. Decimals wider than the schema's
+ * offset of the problem, and costs no more memory than its size. A page header that declares
+ * more than its column chunk holds ({@link dev.sediment.io.parquet.ParquetPageGuard}) is one
+ * {@link ErrorType#CORRUPT_PAGE} at the row where its row group starts, with the page's byte
+ * offset and column; the rows before it are kept and nothing of the declared size is allocated.
+ * Decimals wider than the schema's
  * and strings that are not UTF-8 are errors of their row ({@link ErrorType#TYPE_MISMATCH}, {@link
  * ErrorType#VALUE_OUT_OF_RANGE}, {@link ErrorType#ENCODING}), never rounded or replaced.
  * A file that does not open otherwise is {@link ErrorType#UNREADABLE} at row 0; one that breaks part-way
@@ -106,6 +111,23 @@ final class ParquetFileParser {
         GenericRecord record;
         try {
           record = rows.read();
+        } catch (CorruptPageException e) {
+          records++;
+          sink.error(
+              RecordError.of(
+                  source,
+                  records,
+                  e.offset(),
+                  ErrorType.CORRUPT_PAGE,
+                  "a Parquet page in column '"
+                      + e.column()
+                      + "' is corrupt at byte "
+                      + e.offset()
+                      + ": "
+                      + e.problem()
+                      + "; the rows from here on are not read",
+                  ""));
+          return records;
         } catch (IOException | RuntimeException e) {
           records++;
           sink.error(

@@ -11,5 +11,10 @@ public enum CompactError {
   /** The Parquet footer is missing or unreadable: truncated file, wrong magic bytes. */
   CORRUPT_FOOTER,
   /** Any other failure to read the file. */
-  UNREADABLE
+  UNREADABLE,
+  /**
+   * A page header declares more than its column chunk can hold (sizes beyond the chunk or its
+   * codec, a dictionary with more values than its bytes): refused before anything is allocated.
+   */
+  CORRUPT_PAGE
 }

@@ -1,6 +1,7 @@
 package dev.sediment.transforms.compact;
 
 import dev.sediment.io.parquet.AvroParquetRows;
+import dev.sediment.io.parquet.CorruptPageException;
 import dev.sediment.io.parquet.ParquetFooterGuard;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -135,6 +136,8 @@ final class SpoolFileCheck {
    * are thrown (their stack frames), not by loose words in their messages:
    *
    * <ol>
+   *   <li>{@code CORRUPT_PAGE}: a {@link CorruptPageException} of {@code ParquetPageGuard}, which
+   *       checks each row group's page headers before parquet-java reads it.
    *   <li>{@code SNAPPY_CORRUPT}: an exception of snappy-java, or thrown by it (snappy-java's
    *       {@code IOException: FAILED_TO_UNCOMPRESS(5)} comes from {@code SnappyNative}). This is
    *       checked first: a Snappy failure inside a dictionary page is a Snappy failure.
@@ -152,6 +155,19 @@ final class SpoolFileCheck {
    */
   static Rejected classify(Throwable e) {
     List<Throwable> chain = causes(e);
+    for (Throwable t : chain) {
+      if (t instanceof CorruptPageException) {
+        CorruptPageException p = (CorruptPageException) t;
+        return new Rejected(
+            CompactError.CORRUPT_PAGE,
+            "a page header in column ["
+                + p.column()
+                + "] at byte "
+                + p.offset()
+                + " cannot be trusted: "
+                + p.problem());
+      }
+    }
     String column = column(chain);
     for (Throwable t : chain) {
       if (isSnappy(t)) {
