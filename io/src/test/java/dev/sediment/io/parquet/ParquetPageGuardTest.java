@@ -101,7 +101,6 @@ public class ParquetPageGuardTest {
     byte[] lying =
         HostileParquet.editPageHeader(valid, 1, "id", 0, h -> h.setUncompressed_page_size(HUGE));
     LocalParquetFile bad = file(lying);
-    long before = 0;
     try (AvroParquetRows r = AvroParquetRows.open(bad)) {
       CorruptPageException e =
           assertThrows(

@@ -338,6 +338,49 @@ public class TableIOParquetTest {
   }
 
   @Test
+  public void parse_lyingPageHeaderInSecondRowGroup_firstGroupKeptThenOneCorruptPage()
+      throws Exception {
+    Path dir = tmp.getRoot().toPath();
+    byte[] valid =
+        HostileParquet.written(
+            dir,
+            20_000,
+            org.apache.parquet.hadoop.metadata.CompressionCodecName.SNAPPY,
+            org.apache.parquet.column.ParquetProperties.WriterVersion.PARQUET_1_0,
+            16 << 10);
+    byte[] lying =
+        HostileParquet.editPageHeader(
+            valid, 1, "name", 0, h -> h.setUncompressed_page_size(Integer.MAX_VALUE));
+    long page = HostileParquet.pages(lying, 1, "name").get(0).offset;
+    Path f = dir.resolve("page.parquet");
+    Files.write(f, lying);
+    long firstGroup;
+    try (org.apache.parquet.hadoop.ParquetFileReader r =
+        org.apache.parquet.hadoop.ParquetFileReader.open(LocalParquetFile.of(f))) {
+      firstGroup = r.getRowGroups().get(0).getRowCount();
+    }
+    CsvFileParserTest.Collect c = new CsvFileParserTest.Collect();
+    long n =
+        new ParquetFileParser(AvroTableSchema.toBeamSchema(HostileParquet.AVRO))
+            .parse(f.toString(), LocalParquetFile.of(f), c);
+    assertThat(n, equalTo(firstGroup + 1));
+    assertThat((long) c.rows.size(), equalTo(firstGroup));
+    assertThat(c.errors.size(), equalTo(1));
+    assertThat(c.errors.get(0).getErrorType(), equalTo("CORRUPT_PAGE"));
+    assertThat(c.errors.get(0).getLine(), equalTo(firstGroup + 1));
+    assertThat(c.errors.get(0).getOffset(), equalTo(page));
+    assertThat(
+        c.errors.get(0).getMessage(),
+        org.hamcrest.Matchers.startsWith(
+            "a Parquet page in column 'name' is corrupt at byte "
+                + page
+                + ": the page declares 2147483647 uncompressed bytes from "));
+    assertThat(
+        c.errors.get(0).getMessage(),
+        org.hamcrest.Matchers.endsWith("; the rows from here on are not read"));
+  }
+
+  @Test
   public void parse_widerDecimalThanSchema_rowErrorsNotRounded() throws Exception {
     String wide =
         "{\"type\":\"record\",\"name\":\"D\",\"fields\":[{\"name\":\"amount\",\"type\":"
