@@ -123,25 +123,104 @@ public class DamagedSpoolTest {
   }
 
   /**
-   * One flipped bit in the dictionary page header of bid_px: it declares 56 entries but holds
-   * 40, so the dictionary runs out of bytes while it is built.
+   * One flipped bit in the dictionary page header of bid_px: it declares 56 entries but its 320
+   * bytes hold 40 doubles. ParquetPageGuard refuses the header before the dictionary is built.
    */
   @Test
-  public void compact_dictionaryPageDeclaresMoreEntriesThanItHolds_dictConflict() throws Exception {
+  public void compact_dictionaryPageDeclaresMoreEntriesThanItHolds_corruptPage() throws Exception {
     Path good = quotes("a.parquet");
     Path bad = quotes("b.parquet");
     byte[] before = Files.readAllBytes(bad);
     assertThat(ParquetSurgery.declareDictionaryEntries(bad, "bid_px", 56), equalTo(40));
     assertThat(bitsChanged(before, Files.readAllBytes(bad)), equalTo(1));
+    long at = ParquetSurgery.pages(bad, "bid_px").get(0).offset;
 
     PartitionCompactor.Result r = compact(good, bad);
     assertThat(r.rowCount, equalTo(20_000L));
     assertThat(r.rejected.size(), equalTo(1));
     assertThat(r.rejected.get(0).file.toString(), equalTo(bad.toString()));
-    assertThat(r.rejected.get(0).type, equalTo(CompactError.DICT_CONFLICT));
+    assertThat(r.rejected.get(0).type, equalTo(CompactError.CORRUPT_PAGE));
     assertThat(
         r.rejected.get(0).message,
-        equalTo("a dictionary page does not decode: ParquetDecodingException: could not read double"));
+        equalTo(
+            "a page header in column [bid_px] at byte "
+                + at
+                + " cannot be trusted: the dictionary page declares 56 values, but its 320 bytes"
+                + " hold at most 40 DOUBLE"));
+  }
+
+  /**
+   * Page headers that would make parquet-java allocate 2^31-1 bytes or dictionary entries: a
+   * dictionary page declaring 2^31-1 values (b), a data page declaring 2^31-1 uncompressed bytes
+   * (c), the last page of the last chunk declaring 2^31-1 compressed bytes (d). Each is
+   * quarantined as CORRUPT_PAGE naming column and byte, both when read straight into the merge
+   * and when spilled; the good file is compacted.
+   */
+  @Test
+  public void compact_pageHeadersDeclaring2e31_corruptPage_restCompacted() throws Exception {
+    Path good = quotes("a.parquet");
+    byte[] valid = Files.readAllBytes(good);
+    int huge = Integer.MAX_VALUE;
+    Path dict = tmp.getRoot().toPath().resolve("spool/b.parquet");
+    Files.write(
+        dict,
+        dev.sediment.io.parquet.HostileParquet.editPageHeader(
+            valid, 0, "bid_px", 0, h -> h.getDictionary_page_header().setNum_values(huge)));
+    Path data = tmp.getRoot().toPath().resolve("spool/c.parquet");
+    Files.write(
+        data,
+        dev.sediment.io.parquet.HostileParquet.editPageHeader(
+            valid, 0, "ts_event", 0, h -> h.setUncompressed_page_size(huge)));
+    List<dev.sediment.io.parquet.HostileParquet.Page> last =
+        dev.sediment.io.parquet.HostileParquet.pages(valid, 0, "bid_px");
+    Path beyond = tmp.getRoot().toPath().resolve("spool/d.parquet");
+    Files.write(
+        beyond,
+        dev.sediment.io.parquet.HostileParquet.editPageHeader(
+            valid, 0, "bid_px", last.size() - 1, h -> h.setCompressed_page_size(huge)));
+    long dictAt = ParquetSurgery.pages(dict, "bid_px").get(0).offset;
+    long dataAt = ParquetSurgery.chunk(data, "ts_event").getStartingPos();
+    long beyondAt = last.get(last.size() - 1).offset;
+
+    for (long readerMemory : new long[] {64L << 20, 1}) {
+      PartitionCompactor.Result r =
+          new PartitionCompactor(new PartitionCompactor.Settings().withReaderMemory(readerMemory))
+              .compact(
+                  Bbo.local(List.of(good, dict, data, beyond)),
+                  Bbo.DAY,
+                  tmp.getRoot().toPath().resolve("out/data.parquet"),
+                  tmp.newFolder().toPath());
+      assertThat(r.rowCount, equalTo(20_000L));
+      assertThat(r.sourceFiles.toString(), equalTo(List.of(good).toString()));
+      assertThat(r.filesSpilled, equalTo(readerMemory == 1 ? 1 : 0));
+      assertThat(r.filesMergedDirectly, equalTo(readerMemory == 1 ? 0 : 1));
+      List<String> got = new ArrayList<>();
+      for (PartitionCompactor.Rejection x : r.rejected) {
+        got.add(x.name() + " " + x.type + " " + x.message);
+      }
+      assertThat(
+          got,
+          equalTo(
+              List.of(
+                  "b.parquet CORRUPT_PAGE a page header in column [bid_px] at byte "
+                      + dictAt
+                      + " cannot be trusted: the dictionary page declares 2147483647 values,"
+                      + " but its 320 bytes hold at most 40 DOUBLE",
+                  "c.parquet CORRUPT_PAGE a page header in column [ts_event] at byte "
+                      + dataAt
+                      + " cannot be trusted: the page declares 2147483647 uncompressed bytes from "
+                      + ParquetSurgery.pages(data, "ts_event").get(0).header.getCompressed_page_size()
+                      + " SNAPPY bytes, more than "
+                      + (ParquetSurgery.pages(data, "ts_event").get(0).header.getCompressed_page_size()
+                              * 32L
+                          + 64)
+                      + " (the most it can expand to)",
+                  "d.parquet CORRUPT_PAGE a page header in column [bid_px] at byte "
+                      + beyondAt
+                      + " cannot be trusted: the page declares 2147483647 bytes, but only "
+                      + last.get(last.size() - 1).header.getCompressed_page_size()
+                      + " are left in its column chunk")));
+    }
   }
 
   /**
@@ -195,27 +274,32 @@ public class DamagedSpoolTest {
 
   /**
    * One flipped bit in the data page header of seq: it declares 19,968 values instead of 20,000,
-   * so the reader looks for another page where the column chunk ends. Neither Snappy nor a
+   * so the column chunk ends before the values its footer entry declares. ParquetPageGuard finds
+   * this before parquet-java looks for another page past the chunk. Neither Snappy nor a
    * dictionary is involved.
    */
   @Test
-  public void compact_dataPageDeclaresFewerValuesThanItHolds_unreadable() throws Exception {
+  public void compact_dataPageDeclaresFewerValuesThanItHolds_corruptPage() throws Exception {
     Path good = quotes("a.parquet");
     Path bad = quotes("b.parquet");
     byte[] before = Files.readAllBytes(bad);
     assertThat(ParquetSurgery.miscountDataPage(bad, "seq", 0, 19_968), equalTo(20_000));
     assertThat(bitsChanged(before, Files.readAllBytes(bad)), equalTo(1));
+    org.apache.parquet.hadoop.metadata.ColumnChunkMetaData seq = ParquetSurgery.chunk(bad, "seq");
+    long end = seq.getStartingPos() + seq.getTotalSize();
 
     PartitionCompactor.Result r = compact(good, bad);
     assertThat(r.rowCount, equalTo(20_000L));
     assertThat(r.rejected.size(), equalTo(1));
     assertThat(r.rejected.get(0).file.toString(), equalTo(bad.toString()));
-    assertThat(r.rejected.get(0).type, equalTo(CompactError.UNREADABLE));
+    assertThat(r.rejected.get(0).type, equalTo(CompactError.CORRUPT_PAGE));
     assertThat(
         r.rejected.get(0).message,
         equalTo(
-            "the rows do not read: IOException: can not read class"
-                + " org.apache.parquet.format.PageHeader: Socket is closed by peer."));
+            "a page header in column [seq] at byte "
+                + end
+                + " cannot be trusted: the column chunk ends after 19968 of the 20000 values its"
+                + " footer entry declares"));
   }
 
   /** Surgery keeps every offset: a header that would change length is refused, the file kept. */
