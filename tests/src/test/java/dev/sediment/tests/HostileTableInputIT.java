@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sediment.io.parquet.HostileParquet;
 import dev.sediment.io.parquet.LocalParquetFile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Test;
@@ -103,14 +105,28 @@ public class HostileTableInputIT {
     Files.write(parquet.resolve("lying.parquet"), tinyLyingFooter());
     Files.write(parquet.resolve("long-footer.parquet"), footerLongerThanFile(good));
     Files.write(parquet.resolve("truncated.parquet"), Arrays.copyOf(good, good.length - 3));
+    // Made parquet-java allocate 2^31-1 bytes for one page (OutOfMemoryError): a Snappy page whose
+    // header declares uncompressed_page_size 2^31-1.
+    byte[] snappy = goodParquet(root.resolve("snappy.tmp"), CompressionCodecName.SNAPPY);
+    Files.write(
+        parquet.resolve("lying-page.parquet"),
+        HostileParquet.editPageHeader(
+            snappy, 0, "name", 0, h -> h.setUncompressed_page_size(Integer.MAX_VALUE)));
   }
 
   /** Two rows of the schema, written by parquet-avro. */
   private static byte[] goodParquet(Path f) throws IOException {
+    return goodParquet(f, CompressionCodecName.UNCOMPRESSED);
+  }
+
+  private static byte[] goodParquet(Path f, CompressionCodecName codec) throws IOException {
     Schema s = new Schema.Parser().parse(AVRO);
     Conversions.DecimalConversion dc = new Conversions.DecimalConversion();
     try (ParquetWriter<GenericRecord> w =
-        AvroParquetWriter.<GenericRecord>builder(LocalParquetFile.of(f)).withSchema(s).build()) {
+        AvroParquetWriter.<GenericRecord>builder(LocalParquetFile.of(f))
+            .withSchema(s)
+            .withCompressionCodec(codec)
+            .build()) {
       for (int i = 1; i <= 2; i++) {
         GenericData.Record r = new GenericData.Record(s);
         r.put("id", (long) i);
@@ -178,29 +194,46 @@ public class HostileTableInputIT {
   }
 
   private static Sediment.Result ingest(String dataset, String format, String glob) throws Exception {
-    Path lake = root.resolve("lake");
-    return Sediment.run(
-        root,
-        "ingest-table",
-        "--input=" + root.resolve(glob),
-        "--format=" + format,
-        "--schema=" + schema,
-        "--dataset=" + dataset,
-        "--lake=" + lake);
+    return Sediment.run(root, ingestArgs(dataset, format, glob));
+  }
+
+  private static String[] ingestArgs(String dataset, String format, String glob) {
+    return new String[] {
+      "ingest-table",
+      "--input=" + root.resolve(glob),
+      "--format=" + format,
+      "--schema=" + schema,
+      "--dataset=" + dataset,
+      "--lake=" + root.resolve("lake")
+    };
+  }
+
+  private static String[] validateArgs(String dataset, String format, String glob) {
+    return new String[] {
+      "validate",
+      "--rules=" + rules,
+      "--input=" + root.resolve(glob),
+      "--format=" + format,
+      "--schema=" + schema,
+      "--dataset=" + dataset,
+      "--lake=" + root.resolve("lake"),
+      "--runId=" + dataset
+    };
   }
 
   private static Sediment.Result validate(String dataset, String format, String glob)
       throws Exception {
-    return Sediment.run(
-        root,
-        "validate",
-        "--rules=" + rules,
-        "--input=" + root.resolve(glob),
-        "--format=" + format,
-        "--schema=" + schema,
-        "--dataset=" + dataset,
-        "--lake=" + root.resolve("lake"),
-        "--runId=" + dataset);
+    return Sediment.run(root, validateArgs(dataset, format, glob));
+  }
+
+  /**
+   * Runs in a 128 MiB heap: a lying footer or page header must be refused before anything of its
+   * declared size (2^31-1 bytes or elements) is allocated.
+   */
+  private static Sediment.Result small(String... args) throws Exception {
+    try (Sediment.Running r = Sediment.start(root, Map.of(), List.of("-Xmx128m"), args)) {
+      return r.await(10, java.util.concurrent.TimeUnit.MINUTES);
+    }
   }
 
   @Test
@@ -228,21 +261,26 @@ public class HostileTableInputIT {
   }
 
   @Test
-  public void ingestTable_lyingParquetFooters_corruptFooterAndRunFinishes() throws Exception {
-    Sediment.Result r = ingest("parquet", "parquet", "parquet/*.parquet");
+  public void ingestTable_lyingParquetFootersAndPage_corruptFooterOrPageAndRunFinishes()
+      throws Exception {
+    Sediment.Result r = small(ingestArgs("parquet", "parquet", "parquet/*.parquet"));
     assertThat(r.toString(), r.exitCode, equalTo(0));
-    assertThat(r.stdout, containsString("5 records in, 2 written, 3 quarantined, from 4 files"));
-    assertThat(quarantined(root.resolve("lake"), "parquet"), equalTo(Map.of("CORRUPT_FOOTER", 3)));
+    assertThat(r.stdout, containsString("6 records in, 2 written, 4 quarantined, from 5 files"));
+    assertThat(
+        quarantined(root.resolve("lake"), "parquet"),
+        equalTo(Map.of("CORRUPT_FOOTER", 3, "CORRUPT_PAGE", 1)));
   }
 
   @Test
-  public void validate_lyingParquetFootersAndCrOnlyCsv_counted() throws Exception {
-    Sediment.Result p = validate("vparquet", "parquet", "parquet/*.parquet");
+  public void validate_lyingParquetFootersAndPageAndCrOnlyCsv_counted() throws Exception {
+    Sediment.Result p = small(validateArgs("vparquet", "parquet", "parquet/*.parquet"));
     assertThat(p.toString(), p.exitCode, equalTo(0));
     assertThat(
         p.stdout,
-        containsString("5 records in, 2 valid, 3 quarantined (3 unparsed, 0 breaking error rules)"));
-    assertThat(quarantined(root.resolve("lake"), "vparquet"), equalTo(Map.of("CORRUPT_FOOTER", 3)));
+        containsString("6 records in, 2 valid, 4 quarantined (4 unparsed, 0 breaking error rules)"));
+    assertThat(
+        quarantined(root.resolve("lake"), "vparquet"),
+        equalTo(Map.of("CORRUPT_FOOTER", 3, "CORRUPT_PAGE", 1)));
 
     Sediment.Result c = validate("vcsv", "csv", "csv/cr-only.csv");
     assertThat(c.toString(), c.exitCode, equalTo(0));
