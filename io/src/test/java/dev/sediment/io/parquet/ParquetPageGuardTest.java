@@ -134,6 +134,31 @@ public class ParquetPageGuardTest {
                 + " (the most it can expand to)"));
   }
 
+  /** Why the guard exists: parquet-java alone allocates what the lying header declares. */
+  @Test
+  public void parquetJavaAlone_snappyPage2e31_allocatesTheDeclaredSize() throws Exception {
+    byte[] lying =
+        HostileParquet.editPageHeader(
+            written(CompressionCodecName.SNAPPY),
+            0,
+            "name",
+            1,
+            h -> h.setUncompressed_page_size(HUGE));
+    LocalParquetFile f = file(lying);
+    try (org.apache.parquet.hadoop.ParquetFileReader r =
+        org.apache.parquet.hadoop.ParquetFileReader.open(f)) {
+      org.apache.parquet.column.page.PageReader pages =
+          r.readNextRowGroup()
+              .getPageReader(r.getFooter().getFileMetaData().getSchema().getColumns().get(1));
+      OutOfMemoryError e =
+          assertThrows(OutOfMemoryError.class, () ->
+                  ((org.apache.parquet.column.page.DataPageV1) pages.readPage())
+                      .getBytes()
+                      .toByteArray());
+      assertThat(e.getMessage(), equalTo("Requested array size exceeds VM limit"));
+    }
+  }
+
   @Test
   public void snappyDictionaryPage_uncompressedSize2e31_refused() throws Exception {
     byte[] valid = written(CompressionCodecName.SNAPPY);

@@ -76,6 +76,28 @@ public class PartitionVerifierTest {
     assertThat(problems.get(0), containsString("sha256 of data.parquet is "));
   }
 
+  /** A data.parquet whose page header lies is reported, not read into an OutOfMemoryError. */
+  @Test
+  public void verify_pageHeaderDeclaring2e31Bytes_reportedNamingColumnAndByte() throws Exception {
+    Path data = dir.resolve("data.parquet");
+    byte[] lying =
+        dev.sediment.io.parquet.HostileParquet.editPageHeader(
+            Files.readAllBytes(data), 0, "seq", 0, h -> h.setUncompressed_page_size(Integer.MAX_VALUE));
+    Files.write(data, lying);
+    long at = dev.sediment.io.parquet.HostileParquet.pages(lying, 0, "seq").get(0).offset;
+    List<String> problems = PartitionVerifier.verify(dir);
+    assertThat(problems.size(), equalTo(2));
+    assertThat(problems.get(0), containsString("sha256 of data.parquet is "));
+    assertThat(
+        problems.get(1),
+        containsString(
+            "data.parquet does not read: CorruptPageException: "
+                + data
+                + ": corrupt Parquet page in column seq at byte "
+                + at
+                + ": the page declares 2147483647 uncompressed bytes from "));
+  }
+
   @Test
   public void verify_metaRowCountWrong_reported() throws Exception {
     Path meta = dir.resolve("meta.json");
