@@ -48,7 +48,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * </ul>
  *
  * <p>It reads a few KiB at each page header (one small positioned read per page, none of the page
- * bodies) through one stream that {@link #close} closes: on a local file about 35 ms per 443 MB of
+ * bodies) through one stream that {@link #close} closes: on a local file 32 to 44 ms per 443 MB of
  * Snappy pages of 1 MiB, under 1 % of reading their rows (docs/benchmarks.md); on an object store
  * each positioned read is a ranged GET. Files whose column chunk size omits the
  * dictionary page header (parquet-mr before 1.2, which parquet-java reads with a workaround) are
