@@ -66,6 +66,10 @@ import org.joda.time.Instant;
  * <p>Memory does not grow with the data, except that column {@code unique} holds the record ids
  * (not the records) of one run of equal values while it counts them.
  *
+ * <p>Every PCollection it makes has an explicit coder, none Java-serialized: the rows' schema,
+ * {@link ViolationCoder}, {@code PartialCoder} for the report parts and {@link
+ * ValidationReportCoder} for the report.
+ *
  * <p>Examples are the smallest offending values by their JSON text, so every runner gives the
  * same report. Counters (namespace {@code sediment}): {@code records_validated}, {@code
  * records_valid}, {@code records_invalid}, {@code records_warned}, and per rule {@code
