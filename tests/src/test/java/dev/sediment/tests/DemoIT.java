@@ -19,6 +19,8 @@ public class DemoIT {
     Path work = tmp.getRoot().toPath();
     Sediment.Result r = Sediment.run(work, "demo");
     assertThat(r.toString(), r.exitCode, equalTo(0));
+    // Nothing on stderr: no SerializableCoder warnings, no library chatter.
+    assertThat(r.toString(), r.stderr, equalTo(""));
     assertThat(r.stdout, containsString("ingest-table trades: 12,005 records in, 12,000 written, 5 quarantined, from 3 files"));
     assertThat(r.stdout, containsString("ingest-table sensors: 12,003 records in, 12,000 written, 3 quarantined, from 2 files"));
     assertThat(r.stdout, containsString("compact: 5 partitions written, 0 unchanged, 1 without rows; 23,858 rows; 0 files quarantined"));

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.TreeSet;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.apache.beam.sdk.transforms.Combine;
@@ -203,7 +202,11 @@ public final class ColumnProfileFn
     }
   }
 
-  /** The accumulator and the result: whole-input and sample statistics, per column. */
+  /**
+   * The accumulator and the result: whole-input and sample statistics, per column. Encoded by
+   * {@link ProfileCoder}; Serializable only because {@code Combine.globally} keeps the empty
+   * profile, its default output, inside a DoFn.
+   */
   public static final class Profile implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -293,12 +296,12 @@ public final class ColumnProfileFn
 
   @Override
   public Coder<Profile> getAccumulatorCoder(CoderRegistry registry, Coder<Row> inputCoder) {
-    return SerializableCoder.of(Profile.class);
+    return ProfileCoder.of();
   }
 
   @Override
   public Coder<Profile> getDefaultOutputCoder(CoderRegistry registry, Coder<Row> inputCoder) {
-    return SerializableCoder.of(Profile.class);
+    return ProfileCoder.of();
   }
 
   /**

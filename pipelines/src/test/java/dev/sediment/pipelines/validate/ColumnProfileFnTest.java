@@ -13,7 +13,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.util.SerializableUtils;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.Row;
 import org.junit.Test;
 
@@ -93,7 +93,7 @@ public class ColumnProfileFnTest {
   }
 
   @Test
-  public void merge_equalsOnePass_andDistinctOverflowsPast20() {
+  public void merge_equalsOnePass_andDistinctOverflowsPast20() throws Exception {
     ColumnProfileFn fn = new ColumnProfileFn(SCHEMA, 1.0);
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 21; i++) {
@@ -116,7 +116,7 @@ public class ColumnProfileFnTest {
     Profile hot = combine(fn, List.of(row(7L, 7.0, "k", null, null)));
     List<Profile> many = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
-      many.add(SerializableUtils.clone(hot));
+      many.add(CoderUtils.clone(ProfileCoder.of(), hot));
     }
     Profile m = fn.mergeAccumulators(many);
     assertThat(m.records(), equalTo(1000L));

@@ -4,7 +4,10 @@ import java.io.Serializable;
 import java.math.BigDecimal;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
-/** Mergeable count, nulls, min and max of one column (min/max only for orderable kinds). */
+/**
+ * Mergeable count, nulls, min and max of one column (min/max only for orderable kinds). Encoded by
+ * {@link ColumnAccCoder}; Serializable as part of a {@link Partial}.
+ */
 final class ColumnAcc implements Serializable {
   private static final long serialVersionUID = 1L;
 

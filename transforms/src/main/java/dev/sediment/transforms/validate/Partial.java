@@ -7,13 +7,15 @@ import java.util.TreeSet;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * A part of a validation report: what one bundle of one step saw. Parts are merged by {@link
  * MergeFn}; examples are kept as the {@code maxExamples} smallest JSON texts, so the merged
  * result does not depend on how records were split into bundles.
+ *
+ * <p>Encoded by {@link PartialCoder}. Serializable only because {@code Combine.globally} keeps the
+ * empty part, its default output, inside a DoFn.
  */
 final class Partial implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -115,12 +117,12 @@ final class Partial implements Serializable {
 
     @Override
     public Coder<Partial> getAccumulatorCoder(CoderRegistry registry, Coder<Partial> inputCoder) {
-      return SerializableCoder.of(Partial.class);
+      return PartialCoder.of();
     }
 
     @Override
     public Coder<Partial> getDefaultOutputCoder(CoderRegistry registry, Coder<Partial> inputCoder) {
-      return SerializableCoder.of(Partial.class);
+      return PartialCoder.of();
     }
   }
 }

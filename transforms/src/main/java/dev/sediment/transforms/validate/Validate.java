@@ -16,7 +16,6 @@ import java.util.Map;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VoidCoder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -66,6 +65,10 @@ import org.joda.time.Instant;
  *
  * <p>Memory does not grow with the data, except that column {@code unique} holds the record ids
  * (not the records) of one run of equal values while it counts them.
+ *
+ * <p>Every PCollection it makes has an explicit coder, none Java-serialized: the rows' schema,
+ * {@link ViolationCoder}, {@code PartialCoder} for the report parts and {@link
+ * ValidationReportCoder} for the report.
  *
  * <p>Examples are the smallest offending values by their JSON text, so every runner gives the
  * same report. Counters (namespace {@code sediment}): {@code records_validated}, {@code
@@ -232,7 +235,7 @@ public final class Validate {
           new TupleTag<KV<Integer, KV<byte[], Void>>>("datasetKeys") {};
 
       ViolationCoder violationCoder = ViolationCoder.of(schema);
-      SerializableCoder<Partial> partialCoder = SerializableCoder.of(Partial.class);
+      PartialCoder partialCoder = PartialCoder.of();
       // The join's values: a record (union tag 0) or one of its keyed failures (1).
       UnionCoder joinCoder = UnionCoder.of(List.of(violationCoder, RuleFailureCoder.of()));
       KvCoder<Integer, KV<byte[], RawUnionValue>> joinEntryCoder =
@@ -347,7 +350,7 @@ public final class Validate {
               .apply("MergeReportParts", Combine.globally(new Partial.MergeFn(n, maxExamples())))
               .setCoder(partialCoder)
               .apply("BuildReport", ParDo.of(new ReportFn(rules, schema, now())))
-              .setCoder(SerializableCoder.of(ValidationReport.class));
+              .setCoder(ValidationReportCoder.of());
       return new ValidationResult(input.getPipeline(), valid, violations, report);
     }
   }

@@ -8,14 +8,17 @@ import com.google.auto.value.AutoValue;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.sdk.coders.DefaultCoder;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The outcome of one validation run: record counts, every rule's outcome in rules-file order and
  * a summary of every input column. {@code records_in = records_valid + records_quarantined}
- * always. Its JSON form ({@link #toJson}) is a contract read by the CLI and the HTML report.
+ * always. Its JSON form ({@link #toJson}) is a contract read by the CLI and the HTML report; in a
+ * pipeline it is encoded by {@link ValidationReportCoder}.
  */
 @AutoValue
+@DefaultCoder(ValidationReportCoder.class)
 public abstract class ValidationReport implements Serializable {
   private static final long serialVersionUID = 1L;
 

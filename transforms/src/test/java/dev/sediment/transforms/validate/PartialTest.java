@@ -7,7 +7,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
 import java.util.List;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -79,7 +78,7 @@ public class PartialTest {
       acc = fn.addInput(acc, part(1, "\"x\""));
     }
     Partial decoded =
-        CoderUtils.clone(SerializableCoder.of(Partial.class), fn.extractOutput(acc));
+        CoderUtils.clone(PartialCoder.of(), fn.extractOutput(acc));
     assertThat(decoded.in, equalTo(1000L));
     assertThat(decoded.failed[0], equalTo(1000L));
     assertThat(decoded.examples.get(0), contains("\"x\""));

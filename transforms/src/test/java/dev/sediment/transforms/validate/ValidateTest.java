@@ -4,23 +4,32 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.sameInstance;
 import static org.junit.Assert.assertThrows;
 
 import dev.sediment.schemas.RuleFailure;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.StructuredCoder;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.runners.TransformHierarchy;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.Row;
 import org.joda.time.Instant;
 import org.junit.Rule;
@@ -387,5 +396,88 @@ public class ValidateTest {
                 + in.getWindowingStrategy().getWindowFn()
                 + "; validate before windowing"));
     p.enableAbandonedNodeEnforcement(false);
+  }
+
+  /** Every coder in a coder's tree: a Partial or report Java-serialized anywhere would show here. */
+  private static void collectCoders(Coder<?> c, List<Coder<?>> out) {
+    out.add(c);
+    for (Coder<?> arg : c.getCoderArguments()) {
+      collectCoders(arg, out);
+    }
+    if (c instanceof StructuredCoder) {
+      for (Coder<?> comp : ((StructuredCoder<?>) c).getComponents()) {
+        collectCoders(comp, out);
+      }
+    }
+  }
+
+  @Test
+  public void expand_everyBranch_hasExplicitCoders_noSerializableCoder_andRunsWithCoderChecks() {
+    // Column unique (keyed join), dataset unique (key groups) and column rules: every branch.
+    Rules rules =
+        Rules.parse(
+            "columns:\n"
+                + "  price:\n"
+                + "    - {rule: min, value: 0}\n"
+                + "  seq:\n"
+                + "    - {rule: unique}\n"
+                + "dataset:\n"
+                + "  - {rule: unique, columns: [ts_event, seq], severity: warn}\n",
+            "r.yaml");
+    Row a = trade(T0, 1, 1.0, "buy", "ABC");
+    Row b = trade(T0, 1, -2.0, "sell", "ABC");
+    Row c = trade(T0, 2, 3.0, null, "ABC");
+    ValidationResult result = input(TRADES, a, b, c).apply("Validate", Validate.against(rules));
+    assertThat(result.report().getCoder(), sameInstance((Object) ValidationReportCoder.of()));
+    List<String> partialCoders = new ArrayList<>();
+    List<String> serializable = new ArrayList<>();
+    p.traverseTopologically(
+        new Pipeline.PipelineVisitor.Defaults() {
+          @Override
+          public void visitValue(PValue value, TransformHierarchy.Node producer) {
+            // Only this transform's collections: Create's own source coder is Beam's business.
+            if (!(value instanceof PCollection) || !value.getName().startsWith("Validate/")) {
+              return;
+            }
+            List<Coder<?>> coders = new ArrayList<>();
+            collectCoders(((PCollection<?>) value).getCoder(), coders);
+            for (Coder<?> coder : coders) {
+              if (coder instanceof SerializableCoder) {
+                serializable.add(value.getName() + ": " + coder);
+              }
+              if (coder instanceof PartialCoder) {
+                partialCoders.add(value.getName());
+              }
+            }
+          }
+        });
+    assertThat(serializable, empty());
+    // The four kinds of parts, their flatten and the merged part (Beam's own collections inside
+    // Combine.globally carry the coder too).
+    assertThat(
+        partialCoders,
+        hasItems(
+            "Validate/EvaluateRules.partials",
+            "Validate/EvaluateKeyedRules.keyedPartials",
+            "Validate/ClassifyRecords.joinedPartials",
+            "Validate/FindDuplicateKeys/ParMultiDo(DuplicateKeys).output",
+            "Validate/FlattenReportParts.out",
+            "Validate/MergeReportParts/Flatten.PCollections.out"));
+    PAssert.that(result.valid()).containsInAnyOrder(c);
+    PAssert.thatSingleton(result.report())
+        .satisfies(
+            (SerializableFunction<ValidationReport, Void>)
+                r -> {
+                  assertThat(r.recordsIn(), equalTo(3L));
+                  assertThat(r.recordsQuarantined(), equalTo(2L));
+                  assertThat(outcome(r, "seq.unique").failed(), equalTo(2L));
+                  assertThat(outcome(r, "seq.unique").examples(), contains("1"));
+                  assertThat(outcome(r, "dataset.unique").failed(), equalTo(2L));
+                  assertThat(outcome(r, "price.min").examples(), contains("-2.0"));
+                  return null;
+                });
+    // TestPipeline keeps the DirectRunner's checks on: every element is encoded, decoded and
+    // compared, so a coder that loses a field fails here.
+    p.run();
   }
 }
