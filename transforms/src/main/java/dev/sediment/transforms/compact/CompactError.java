@@ -16,5 +16,10 @@ public enum CompactError {
    * A page header declares more than its column chunk can hold (sizes beyond the chunk or its
    * codec, a dictionary with more values than its bytes): refused before anything is allocated.
    */
-  CORRUPT_PAGE
+  CORRUPT_PAGE,
+  /**
+   * A row's sort key is null, so the row has no place in the order: the whole file is left out
+   * (no row is dropped silently); the message names the key and the row.
+   */
+  NULL_SORT_KEY
 }

@@ -207,11 +207,14 @@ public final class PartitionCompactor {
     // 1. Footers: the partition's schema is the most common one.
     Map<ResourceId, SpoolFileCheck.Footer> footers = new HashMap<>();
     Map<String, Integer> votes = new HashMap<>();
+    Map<ResourceId, String> shapes = new HashMap<>();
     for (ResourceId f : files) {
       try {
         SpoolFileCheck.Footer ft = SpoolFileCheck.footer(in.get(f), keyName);
         footers.put(f, ft);
-        votes.merge(ft.schema.toString(), 1, Integer::sum);
+        String shape = NullableColumns.key(ft.schema);
+        shapes.put(f, shape);
+        votes.merge(shape, 1, Integer::sum);
       } catch (SpoolFileCheck.Rejected e) {
         result.rejected.add(new Rejection(f, e.type, e.getMessage()));
       }
@@ -226,7 +229,15 @@ public final class PartitionCompactor {
                     .thenComparing(Map.Entry::getKey, Comparator.reverseOrder()))
             .orElseThrow()
             .getKey();
-    Schema schema = new Schema.Parser().parse(chosen);
+    List<Schema> sameShape = new ArrayList<>();
+    for (ResourceId f : files) {
+      if (chosen.equals(shapes.get(f))) {
+        sameShape.add(footers.get(f).schema);
+      }
+    }
+    Schema schema = NullableColumns.merge(sameShape);
+    String chosenShape = chosen;
+    chosen = schema.toString();
     RecordOrder order;
     try {
       order = RecordOrder.of(schema, settings.sortKeys);
@@ -249,7 +260,7 @@ public final class PartitionCompactor {
       if (ft == null) {
         continue;
       }
-      if (!ft.schema.toString().equals(chosen)) {
+      if (!shapes.get(f).equals(chosenShape)) {
         result.rejected.add(
             new Rejection(
                 f,
@@ -276,7 +287,7 @@ public final class PartitionCompactor {
       // 3. Spill what does not fit, one file at a time.
       List<RunSource> spilled = new ArrayList<>();
       for (ResourceId f : toSpill) {
-        spillFile(f, in.get(f), schema, order, key, dayStart, spill, spilled, rowsOf, result);
+        spillFile(f, in.get(f), schema, order, key, unitOf(footers, f), dayStart, spill, spilled, rowsOf, result);
       }
       long t1 = System.nanoTime();
       result.millisSpill = (t1 - t0) / 1_000_000 - result.millisFooters;
@@ -286,7 +297,7 @@ public final class PartitionCompactor {
         spilled = shrink(spilled, room, schema, order, spill, result);
         List<RunSource> runs = new ArrayList<>();
         for (ResourceId f : direct) {
-          runs.add(new ParquetRun(f, in.get(f), key, dayStart));
+          runs.add(new ParquetRun(f, in.get(f), order, key, unitOf(footers, f), dayStart));
         }
         runs.addAll(spilled);
         Map<ResourceId, Long> counted = new HashMap<>();
@@ -299,7 +310,7 @@ public final class PartitionCompactor {
           ResourceId f = ((ParquetRun) runs.get(e.run)).file;
           direct.remove(f);
           if (e.getCause() instanceof UnsortedRunException) {
-            spillFile(f, in.get(f), schema, order, key, dayStart, spill, spilled, rowsOf, result);
+            spillFile(f, in.get(f), schema, order, key, unitOf(footers, f), dayStart, spill, spilled, rowsOf, result);
           } else {
             SpoolFileCheck.Rejected r = SpoolFileCheck.classify(e.getCause());
             result.rejected.add(new Rejection(f, r.type, r.getMessage()));
@@ -339,8 +350,23 @@ public final class PartitionCompactor {
     return result;
   }
 
-  private static boolean onDate(GenericRecord r, int key, long dayStart) {
-    long ts = (Long) r.get(key);
+  private static long unitOf(Map<ResourceId, SpoolFileCheck.Footer> footers, ResourceId f) {
+    return footers.get(f).keyNanosPerUnit;
+  }
+
+  /**
+   * Whether the row's first sort key, in nanoseconds since the epoch ({@code nanosPerUnit} from
+   * the key's TIMESTAMP unit), falls on the day starting at {@code dayStart}. A row with a null
+   * sort key is refused here, before any date filter, so a file holding one is left out of every
+   * date as {@code NULL_SORT_KEY}.
+   */
+  private static boolean onDate(
+      GenericRecord r, RecordOrder order, int key, long nanosPerUnit, long dayStart, long row) {
+    String nullKey = order.nullKey(r);
+    if (nullKey != null) {
+      throw new SpoolFileCheck.NullSortKey(nullKey, row);
+    }
+    long ts = SpoolFileCheck.toNanos(((Number) r.get(key)).longValue(), nanosPerUnit);
     return ts >= dayStart && ts - dayStart < NANOS_PER_DAY;
   }
 
@@ -355,6 +381,7 @@ public final class PartitionCompactor {
       Schema schema,
       RecordOrder order,
       int key,
+      long nanosPerUnit,
       long dayStart,
       Path spill,
       List<RunSource> runs,
@@ -368,10 +395,11 @@ public final class PartitionCompactor {
       mine.add(streaming.run);
       List<GenericRecord> buf = null;
       GenericRecord prev = null;
+      long row = 0;
       try {
         GenericRecord rec;
         while ((rec = r.read()) != null) {
-          if (!onDate(rec, key, dayStart)) {
+          if (!onDate(rec, order, key, nanosPerUnit, dayStart, row++)) {
             continue;
           }
           rows++;
@@ -450,7 +478,7 @@ public final class PartitionCompactor {
         boolean first = true;
         while (merge.hasNext()) {
           GenericRecord r = merge.next();
-          long k = (Long) r.get(key);
+          long k = ((Number) r.get(key)).longValue();
           if (first) {
             result.sortKeyMin = k;
             first = false;
@@ -761,14 +789,18 @@ public final class PartitionCompactor {
   private static final class ParquetRun implements RunSource {
     final ResourceId file;
     final InputFile input;
+    final RecordOrder order;
     final int key;
+    final long nanosPerUnit;
     final long dayStart;
 
-    /** {@code key < 0}: every row, no date filter. */
-    ParquetRun(ResourceId file, InputFile input, int key, long dayStart) {
+    ParquetRun(
+        ResourceId file, InputFile input, RecordOrder order, int key, long nanosPerUnit, long dayStart) {
       this.file = file;
       this.input = input;
+      this.order = order;
       this.key = key;
+      this.nanosPerUnit = nanosPerUnit;
       this.dayStart = dayStart;
     }
 
@@ -776,13 +808,14 @@ public final class PartitionCompactor {
     public CloseableIterator open() throws IOException {
       AvroParquetRows r = SpoolFileCheck.open(input);
       return new CloseableIterator() {
+        long row;
         GenericRecord next = advance();
 
         private GenericRecord advance() {
           try {
             GenericRecord rec;
             while ((rec = r.read()) != null) {
-              if (key < 0 || onDate(rec, key, dayStart)) {
+              if (onDate(rec, order, key, nanosPerUnit, dayStart, row++)) {
                 return rec;
               }
             }

@@ -88,7 +88,7 @@ public final class PartitionVerifier {
             problems.add("rows are out of order at row " + rows);
             ordered = false;
           }
-          long k = (Long) rec.get(key);
+          long k = ((Number) rec.get(key)).longValue();
           min = Math.min(min, k);
           max = Math.max(max, k);
           prev = rec;

@@ -6,14 +6,17 @@ import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The total order compaction writes rows in: the sort keys (INT64 columns, e.g. {@code ts_event,
  * seq}) first, then the whole row as Avro orders it. Two rows compare equal only when every
  * column is equal, so the output order does not depend on input order and is deterministic.
  *
- * <p>Sort keys must be non-null {@code long} columns; schemas with maps are rejected because Avro
- * defines no order on maps.
+ * <p>Sort keys must be integer columns: INT64 (with or without a TIMESTAMP annotation) or INT32,
+ * REQUIRED or OPTIONAL. A null key cannot be ordered: readers divert such rows before they reach
+ * the order ({@link #nullKey}). Schemas with maps are rejected because Avro defines no order on
+ * maps.
  */
 public final class RecordOrder implements Comparator<GenericRecord>, Serializable {
   private static final long serialVersionUID = 1L;
@@ -42,18 +45,50 @@ public final class RecordOrder implements Comparator<GenericRecord>, Serializabl
         throw new IllegalArgumentException(
             "sort key '" + sortKeys.get(i) + "' is not a column of " + schema.getFullName());
       }
-      if (f.schema().getType() != Schema.Type.LONG) {
+      Schema t = nonNull(f.schema());
+      if (t == null || (t.getType() != Schema.Type.LONG && t.getType() != Schema.Type.INT)) {
         throw new IllegalArgumentException(
             "sort key '"
                 + f.name()
                 + "' has type "
                 + f.schema()
-                + "; sort keys must be non-null long (INT64) columns");
+                + "; sort keys must be integer (INT64 or INT32) columns");
       }
       positions[i] = f.pos();
     }
     checkOrderable(schema, schema.getFullName());
     return new RecordOrder(schema.toString(), positions);
+  }
+
+  /**
+   * The type of a column without its nullability: {@code s} itself, or the one non-null branch of
+   * a {@code ["null", T]} union; null for any other union.
+   */
+  static @Nullable Schema nonNull(Schema s) {
+    if (s.getType() != Schema.Type.UNION) {
+      return s;
+    }
+    Schema only = null;
+    for (Schema t : s.getTypes()) {
+      if (t.getType() == Schema.Type.NULL) {
+        continue;
+      }
+      if (only != null) {
+        return null;
+      }
+      only = t;
+    }
+    return only;
+  }
+
+  /** The name of the first sort key that is null in {@code r}, or null when none is. */
+  @Nullable String nullKey(GenericRecord r) {
+    for (int p : keyPositions) {
+      if (r.get(p) == null) {
+        return r.getSchema().getFields().get(p).name();
+      }
+    }
+    return null;
   }
 
   private static void checkOrderable(Schema s, String path) {
@@ -82,7 +117,7 @@ public final class RecordOrder implements Comparator<GenericRecord>, Serializabl
   @Override
   public int compare(GenericRecord a, GenericRecord b) {
     for (int p : keyPositions) {
-      int c = Long.compare((Long) a.get(p), (Long) b.get(p));
+      int c = Long.compare(((Number) a.get(p)).longValue(), ((Number) b.get(p)).longValue());
       if (c != 0) {
         return c;
       }

@@ -12,7 +12,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Checks sort keys against a spool before a compaction starts: a key that no spool file has as
- * an INT64 column is a wrong call (a typo such as {@code --sortKeys=nope}), not a reason to
+ * an INT64 or INT32 column (nullable or not) is a wrong call (a typo such as {@code --sortKeys=nope}), not a reason to
  * quarantine every file. A key missing from only some files is left to the compaction, which
  * quarantines those files as {@code SCHEMA_MISMATCH}.
  *
@@ -59,7 +59,8 @@ public final class SortKeyCheck {
         if (!missing.contains(f.name())) {
           continue;
         }
-        if (f.schema().getType() == Schema.Type.LONG) {
+        Schema t = RecordOrder.nonNull(f.schema());
+        if (t != null && (t.getType() == Schema.Type.LONG || t.getType() == Schema.Type.INT)) {
           missing.remove(f.name());
           wrongType.remove(f.name());
         } else {
@@ -83,7 +84,7 @@ public final class SortKeyCheck {
           + key
           + "' is "
           + wrongType.get(key)
-          + " in the spool files; sort keys must be non-null INT64 columns";
+          + " in the spool files; sort keys must be INT64 or INT32 columns";
     }
     return "sort key '"
         + key

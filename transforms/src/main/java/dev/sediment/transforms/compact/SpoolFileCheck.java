@@ -20,6 +20,8 @@ import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.FileMetaData;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.apache.parquet.io.InputFile;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
 
 /** Reading a spool file's schema, and classifying a failure to read it. */
 final class SpoolFileCheck {
@@ -36,6 +38,20 @@ final class SpoolFileCheck {
     }
   }
 
+  /** A row whose sort key is null: it cannot be placed in the order. */
+  static final class NullSortKey extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NullSortKey(String key, long row) {
+      super(
+          "sort key '"
+              + key
+              + "' is null at row "
+              + row
+              + "; a row with a null sort key has no place in the order, so the file is left out");
+    }
+  }
+
   /** What a file's footer tells before any row is read. */
   static final class Footer {
     /** The Avro schema the file was written with (or converted from its Parquet schema). */
@@ -44,11 +60,18 @@ final class SpoolFileCheck {
     final long maxRowGroupBytes;
     /** Per row group {min, max} of a column's statistics, or null where they are missing. */
     final List<long @Nullable []> ranges;
+    /**
+     * Nanoseconds per unit of the key column: 1_000_000 for TIMESTAMP(MILLIS), 1_000 for
+     * TIMESTAMP(MICROS), 1 for TIMESTAMP(NANOS), an un-annotated INT64 or INT32 (read as
+     * nanoseconds since the epoch), or when the key is not a column.
+     */
+    final long keyNanosPerUnit;
 
-    Footer(Schema schema, long maxRowGroupBytes, List<long @Nullable []> ranges) {
+    Footer(Schema schema, long maxRowGroupBytes, List<long @Nullable []> ranges, long keyNanosPerUnit) {
       this.schema = schema;
       this.maxRowGroupBytes = maxRowGroupBytes;
       this.ranges = ranges;
+      this.keyNanosPerUnit = keyNanosPerUnit;
     }
 
     /** False only when every row group's statistics prove no value lies in [from, until). */
@@ -83,6 +106,7 @@ final class SpoolFileCheck {
           avro != null
               ? new Schema.Parser().parse(avro)
               : new AvroSchemaConverter().convert(meta.getSchema());
+      long unit = nanosPerUnit(meta.getSchema(), key);
       long max = 0;
       List<long @Nullable []> ranges = new ArrayList<>();
       for (BlockMetaData b : r.getFooter().getBlocks()) {
@@ -94,18 +118,51 @@ final class SpoolFileCheck {
             if (st != null
                 && !st.isEmpty()
                 && st.hasNonNullValue()
-                && st.genericGetMin() instanceof Long
-                && st.genericGetMax() instanceof Long) {
-              range = new long[] {(Long) st.genericGetMin(), (Long) st.genericGetMax()};
+                && (st.genericGetMin() instanceof Long || st.genericGetMin() instanceof Integer)
+                && (st.genericGetMax() instanceof Long || st.genericGetMax() instanceof Integer)) {
+              range =
+                  new long[] {
+                    toNanos(((Number) st.genericGetMin()).longValue(), unit),
+                    toNanos(((Number) st.genericGetMax()).longValue(), unit)
+                  };
             }
           }
         }
         ranges.add(b.getRowCount() == 0 ? new long[] {Long.MAX_VALUE, Long.MIN_VALUE} : range);
       }
-      return new Footer(schema, max, ranges);
+      return new Footer(schema, max, ranges, unit);
     } catch (IOException | RuntimeException e) {
       throw new Rejected(CompactError.CORRUPT_FOOTER, "the Parquet footer does not read: " + text(e));
     }
+  }
+
+  /** Nanoseconds per unit of the top-level column {@code key} (see {@link Footer#keyNanosPerUnit}). */
+  static long nanosPerUnit(MessageType schema, String key) {
+    if (key.isEmpty() || !schema.containsField(key) || !schema.getType(key).isPrimitive()) {
+      return 1;
+    }
+    LogicalTypeAnnotation a = schema.getType(key).getLogicalTypeAnnotation();
+    if (a instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation) {
+      switch (((LogicalTypeAnnotation.TimestampLogicalTypeAnnotation) a).getUnit()) {
+        case MILLIS:
+          return 1_000_000L;
+        case MICROS:
+          return 1_000L;
+        default:
+          return 1;
+      }
+    }
+    return 1;
+  }
+
+  /** {@code value * nanosPerUnit}, saturated at the ends of {@code long}. */
+  static long toNanos(long value, long nanosPerUnit) {
+    long hi = Math.multiplyHigh(value, nanosPerUnit);
+    long lo = value * nanosPerUnit;
+    if ((hi == 0 && lo >= 0) || (hi == -1 && lo < 0)) {
+      return lo;
+    }
+    return value < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
   }
 
   /** The Avro schema the file was written with (or converted from its Parquet schema). */
@@ -155,6 +212,11 @@ final class SpoolFileCheck {
    */
   static Rejected classify(Throwable e) {
     List<Throwable> chain = causes(e);
+    for (Throwable t : chain) {
+      if (t instanceof NullSortKey) {
+        return new Rejected(CompactError.NULL_SORT_KEY, t.getMessage());
+      }
+    }
     for (Throwable t : chain) {
       if (t instanceof CorruptPageException) {
         CorruptPageException p = (CorruptPageException) t;

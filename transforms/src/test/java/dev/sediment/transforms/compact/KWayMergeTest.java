@@ -136,7 +136,7 @@ public class KWayMergeTest {
     assertThat(missing.getMessage(), containsString("sort key 'ts' is not a column"));
     IllegalArgumentException notLong =
         assertThrows(IllegalArgumentException.class, () -> RecordOrder.of(BBO, List.of("bid_px")));
-    assertThat(notLong.getMessage(), containsString("must be non-null long"));
+    assertThat(notLong.getMessage(), containsString("must be integer (INT64 or INT32) columns"));
   }
 
   @Test

@@ -57,7 +57,7 @@ public class SortKeyCheckTest {
   public void problem_keyNeverInt64_namesItsType() throws Exception {
     assertThat(
         SortKeyCheck.problem(Bbo.local(List.of(bbo("a.parquet"))), List.of("bid_px")),
-        equalTo("sort key 'bid_px' is \"double\" in the spool files; sort keys must be non-null INT64 columns"));
+        equalTo("sort key 'bid_px' is \"double\" in the spool files; sort keys must be INT64 or INT32 columns"));
   }
 
   @Test
