@@ -184,7 +184,7 @@ public class CompactCommandTest {
         r.err,
         startsWith(
             "sediment compact: --sortKeys=bid_px: sort key 'bid_px' is \"double\" in the spool files;"
-                + " sort keys must be INT64 or INT32 columns; give comma-separated INT64 or INT32 columns,"
+                + " sort keys must be INT64 or INT32 columns; give comma-separated INT64 columns,"
                 + " e.g. --sortKeys=ts_event,seq\n"));
     assertThat(Files.exists(target), equalTo(false));
   }

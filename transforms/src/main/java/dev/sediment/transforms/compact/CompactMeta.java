@@ -40,7 +40,12 @@ public final class CompactMeta {
   public boolean dedupe;
   public String inputsFingerprint;
 
-  /** {@code avro64:HEX}: Avro's 64-bit parsing fingerprint of the data's schema. */
+  /**
+   * {@code avro64:HEX}: Avro's 64-bit parsing fingerprint of the data's schema. Nullability is
+   * part of it (a {@code ["null", T]} column differs from {@code T}, so a partition whose column
+   * became nullable because an OPTIONAL file joined gets a new version); logical types such as
+   * TIMESTAMP units are not.
+   */
   public static String schemaVersionOf(Schema schema) {
     return String.format("avro64:%016x", SchemaNormalization.parsingFingerprint64(schema));
   }

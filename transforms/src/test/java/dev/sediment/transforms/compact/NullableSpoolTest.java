@@ -182,6 +182,7 @@ public class NullableSpoolTest {
     PartitionCompactor.Result n = compact(List.of(f), DAY.plusDays(1), next);
     assertThat(n.rowCount, equalTo(1L));
     assertThat(read(next, "ts_event", "seq"), equalTo(List.of((m0 + 86_400_000_000L) + "/0")));
+    assertThat(keyType(target), equalTo("optional int64 ts_event (TIMESTAMP(MICROS,true))"));
   }
 
   @Test
@@ -196,7 +197,14 @@ public class NullableSpoolTest {
     assertThat(rejected(r), empty());
     assertThat(
         read(target, "ts_event", "seq"),
-        equalTo(List.of((D0 + PartitionCompactor.NANOS_PER_DAY - 1000) + "/0")));
+        equalTo(List.of((D0 + PartitionCompactor.NANOS_PER_DAY - 1000) + "/0")));    assertThat(keyType(target), equalTo("optional int64 ts_event"));
+  }
+
+  private static String keyType(Path f) throws Exception {
+    try (org.apache.parquet.hadoop.ParquetFileReader r =
+        org.apache.parquet.hadoop.ParquetFileReader.open(LocalParquetFile.of(f))) {
+      return r.getFooter().getFileMetaData().getSchema().getType("ts_event").toString();
+    }
   }
 
   @Test
