@@ -242,7 +242,7 @@ public final class CompactCommand implements Command<CompactOptions> {
   }
 
   private static final String SORT_KEYS_HINT =
-      "give comma-separated INT64 or INT32 columns, e.g. --sortKeys=ts_event,seq";
+      "give comma-separated INT64 columns, e.g. --sortKeys=ts_event,seq";
 
   /** The comma-separated sort keys; an empty one (a typo such as {@code a,,b}) is a wrong call. */
   static List<String> sortKeys(String value) {
