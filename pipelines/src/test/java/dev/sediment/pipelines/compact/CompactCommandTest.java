@@ -270,4 +270,41 @@ public class CompactCommandTest {
   public void dates_dailyDefaultsToYesterdayUtc() {
     assertThat(CompactCommand.dates("daily", "", "", "", LocalDate.of(2026, 3, 1)), equalTo(List.of(LocalDate.of(2026, 2, 28))));
   }
+
+  /** Writes the rows of {@code select} with DuckDB (every column OPTIONAL) to {@code file}. */
+  private static void duckdb(Path file, String select) throws Exception {
+    Files.createDirectories(file.getParent());
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+        java.sql.Statement s = c.createStatement()) {
+      s.execute("COPY (" + select + ") TO '" + file + "' (FORMAT parquet)");
+    }
+  }
+
+  @Test
+  public void compact_duckdbWrittenSpool_compactsWithExit0_nullSortKeyFileQuarantined() throws Exception {
+    Path duck = tmp.newFolder("duck").toPath();
+    Path part = duck.resolve("exchange=x/stream=bbo/symbol=s");
+    duckdb(
+        part.resolve("a.parquet"),
+        "SELECT * FROM (VALUES (" + (D0 + 9) + "::BIGINT, 0::BIGINT, 1.0::DOUBLE), ("
+            + (D0 + 2) + "::BIGINT, 1::BIGINT, NULL)) t(ts_event, seq, bid_px)");
+    duckdb(
+        part.resolve("b.parquet"),
+        "SELECT * FROM (VALUES (" + (D0 + 5) + "::BIGINT, 3::BIGINT, 2.0::DOUBLE)) t(ts_event, seq, bid_px)");
+    Path target = tmp.getRoot().toPath().resolve("duck-archive");
+    CliRun r = CliRun.of("compact", "--spool=" + duck, "--target=" + target, "--mode=single", "--date=20260203");
+    assertThat(r.out + r.err, r.code, equalTo(0));
+    assertThat(r.out, containsString("compact: 1 partitions written, 0 unchanged, 0 without rows; 3 rows; 0 files quarantined"));
+
+    duckdb(
+        part.resolve("c.parquet"),
+        "SELECT * FROM (VALUES (NULL::BIGINT, 4::BIGINT, 3.0::DOUBLE)) t(ts_event, seq, bid_px)");
+    r = CliRun.of("compact", "--spool=" + duck, "--target=" + target, "--mode=single", "--date=20260203", "--force");
+    assertThat(r.out + r.err, r.code, equalTo(3));
+    assertThat(r.out, containsString("compact: 1 partitions written, 0 unchanged, 0 without rows; 3 rows; 1 files quarantined"));
+    String error =
+        Files.readString(target.resolve("QUARANTINE/exchange=x/stream=bbo/symbol=s/date=20260203/error.json"));
+    assertThat(error, containsString("\"error_type\" : \"NULL_SORT_KEY\""));
+    assertThat(error, containsString("sort key 'ts_event' is null at row 0"));
+  }
 }
