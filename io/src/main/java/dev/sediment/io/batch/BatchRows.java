@@ -358,6 +358,11 @@ public final class BatchRows {
     return out;
   }
 
+  /** The value of column {@code c} in row {@code i} of {@code batch} as a {@link Row} holds it. */
+  public @Nullable Object value(ColumnBatch batch, int c, int i) {
+    return value(batch.column(c), c, i);
+  }
+
   private @Nullable Object value(ColumnVector v, int c, int i) {
     if (v.isNull(i)) {
       return null;

@@ -122,17 +122,17 @@ final class Checks {
 
   /** min and max: exact comparison of numbers, dates and timestamps. */
   static final class BoundCheck extends Check {
-    private final boolean isMin;
-    private final boolean exclusive;
-    private final ColumnKind kind;
+    final boolean isMin;
+    final boolean exclusive;
+    final ColumnKind kind;
     private final String op;
     private final String boundText;
     private @Nullable BigDecimal bound;
-    private long longLimit;
-    private boolean never;
-    private double boundDouble;
-    private float boundFloat;
-    private long boundNanos;
+    long longLimit;
+    boolean never;
+    double boundDouble;
+    float boundFloat;
+    long boundNanos;
 
     BoundCheck(int index, Rule r, int field, ColumnKind kind) {
       super(index, r, field, true);
@@ -203,15 +203,15 @@ final class Checks {
       return ok ? null : Json.text(v) + " is not " + op + " " + boundText;
     }
 
-    private boolean passes(int cmp) {
+    boolean passes(int cmp) {
       return isMin ? (exclusive ? cmp > 0 : cmp >= 0) : (exclusive ? cmp < 0 : cmp <= 0);
     }
   }
 
   /** in: membership after converting the listed values to the column type. */
   static final class InCheck extends Check {
-    private final ColumnKind kind;
-    private final Set<Object> allowed = new HashSet<>();
+    final ColumnKind kind;
+    final Set<Object> allowed = new HashSet<>();
     private final String listed;
 
     InCheck(int index, Rule r, int field, ColumnKind kind) {
@@ -292,7 +292,7 @@ final class Checks {
    * refused when the rules load.
    */
   static final class RegexCheck extends Check {
-    private final com.google.re2j.Pattern pattern;
+    final com.google.re2j.Pattern pattern;
 
     RegexCheck(int index, Rule r, int field) {
       super(index, r, field, true);
@@ -309,8 +309,8 @@ final class Checks {
   }
 
   static final class LengthCheck extends Check {
-    private final long min;
-    private final long max;
+    final long min;
+    final long max;
     private final String range;
 
     LengthCheck(int index, Rule r, int field) {
@@ -346,7 +346,7 @@ final class Checks {
   /** type: the value is of, or converts to, the rule's type. */
   static final class TypeCheck extends Check {
     private final String type;
-    private final boolean always;
+    final boolean always;
 
     TypeCheck(int index, Rule r, int field, Schema.Field f) {
       super(index, r, field, false);

@@ -34,6 +34,48 @@ final class ColumnAcc implements Serializable {
       nulls++;
       return;
     }
+    update(v);
+  }
+
+  /**
+   * Counts {@code n} values of which {@code nullCount} are null, whose smallest and largest
+   * non-null values (as {@link #add} orders them) are {@code min} and {@code max}; both null when
+   * every value is null or the kind keeps no bounds.
+   */
+  void addSummary(long n, long nullCount, @Nullable Object min, @Nullable Object max) {
+    count += n;
+    nulls += nullCount;
+    if (min != null) {
+      update(min);
+    }
+    if (max != null) {
+      update(max);
+    }
+  }
+
+  /** Counts {@code n} integral values ({@code INTEGRAL}, {@code TS_MICROS}, {@code TS_NANOS}). */
+  void addLongs(long n, long nullCount, boolean anyValue, long min, long max) {
+    count += n;
+    nulls += nullCount;
+    if (anyValue) {
+      any = true;
+      lmin = Math.min(lmin, min);
+      lmax = Math.max(lmax, max);
+    }
+  }
+
+  /** Counts {@code n} FLOAT or DOUBLE values; {@code anyValue} if one was not NaN. */
+  void addDoubles(long n, long nullCount, boolean anyValue, double min, double max) {
+    count += n;
+    nulls += nullCount;
+    if (anyValue) {
+      any = true;
+      dmin = Math.min(dmin, min);
+      dmax = Math.max(dmax, max);
+    }
+  }
+
+  private void update(Object v) {
     switch (kind) {
       case INTEGRAL:
       case TS_MICROS:

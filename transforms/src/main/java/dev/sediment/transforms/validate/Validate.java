@@ -4,6 +4,7 @@ import static org.apache.beam.sdk.util.Preconditions.checkArgumentNotNull;
 import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
 
 import com.google.auto.value.AutoValue;
+import dev.sediment.io.batch.ColumnBatch;
 import dev.sediment.io.sort.ByteKeySorter;
 import dev.sediment.schemas.RuleFailure;
 import java.security.SecureRandom;
@@ -170,6 +171,15 @@ public final class Validate {
     public Rows withSortMemoryBytes(long bytes) {
       checkArgument(bytes >= 1, "withSortMemoryBytes(bytes): bytes must be at least 1, not %s", bytes);
       return toBuilder().setSortMemoryBytes(bytes).build();
+    }
+
+    /**
+     * The same validation over {@link ColumnBatch}es of rows of {@code rowSchema}: stateless
+     * rules run a column at a time and valid rows stay in batches. See {@link ValidateBatches}.
+     */
+    public ValidateBatches onBatches(Schema rowSchema) {
+      checkArgumentNotNull(rowSchema, "onBatches(rowSchema): rowSchema must not be null");
+      return new ValidateBatches(this, rowSchema);
     }
 
     @Override
@@ -372,6 +382,10 @@ public final class Validate {
 
   static void emit(DoFn<?, ?>.FinishBundleContext c, TupleTag<Partial> tag, Partial p) {
     c.output(tag, p, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
+  }
+
+  static void emitBatch(DoFn<?, ColumnBatch>.FinishBundleContext c, ColumnBatch batch) {
+    c.output(batch, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
   }
 
   /** Per-rule counters, incremented once per bundle. */
