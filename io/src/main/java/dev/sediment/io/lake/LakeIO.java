@@ -79,6 +79,14 @@ public final class LakeIO {
 
   private LakeIO() {}
 
+  /**
+   * Writes {@link dev.sediment.io.batch.ColumnBatch}es as partitioned Parquet straight from their
+   * vectors; see {@link WriteBatches}.
+   */
+  public static WriteBatches writeBatches() {
+    return WriteBatches.create();
+  }
+
   public static WriteParquet writeParquet() {
     return new AutoValue_LakeIO_WriteParquet.Builder()
         .setPartitionColumns(List.of())

@@ -1,0 +1,470 @@
+package dev.sediment.io.lake;
+
+import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
+
+import com.google.auto.value.AutoValue;
+import dev.sediment.io.batch.BatchRows;
+import dev.sediment.io.batch.ColumnBatch;
+import dev.sediment.io.batch.ColumnBatchCoder;
+import dev.sediment.io.parquet.ParquetBatchWriter;
+import dev.sediment.schemas.RecordError;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.schemas.NoSuchSchemaException;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Sum;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
+import org.apache.beam.sdk.transforms.errorhandling.BadRecordRouter;
+import org.apache.beam.sdk.transforms.errorhandling.ErrorHandler;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.hash.Hashing;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Writes {@link ColumnBatch}es as hive-partitioned Parquet under a dataset directory, straight
+ * from the vectors ({@link ParquetBatchWriter}); made by {@link LakeIO#writeBatches()}.
+ *
+ * <pre>{@code
+ * batches.apply("WriteProcessed",
+ *     LakeIO.writeBatches()
+ *         .to("lake/processed/trades")
+ *         .withRowSchema(schema)
+ *         .partitionBy(List.of("date"))
+ *         .withBadRecordErrorHandler(quarantine));
+ * }</pre>
+ *
+ * <p>Deterministic files, whatever the runner, parallelism or bundling: each partition directory
+ * gets {@code ceil(bytes / shardBytes)} files {@code DIR/k=v/.../part-SSSSS-of-NNNNN.parquet}
+ * (bytes of column data, at least one file, as {@link LakeIO#writeParquet()} names them). A
+ * batch's rows of one directory go to the shard given by the hash of their first row's source and
+ * row index, and each file holds its rows in (source, row index) order, the order of the input
+ * files. Splitting a batch by directory keeps rows as vectors: no record object per row.
+ *
+ * <p>A row whose partition directory cannot be made (a {@code col=value} segment over {@value
+ * HivePartition#MAX_SEGMENT_BYTES} bytes) goes to the bad-record handler as {@code
+ * PARTITION_VALUE_TOO_LONG}, as with {@link LakeIO#writeParquet()}.
+ */
+@AutoValue
+public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, PCollection<String>> {
+  private static final long serialVersionUID = 1L;
+
+  abstract @Nullable String getDirectory();
+
+  abstract @Nullable Schema getRowSchema();
+
+  abstract List<String> getPartitionColumns();
+
+  abstract long getShardBytes();
+
+  abstract @Nullable ErrorHandler<BadRecord, ?> getBadRecordErrorHandler();
+
+  abstract Builder toBuilder();
+
+  static WriteBatches create() {
+    return new AutoValue_WriteBatches.Builder()
+        .setPartitionColumns(List.of())
+        .setShardBytes(LakeIO.DEFAULT_SHARD_BYTES)
+        .build();
+  }
+
+  @AutoValue.Builder
+  abstract static class Builder {
+    abstract Builder setDirectory(String directory);
+
+    abstract Builder setRowSchema(Schema schema);
+
+    abstract Builder setPartitionColumns(List<String> columns);
+
+    abstract Builder setShardBytes(long bytes);
+
+    abstract Builder setBadRecordErrorHandler(ErrorHandler<BadRecord, ?> handler);
+
+    abstract WriteBatches build();
+  }
+
+  /** The dataset directory (local, s3://, gs://); required. */
+  public WriteBatches to(String directory) {
+    checkArgument(directory != null && !directory.isEmpty(), "directory is empty");
+    return toBuilder().setDirectory(directory).build();
+  }
+
+  /**
+   * The Beam schema of the rows ({@link BatchRows#of}); required. Partition directories name
+   * values as {@link HivePartition} does for such rows.
+   */
+  public WriteBatches withRowSchema(Schema schema) {
+    checkArgument(schema != null, "schema can not be null");
+    return toBuilder().setRowSchema(schema).build();
+  }
+
+  /** Partition columns, outermost first; none by default. */
+  public WriteBatches partitionBy(List<String> columns) {
+    checkArgument(columns != null, "columns can not be null");
+    HivePartition.by(columns);
+    return toBuilder().setPartitionColumns(List.copyOf(columns)).build();
+  }
+
+  /** Column bytes per file, at least 1024; default 128 MiB. */
+  public WriteBatches withShardBytes(long shardBytes) {
+    checkArgument(shardBytes >= 1024, "shardBytes must be at least 1024, not %s", shardBytes);
+    return toBuilder().setShardBytes(shardBytes).build();
+  }
+
+  /** Where rows whose partition directory cannot be made go; without it they fail the run. */
+  public WriteBatches withBadRecordErrorHandler(ErrorHandler<BadRecord, ?> handler) {
+    checkArgument(handler != null, "handler can not be null");
+    return toBuilder().setBadRecordErrorHandler(handler).build();
+  }
+
+  @Override
+  public PCollection<String> expand(PCollection<ColumnBatch> input) {
+    String dir = getDirectory();
+    Schema rowSchema = getRowSchema();
+    checkArgument(dir != null, "LakeIO.writeBatches() needs to(directory)");
+    checkArgument(rowSchema != null, "LakeIO.writeBatches() needs withRowSchema(schema)");
+    HivePartition partition = HivePartition.by(getPartitionColumns());
+    partition.checkAgainst(rowSchema);
+    BatchRows rows = BatchRows.of(rowSchema);
+    ColumnBatchCoder batchCoder = ColumnBatchCoder.of(rows.batchSchema());
+    KvCoder<String, ColumnBatch> keyed = KvCoder.of(StringUtf8Coder.of(), batchCoder);
+    ErrorHandler<BadRecord, ?> handler = getBadRecordErrorHandler();
+    Coder<RecordError> errorCoder;
+    try {
+      errorCoder = input.getPipeline().getSchemaRegistry().getSchemaCoder(RecordError.class);
+    } catch (NoSuchSchemaException e) {
+      throw new IllegalStateException("RecordError has no schema", e);
+    }
+    PCollectionTuple split =
+        input.apply(
+            "SplitByPartition",
+            ParDo.of(
+                    new SplitFn(
+                        rowSchema,
+                        partition,
+                        handler == null
+                            ? BadRecordRouter.THROWING_ROUTER
+                            : BadRecordRouter.RECORDING_ROUTER,
+                        errorCoder))
+                .withOutputTags(SplitFn.PARTS, TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG)));
+    PCollection<BadRecord> errors = split.get(BadRecordRouter.BAD_RECORD_TAG);
+    errors.setCoder(BadRecord.getCoder(input.getPipeline()));
+    if (handler != null) {
+      handler.addErrorCollection(errors);
+    }
+    PCollection<KV<String, ColumnBatch>> parts = split.get(SplitFn.PARTS).setCoder(keyed);
+    PCollectionView<Map<String, Long>> sizes =
+        parts
+            .apply("BatchBytes", ParDo.of(new BytesFn()))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
+            .apply("BytesPerDirectory", Sum.longsPerKey())
+            .apply("SizesView", View.asMap());
+    return parts
+        .apply("AssignShard", ParDo.of(new AssignShardFn(getShardBytes(), sizes)).withSideInputs(sizes))
+        .setCoder(keyed)
+        .apply("GroupByShard", GroupByKey.create())
+        .apply("WriteShard", ParDo.of(new WriteShardFn(dir, rows.batchSchema())))
+        .setCoder(StringUtf8Coder.of());
+  }
+
+  @Override
+  public void populateDisplayData(DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    builder
+        .addIfNotNull(DisplayData.item("directory", getDirectory()))
+        .add(DisplayData.item("partitionBy", String.join(",", getPartitionColumns())))
+        .add(DisplayData.item("shardBytes", getShardBytes()));
+  }
+
+  /** Splits each batch into one sub-batch per partition directory, in row order. */
+  static final class SplitFn extends DoFn<ColumnBatch, KV<String, ColumnBatch>> {
+    static final TupleTag<KV<String, ColumnBatch>> PARTS = new TupleTag<KV<String, ColumnBatch>>() {};
+    private final Schema schema;
+    private final HivePartition partition;
+    private final BadRecordRouter router;
+    private final Coder<RecordError> errorCoder;
+    private final Counter written = Metrics.counter("sediment", "records_written");
+    private transient BatchRows rows;
+    private transient int[] columns;
+    private transient Map<List<Object>, String> paths;
+
+    SplitFn(Schema schema, HivePartition partition, BadRecordRouter router, Coder<RecordError> errorCoder) {
+      this.schema = schema;
+      this.partition = partition;
+      this.router = router;
+      this.errorCoder = errorCoder;
+    }
+
+    @Setup
+    public void setup() {
+      rows = BatchRows.of(schema);
+      columns = partition.columns().stream().mapToInt(schema::indexOf).toArray();
+      paths = new HashMap<>();
+    }
+
+    @ProcessElement
+    public void process(@Element ColumnBatch batch, MultiOutputReceiver out) throws Exception {
+      int n = batch.rowCount();
+      if (n == 0) {
+        return;
+      }
+      if (columns.length == 0) {
+        out.get(PARTS).output(KV.of("", batch));
+        written.inc(n);
+        return;
+      }
+      LinkedHashMap<String, int[]> byPath = new LinkedHashMap<>();
+      Map<String, Integer> counts = new HashMap<>();
+      String[] pathOf = new String[n];
+      for (int i = 0; i < n; i++) {
+        List<Object> key = new ArrayList<>(columns.length);
+        for (int c : columns) {
+          key.add(rows.value(batch, c, i));
+        }
+        String path = paths.get(key);
+        if (path == null) {
+          Row row = rows.toRow(batch, i);
+          String why = partition.invalidPathOf(row);
+          path = why == null ? partition.pathOf(row) : "\u0000" + why;
+          if (paths.size() > 100_000) {
+            paths.clear();
+          }
+          paths.put(key, path);
+        }
+        if (path.startsWith("\u0000")) {
+          RecordError e = LakeIO.partitionError(rows.toRow(batch, i), path.substring(1));
+          RecordError placed =
+              RecordError.of(
+                  batch.source(i),
+                  Math.max(0, batch.line(i)),
+                  Math.max(0, batch.byteOffset(i)),
+                  dev.sediment.schemas.ErrorType.valueOf(e.getErrorType()),
+                  e.getMessage(),
+                  e.getRecord());
+          router.route(out, placed, errorCoder, null, e.getErrorType() + ": " + path.substring(1));
+          continue;
+        }
+        pathOf[i] = path;
+        counts.merge(path, 1, Integer::sum);
+      }
+      for (int i = 0; i < n; i++) {
+        String p = pathOf[i];
+        if (p != null && !byPath.containsKey(p)) {
+          byPath.put(p, new int[counts.get(p) + 1]);
+        }
+        if (p != null) {
+          int[] idx = byPath.get(p);
+          idx[1 + idx[0]++] = i;
+        }
+      }
+      for (Map.Entry<String, int[]> e : byPath.entrySet()) {
+        int[] idx = e.getValue();
+        int k = idx[0];
+        ColumnBatch part = k == n ? batch : batch.select(java.util.Arrays.copyOfRange(idx, 1, k + 1), k);
+        out.get(PARTS).output(KV.of(e.getKey(), part));
+        written.inc(k);
+      }
+    }
+  }
+
+  static final class BytesFn extends DoFn<KV<String, ColumnBatch>, KV<String, Long>> {
+    @ProcessElement
+    public void process(@Element KV<String, ColumnBatch> e, OutputReceiver<KV<String, Long>> out) {
+      out.output(KV.of(e.getKey(), e.getValue().byteSize()));
+    }
+  }
+
+  /** Keys each sub-batch by its file: the hash of its first row's source and row index. */
+  static final class AssignShardFn extends DoFn<KV<String, ColumnBatch>, KV<String, ColumnBatch>> {
+    private final long shardBytes;
+    private final PCollectionView<Map<String, Long>> sizes;
+
+    AssignShardFn(long shardBytes, PCollectionView<Map<String, Long>> sizes) {
+      this.shardBytes = shardBytes;
+      this.sizes = sizes;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      KV<String, ColumnBatch> e = c.element();
+      Long bytes = c.sideInput(sizes).get(e.getKey());
+      int count = ShardedFiles.shards(bytes == null ? 0 : bytes, shardBytes);
+      ColumnBatch b = e.getValue();
+      String key = b.source(0) + "\n" + b.rowIndex(0);
+      int hash = Hashing.murmur3_32_fixed().hashString(key, StandardCharsets.UTF_8).asInt();
+      int shard = Math.floorMod(hash, count);
+      c.output(KV.of(ShardedFiles.fileName(e.getKey(), "part", shard, count, ".parquet"), b));
+    }
+  }
+
+  /** Orders one shard's rows by (source, row index) and writes them as one Parquet file. */
+  static final class WriteShardFn extends DoFn<KV<String, Iterable<ColumnBatch>>, String> {
+    private final String directory;
+    private final dev.sediment.io.batch.BatchSchema schema;
+    private final Counter files = Metrics.counter("sediment", "files_written");
+
+    WriteShardFn(String directory, dev.sediment.io.batch.BatchSchema schema) {
+      this.directory = directory;
+      this.schema = schema;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<String, Iterable<ColumnBatch>> shard, OutputReceiver<String> out)
+        throws IOException {
+      List<ColumnBatch> batches = new ArrayList<>();
+      for (ColumnBatch b : shard.getValue()) {
+        if (b.rowCount() > 0) {
+          batches.add(b);
+        }
+      }
+      List<ColumnBatch> ordered = inRowOrder(batches);
+      ResourceId dest = LakeFiles.child(LakeFiles.dir(directory), shard.getKey());
+      Path tmp;
+      if (LakeFiles.isLocal(dest)) {
+        Path target = LakeFiles.localPath(dest);
+        Files.createDirectories(target.getParent());
+        tmp = LakeFiles.temporarySibling(target);
+      } else {
+        tmp = Files.createTempFile("sediment-shard-", ".parquet");
+        Files.delete(tmp);
+      }
+      try {
+        try (ParquetBatchWriter w = ParquetBatchWriter.create(tmp, schema)) {
+          for (ColumnBatch b : ordered) {
+            w.write(b);
+          }
+        }
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+          ch.force(true);
+        }
+        LakeFiles.publish(tmp, dest);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+      files.inc();
+      out.output(dest.toString());
+    }
+  }
+
+  /**
+   * The batches' rows in (source, row index) order. Batches that each hold one source's rows in
+   * rising order, and do not interleave, are only put in order; otherwise rows are sorted one by
+   * one (equal keys keep a content-independent but deterministic order: by their values' bytes).
+   */
+  static List<ColumnBatch> inRowOrder(List<ColumnBatch> batches) {
+    List<ColumnBatch> sorted = new ArrayList<>(batches);
+    sorted.sort(
+        Comparator.comparing((ColumnBatch b) -> b.source(0)).thenComparingLong(b -> b.rowIndex(0)));
+    boolean runs = true;
+    for (int k = 0; k < sorted.size() && runs; k++) {
+      ColumnBatch b = sorted.get(k);
+      runs = b.sources().size() == 1;
+      for (int i = 1; i < b.rowCount() && runs; i++) {
+        runs = b.rowIndex(i) > b.rowIndex(i - 1);
+      }
+      if (runs && k > 0) {
+        ColumnBatch prev = sorted.get(k - 1);
+        runs =
+            !prev.source(0).equals(b.source(0))
+                || prev.rowIndex(prev.rowCount() - 1) < b.rowIndex(0);
+      }
+    }
+    if (runs) {
+      return sorted;
+    }
+    List<long[]> refs = new ArrayList<>();
+    for (int k = 0; k < sorted.size(); k++) {
+      for (int i = 0; i < sorted.get(k).rowCount(); i++) {
+        refs.add(new long[] {k, i});
+      }
+    }
+    refs.sort(
+        (x, y) -> {
+          ColumnBatch a = sorted.get((int) x[0]);
+          ColumnBatch b = sorted.get((int) y[0]);
+          int c = a.source((int) x[1]).compareTo(b.source((int) y[1]));
+          if (c != 0) {
+            return c;
+          }
+          c = Long.compare(a.rowIndex((int) x[1]), b.rowIndex((int) y[1]));
+          if (c != 0) {
+            return c;
+          }
+          return java.util.Arrays.compare(rowBytes(a, (int) x[1]), rowBytes(b, (int) y[1]));
+        });
+    List<ColumnBatch> out = new ArrayList<>();
+    ColumnBatch.Builder builder = null;
+    for (long[] r : refs) {
+      if (builder == null) {
+        builder = ColumnBatch.builder(sorted.get(0).schema());
+      }
+      builder.appendRow(sorted.get((int) r[0]), (int) r[1]);
+      if (builder.isFull()) {
+        out.add(builder.build());
+        builder = null;
+      }
+    }
+    if (builder != null && builder.rowCount() > 0) {
+      out.add(builder.build());
+    }
+    return out;
+  }
+
+  /** One row encoded alone, to order rows that share a source and row index. */
+  private static byte[] rowBytes(ColumnBatch b, int row) {
+    try {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      ColumnBatch one = b.slice(row, row + 1);
+      ColumnBatch bare =
+          new ColumnBatch(
+              one.schema(),
+              1,
+              columnsOf(one),
+              List.of(""),
+              null,
+              new long[1],
+              null,
+              null);
+      ColumnBatchCoder.of(one.schema()).encode(bare, bytes);
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static dev.sediment.io.batch.ColumnVector[] columnsOf(ColumnBatch b) {
+    dev.sediment.io.batch.ColumnVector[] v = new dev.sediment.io.batch.ColumnVector[b.schema().size()];
+    for (int c = 0; c < v.length; c++) {
+      v[c] = b.column(c);
+    }
+    return v;
+  }
+}
