@@ -456,7 +456,11 @@ public class ParquetBatchRoundTripTest {
       return Integer.toString(((IntColumn) v).get(i));
     } else if (v instanceof ListColumn) {
       ListColumn l = (ListColumn) v;
-      return "list of " + l.length(i) + " from " + l.start(i);
+      StringBuilder b = new StringBuilder("[");
+      for (int k = l.start(i); k < l.start(i) + l.length(i); k++) {
+        b.append(describe(l.elements(), k)).append(' ');
+      }
+      return b.append(']').toString();
     }
     return v.toString();
   }
