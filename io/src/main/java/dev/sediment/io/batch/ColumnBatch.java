@@ -182,6 +182,40 @@ public final class ColumnBatch {
     return n;
   }
 
+  /**
+   * The bytes of the rows' values: fixed widths times rows, plus string and list contents and a
+   * 4-byte length per string or list. Unlike {@link #byteSize()}, a sum over rows: the batches of
+   * the same rows add up to the same number however the rows are cut, so sizes that decide file
+   * layout do not depend on batching.
+   */
+  public long rowBytes() {
+    long n = 0;
+    for (int c = 0; c < columns.length; c++) {
+      ColumnVector v = columns[c];
+      if (v instanceof BinaryColumn) {
+        BinaryColumn b = (BinaryColumn) v;
+        n += (long) b.offsets()[rowCount] - b.offsets()[0] + 4L * rowCount;
+      } else if (v instanceof ListColumn) {
+        ListColumn l = (ListColumn) v;
+        int elements = l.offsets()[rowCount] - l.offsets()[0];
+        n += width(l.elements()) * elements + 4L * rowCount;
+      } else {
+        n += width(v) * rowCount;
+      }
+    }
+    return n;
+  }
+
+  private static long width(ColumnVector v) {
+    if (v instanceof LongColumn || v instanceof DoubleColumn) {
+      return 8;
+    }
+    if (v instanceof IntColumn || v instanceof FloatColumn) {
+      return 4;
+    }
+    return 1;
+  }
+
   /** The rows at {@code rows[0..n)}, in that order, with their provenance. */
   public ColumnBatch select(int[] rows, int n) {
     ColumnVector[] out = new ColumnVector[columns.length];

@@ -64,10 +64,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>Deterministic files, whatever the runner, parallelism or bundling: each partition directory
  * gets {@code ceil(bytes / shardBytes)} files {@code DIR/k=v/.../part-SSSSS-of-NNNNN.parquet}
- * (bytes of column data, at least one file, as {@link LakeIO#writeParquet()} names them). A
- * batch's rows of one directory go to the shard given by the hash of their first row's source and
- * row index, and each file holds its rows in (source, row index) order, the order of the input
- * files. Splitting a batch by directory keeps rows as vectors: no record object per row.
+ * (bytes of the rows' values, {@link ColumnBatch#rowBytes()}; at least one file, named as {@link
+ * LakeIO#writeParquet()} names them). Each block of 65,536 consecutive rows of a source goes to the
+ * shard given by the hash of (source, block), and each file holds its rows in (source, row index)
+ * order, the order of the input files. Splitting a batch by directory keeps rows as vectors: no record object per row.
  *
  * <p>A row whose partition directory cannot be made (a {@code col=value} segment over {@value
  * HivePartition#MAX_SEGMENT_BYTES} bytes) goes to the bad-record handler as {@code
@@ -77,6 +77,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, PCollection<String>> {
   private static final long serialVersionUID = 1L;
 
+  /** Rows of one source that go to the same file (see {@link AssignShardFn}). */
+  static final long BLOCK_ROWS = 65_536;
+
   abstract @Nullable String getDirectory();
 
   abstract @Nullable Schema getRowSchema();
@@ -84,6 +87,8 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
   abstract List<String> getPartitionColumns();
 
   abstract long getShardBytes();
+
+  abstract long getBlockRows();
 
   abstract @Nullable ErrorHandler<BadRecord, ?> getBadRecordErrorHandler();
 
@@ -93,6 +98,7 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
     return new AutoValue_WriteBatches.Builder()
         .setPartitionColumns(List.of())
         .setShardBytes(LakeIO.DEFAULT_SHARD_BYTES)
+        .setBlockRows(BLOCK_ROWS)
         .build();
   }
 
@@ -105,6 +111,8 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
     abstract Builder setPartitionColumns(List<String> columns);
 
     abstract Builder setShardBytes(long bytes);
+
+    abstract Builder setBlockRows(long rows);
 
     abstract Builder setBadRecordErrorHandler(ErrorHandler<BadRecord, ?> handler);
 
@@ -137,6 +145,12 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
   public WriteBatches withShardBytes(long shardBytes) {
     checkArgument(shardBytes >= 1024, "shardBytes must be at least 1024, not %s", shardBytes);
     return toBuilder().setShardBytes(shardBytes).build();
+  }
+
+  /** Rows of a source that go to one file together; tests make it small. */
+  WriteBatches withBlockRows(long rows) {
+    checkArgument(rows >= 1, "rows must be at least 1, not %s", rows);
+    return toBuilder().setBlockRows(rows).build();
   }
 
   /** Where rows whose partition directory cannot be made go; without it they fail the run. */
@@ -188,7 +202,9 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
             .apply("BytesPerDirectory", Sum.longsPerKey())
             .apply("SizesView", View.asMap());
     return parts
-        .apply("AssignShard", ParDo.of(new AssignShardFn(getShardBytes(), sizes)).withSideInputs(sizes))
+        .apply(
+            "AssignShard",
+            ParDo.of(new AssignShardFn(getShardBytes(), getBlockRows(), sizes)).withSideInputs(sizes))
         .setCoder(keyed)
         .apply("GroupByShard", GroupByKey.create())
         .apply("WriteShard", ParDo.of(new WriteShardFn(dir, rows.batchSchema())))
@@ -298,17 +314,23 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
   static final class BytesFn extends DoFn<KV<String, ColumnBatch>, KV<String, Long>> {
     @ProcessElement
     public void process(@Element KV<String, ColumnBatch> e, OutputReceiver<KV<String, Long>> out) {
-      out.output(KV.of(e.getKey(), e.getValue().byteSize()));
+      out.output(KV.of(e.getKey(), e.getValue().rowBytes()));
     }
   }
 
-  /** Keys each sub-batch by its file: the hash of its first row's source and row index. */
+  /**
+   * Keys rows by their file: rows {@code [k * BLOCK_ROWS, (k + 1) * BLOCK_ROWS)} of a source go to
+   * the shard given by the hash of (source, k), so the assignment does not depend on how rows were
+   * cut into batches, and rows stay together in long runs.
+   */
   static final class AssignShardFn extends DoFn<KV<String, ColumnBatch>, KV<String, ColumnBatch>> {
     private final long shardBytes;
+    private final long blockRows;
     private final PCollectionView<Map<String, Long>> sizes;
 
-    AssignShardFn(long shardBytes, PCollectionView<Map<String, Long>> sizes) {
+    AssignShardFn(long shardBytes, long blockRows, PCollectionView<Map<String, Long>> sizes) {
       this.shardBytes = shardBytes;
+      this.blockRows = blockRows;
       this.sizes = sizes;
     }
 
@@ -318,10 +340,39 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
       Long bytes = c.sideInput(sizes).get(e.getKey());
       int count = ShardedFiles.shards(bytes == null ? 0 : bytes, shardBytes);
       ColumnBatch b = e.getValue();
-      String key = b.source(0) + "\n" + b.rowIndex(0);
-      int hash = Hashing.murmur3_32_fixed().hashString(key, StandardCharsets.UTF_8).asInt();
-      int shard = Math.floorMod(hash, count);
-      c.output(KV.of(ShardedFiles.fileName(e.getKey(), "part", shard, count, ".parquet"), b));
+      int n = b.rowCount();
+      int[] shardOf = new int[n];
+      String lastSource = null;
+      long lastBlock = -1;
+      int shard = 0;
+      boolean one = true;
+      for (int i = 0; i < n; i++) {
+        String source = b.source(i);
+        long block = Math.floorDiv(b.rowIndex(i), blockRows);
+        if (block != lastBlock || !source.equals(lastSource)) {
+          String key = source + "\n" + block;
+          shard = Math.floorMod(Hashing.murmur3_32_fixed().hashString(key, StandardCharsets.UTF_8).asInt(), count);
+          lastSource = source;
+          lastBlock = block;
+        }
+        shardOf[i] = shard;
+        one &= shard == shardOf[0];
+      }
+      if (one) {
+        c.output(KV.of(ShardedFiles.fileName(e.getKey(), "part", shardOf[0], count, ".parquet"), b));
+        return;
+      }
+      Map<Integer, List<Integer>> rows = new java.util.TreeMap<>();
+      for (int i = 0; i < n; i++) {
+        rows.computeIfAbsent(shardOf[i], k -> new ArrayList<>()).add(i);
+      }
+      for (Map.Entry<Integer, List<Integer>> r : rows.entrySet()) {
+        int[] idx = r.getValue().stream().mapToInt(Integer::intValue).toArray();
+        c.output(
+            KV.of(
+                ShardedFiles.fileName(e.getKey(), "part", r.getKey(), count, ".parquet"),
+                b.select(idx, idx.length)));
+      }
     }
   }
 
