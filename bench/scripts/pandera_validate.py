@@ -35,6 +35,7 @@ import time
 import warnings
 
 import pandas as pd
+import pandera
 import pandera.pandas as pa
 
 
@@ -93,7 +94,7 @@ def main(argv):
         f"pandera validate: rows={len(df)} valid={len(valid)} quarantined={len(quarantine)}"
         f" warned={warned} dataset_failures={dataset_failures}"
         f" read_s={t1 - t0:.2f} validate_s={t2 - t1:.2f} write_s={t3 - t2:.2f}"
-        f" pandas={pd.__version__} pandera={pa.__version__}"
+        f" pandas={pd.__version__} pandera={pandera.__version__}"
     )
 
 
