@@ -1,10 +1,16 @@
 package dev.sediment.bench;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The reference peer: DuckDB (in process, through JDBC) compacts a spool partition with one
@@ -13,6 +19,7 @@ import java.sql.Statement;
  * <pre>{@code
  * java -cp ... dev.sediment.bench.DuckDbCompact copy --input='SPOOL/.../*.parquet' --output=out.parquet [--memoryLimit=400MB] [--tempDir=DIR]
  * java -cp ... dev.sediment.bench.DuckDbCompact compare --left=a.parquet --right=b.parquet
+ * java -cp ... dev.sediment.bench.DuckDbCompact respool --input=DIR --output=DIR
  * }</pre>
  *
  * <p>{@code copy} runs {@code COPY (SELECT * FROM read_parquet(input, hive_partitioning = false)
@@ -23,6 +30,13 @@ import java.sql.Statement;
  * <p>{@code compare} prints both row counts and the rows each file has that the other lacks
  * (multiset difference, {@code EXCEPT ALL}), and whether each file is in {@code (ts_event, seq)}
  * order; it exits 1 unless the files hold the same rows in that order.
+ *
+ * <p>{@code respool} rewrites every {@code *.parquet} file of one spool partition directory with
+ * DuckDB, {@code COPY (SELECT * FROM read_parquet(file)) TO output/file (FORMAT parquet)}, same
+ * name, same rows in the same order ({@code preserve_insertion_order} is on), so the spool is
+ * what DuckDB writes: every column OPTIONAL (nullable), DuckDB's row groups. It prints one line
+ * per file with its rows and how many of its columns are OPTIONAL, and exits 1 unless every
+ * column of every file is.
  */
 public final class DuckDbCompact {
   private DuckDbCompact() {}
@@ -47,6 +61,9 @@ public final class DuckDbCompact {
         case "copy":
           System.exit(copy(s, require("input", input), require("output", output)));
           break;
+        case "respool":
+          System.exit(respool(s, require("input", input), require("output", output)));
+          break;
         case "compare":
           System.exit(compare(s, require("left", arg(args, "left", null)), require("right", arg(args, "right", null))));
           break;
@@ -69,6 +86,36 @@ public final class DuckDbCompact {
         rows, seconds, setting(s, "threads"), setting(s, "memory_limit"), setting(s, "version()"));
     System.out.println("duckdb sql: " + sql);
     return 0;
+  }
+
+  static int respool(Statement s, String input, String output) throws Exception {
+    Path in = Paths.get(input);
+    Path out = Paths.get(output);
+    Files.createDirectories(out);
+    List<Path> files;
+    try (Stream<Path> list = Files.list(in)) {
+      files = list.filter(f -> f.getFileName().toString().endsWith(".parquet")).sorted()
+          .collect(Collectors.toList());
+    }
+    if (files.isEmpty()) {
+      throw new IllegalArgumentException("no *.parquet file in " + in);
+    }
+    int status = 0;
+    for (Path f : files) {
+      String target = out.resolve(f.getFileName()).toString();
+      s.execute("COPY (SELECT * FROM read_parquet(" + quote(f.toString()) + ", hive_partitioning = false))"
+          + " TO " + quote(target) + " (FORMAT parquet)");
+      long rows = scalar(s, "SELECT count(*) FROM read_parquet(" + quote(target) + ")");
+      // parquet_schema lists the root too; its columns are the rows with a type.
+      long columns = scalar(s, "SELECT count(*) FROM parquet_schema(" + quote(target) + ") WHERE type IS NOT NULL");
+      long optional = scalar(s, "SELECT count(*) FROM parquet_schema(" + quote(target) + ")"
+          + " WHERE type IS NOT NULL AND repetition_type = 'OPTIONAL'");
+      System.out.printf("duckdb respool: %s rows=%d optional_columns=%d of %d%n", target, rows, optional, columns);
+      if (optional != columns) {
+        status = 1;
+      }
+    }
+    return status;
   }
 
   static int compare(Statement s, String left, String right) throws SQLException {
