@@ -2,7 +2,7 @@ package dev.sediment.pipelines.demo;
 
 import dev.sediment.io.table.TableIO;
 import dev.sediment.pipelines.Command;
-import dev.sediment.pipelines.LakePaths;
+import dev.sediment.io.lake.LakePaths;
 import java.io.PrintStream;
 import java.util.List;
 

@@ -1,7 +1,8 @@
 package dev.sediment.pipelines.demo;
 
 import dev.sediment.io.table.TableIO;
-import dev.sediment.pipelines.LakePaths;
+import dev.sediment.io.lake.LakeLayout;
+import dev.sediment.io.lake.LakePaths;
 import dev.sediment.pipelines.validate.ValidateCommand;
 import dev.sediment.pipelines.validate.ValidationStep;
 import java.io.PrintStream;
@@ -31,7 +32,7 @@ final class ValidateSampleStep implements DemoStep {
   @Override
   public int run(DemoOptions options, PrintStream out) throws Exception {
     String lake = LakePaths.absolute(options.getLake());
-    String raw = LakePaths.join(lake, "raw", DATASET);
+    String raw = LakeLayout.of(lake).raw(DATASET);
     IngestSampleStep.copyResource(DATA, LakePaths.join(raw, DATA));
     String rules = LakePaths.join(raw, RULES);
     IngestSampleStep.copyResource(RULES, rules);

@@ -10,7 +10,8 @@ import dev.sediment.io.seismic.TraceRecordCoder;
 import dev.sediment.io.seismic.TraceRecords;
 import dev.sediment.pipelines.Command;
 import dev.sediment.pipelines.CommandFailedException;
-import dev.sediment.pipelines.LakePaths;
+import dev.sediment.io.lake.LakeLayout;
+import dev.sediment.io.lake.LakePaths;
 import dev.sediment.pipelines.Names;
 import dev.sediment.pipelines.RunCounts;
 import dev.sediment.pipelines.StagedRun;
@@ -103,15 +104,15 @@ public final class Ingest implements Command<IngestOptions> {
     }
 
     public String rawDir() {
-      return LakePaths.join(lake, "raw", dataset);
+      return LakeLayout.of(lake).raw(dataset);
     }
 
     public String processedDir() {
-      return LakePaths.join(lake, "processed", dataset);
+      return LakeLayout.of(lake).processed(dataset);
     }
 
     public String quarantineDir() {
-      return LakePaths.join(lake, "quarantine", dataset);
+      return LakeLayout.of(lake).quarantine(dataset);
     }
   }
 

@@ -8,7 +8,8 @@ import dev.sediment.io.table.AvroTableSchema;
 import dev.sediment.io.table.TableIO;
 import dev.sediment.pipelines.Command;
 import dev.sediment.pipelines.CommandFailedException;
-import dev.sediment.pipelines.LakePaths;
+import dev.sediment.io.lake.LakeLayout;
+import dev.sediment.io.lake.LakePaths;
 import dev.sediment.pipelines.Parallelism;
 import dev.sediment.pipelines.RunCounts;
 import dev.sediment.pipelines.StagedRun;
@@ -88,11 +89,11 @@ public final class IngestTable implements Command<IngestTableOptions> {
     }
 
     public String processedDir() {
-      return LakePaths.join(lake(), "processed", dataset());
+      return LakeLayout.of(lake()).processed(dataset());
     }
 
     public String quarantineDir() {
-      return LakePaths.join(lake(), "quarantine", dataset());
+      return LakeLayout.of(lake()).quarantine(dataset());
     }
   }
 

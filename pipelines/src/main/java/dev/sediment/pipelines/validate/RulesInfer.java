@@ -6,7 +6,7 @@ import dev.sediment.io.table.TableIO;
 import dev.sediment.io.table.TableSchemaInference;
 import dev.sediment.pipelines.Command;
 import dev.sediment.pipelines.CommandFailedException;
-import dev.sediment.pipelines.LakePaths;
+import dev.sediment.io.lake.LakePaths;
 import dev.sediment.pipelines.RunCounts;
 import dev.sediment.pipelines.UsageException;
 import dev.sediment.pipelines.ingest.IngestTable;

@@ -9,7 +9,8 @@ import dev.sediment.io.table.TableIO;
 import dev.sediment.io.table.TableSchemaInference;
 import dev.sediment.pipelines.Command;
 import dev.sediment.pipelines.CommandFailedException;
-import dev.sediment.pipelines.LakePaths;
+import dev.sediment.io.lake.LakeLayout;
+import dev.sediment.io.lake.LakePaths;
 import dev.sediment.pipelines.Names;
 import dev.sediment.pipelines.Parallelism;
 import dev.sediment.pipelines.RunCounts;
@@ -95,11 +96,11 @@ public final class ValidateCommand implements Command<ValidateOptions> {
     }
 
     public String processedDir() {
-      return LakePaths.join(lake, "processed", dataset);
+      return LakeLayout.of(lake).processed(dataset);
     }
 
     public String quarantineDir() {
-      return LakePaths.join(lake, "quarantine", dataset);
+      return LakeLayout.of(lake).quarantine(dataset);
     }
 
     public ValidationStep.Spec validation() {

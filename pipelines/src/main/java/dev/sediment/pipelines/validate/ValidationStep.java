@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sediment.io.lake.LakeFiles;
 import dev.sediment.io.lake.LakeIO;
 import dev.sediment.pipelines.CommandFailedException;
-import dev.sediment.pipelines.LakePaths;
+import dev.sediment.io.lake.LakePaths;
 import dev.sediment.pipelines.Names;
 import dev.sediment.pipelines.Parallelism;
 import dev.sediment.transforms.validate.Rules;
