@@ -12,6 +12,7 @@ import dev.sediment.pipelines.Names;
 import dev.sediment.pipelines.Parallelism;
 import dev.sediment.transforms.validate.Rules;
 import dev.sediment.transforms.validate.RulesException;
+import dev.sediment.transforms.validate.ReportHtml;
 import dev.sediment.transforms.validate.Validate;
 import dev.sediment.transforms.validate.ValidationReport;
 import dev.sediment.transforms.validate.ValidationResult;
@@ -308,12 +309,13 @@ public final class ValidationStep {
     @ProcessElement
     public void process(ProcessContext c) throws IOException {
       ValidationReport report = c.element().withUnparsed(c.sideInput(unparsed));
+      LinkedHashMap<String, String> head = new LinkedHashMap<>(spec.info);
+      head.put("finished_at", java.time.Instant.now().toString());
       ObjectNode json = MAPPER.createObjectNode();
-      spec.info.forEach(json::put);
-      json.put("finished_at", java.time.Instant.now().toString());
+      head.forEach(json::put);
       json.setAll((ObjectNode) MAPPER.readTree(report.toJson()));
       // report.json last: it is the sign that the report directory is complete.
-      write(spec.reportHtml(), ReportHtml.render(json));
+      write(spec.reportHtml(), ReportHtml.render(report, head));
       write(spec.reportJson(), MAPPER.writeValueAsString(json) + "\n");
     }
   }
