@@ -4,7 +4,7 @@ import dev.sediment.io.table.TableIO;
 import dev.sediment.io.lake.LakeLayout;
 import dev.sediment.io.lake.LakePaths;
 import dev.sediment.pipelines.validate.ValidateCommand;
-import dev.sediment.pipelines.validate.ValidationStep;
+import dev.sediment.pipelines.validate.ValidationRun;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -45,7 +45,7 @@ final class ValidateSampleStep implements DemoStep {
             lake,
             DATASET,
             List.of(),
-            ValidationStep.Spec.of(rules, lake, DATASET, null, Instant.now()));
+            ValidationRun.spec(rules, lake, DATASET, null, Instant.now()));
     PipelineResult result = ValidateCommand.run(spec, options, out);
     int code = ValidateCommand.report(spec, result, out);
     out.printf("  open in a browser: file://%s%n", spec.validation().reportHtml());

@@ -16,7 +16,8 @@ import dev.sediment.pipelines.Names;
 import dev.sediment.pipelines.RunCounts;
 import dev.sediment.pipelines.StagedRun;
 import dev.sediment.pipelines.UsageException;
-import dev.sediment.pipelines.validate.ValidationStep;
+import dev.sediment.pipelines.validate.ValidationRun;
+import dev.sediment.transforms.validate.ValidateIntoLake;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -82,7 +83,7 @@ public final class Ingest implements Command<IngestOptions> {
     public final SeismicFormat format;
     public final long splitBytes;
     /** The validation of the trace records before writing ({@code --rules}), or null. */
-    public final ValidationStep.@Nullable Spec validation;
+    public final ValidateIntoLake.@Nullable Spec validation;
 
     public Spec(String input, String lake, String dataset, SeismicFormat format, long splitBytes) {
       this(input, lake, dataset, format, splitBytes, null);
@@ -94,7 +95,7 @@ public final class Ingest implements Command<IngestOptions> {
         String dataset,
         SeismicFormat format,
         long splitBytes,
-        ValidationStep.@Nullable Spec validation) {
+        ValidateIntoLake.@Nullable Spec validation) {
       this.input = input;
       this.lake = lake;
       this.dataset = dataset;
@@ -163,8 +164,8 @@ public final class Ingest implements Command<IngestOptions> {
     if (o.getSplitBytes() < 1024) {
       throw new UsageException("--splitBytes=" + o.getSplitBytes() + " is too small; use at least 1024");
     }
-    ValidationStep.Spec validation =
-        ValidationStep.Spec.ofIngest(
+    ValidateIntoLake.Spec validation =
+        ValidationRun.ofIngest(
             o,
             LakePaths.absolute(o.getLake()),
             o.getDataset(),
@@ -193,20 +194,20 @@ public final class Ingest implements Command<IngestOptions> {
     Pipeline p = Pipeline.create(options);
     // Processed rows, quarantine (and report) are staged and replace the previous ones as a
     // whole when the run succeeded; raw copies go straight to raw/.
-    ValidationStep.Spec validation = spec.validation;
+    ValidateIntoLake.Spec validation = spec.validation;
     LakeCommit commit =
         StagedRun.begin(
             spec.lake,
             spec.dataset,
             validation != null
                 ? validation.runId()
-                : ValidationStep.newRunId(org.joda.time.Instant.now()));
+                : ValidateIntoLake.newRunId(org.joda.time.Instant.now()));
     String processed = commit.stage(spec.processedDir());
     String quarantine = commit.stage(spec.quarantineDir());
     if (validation != null) {
       validation =
           validation.stagedIn(
-              quarantine, commit.stageWithMarker(validation.reportDir(), ValidationStep.REPORT_JSON));
+              quarantine, commit.stageWithMarker(validation.reportDir(), ValidateIntoLake.REPORT_JSON));
     }
     expand(p, spec, processed, quarantine, validation);
     progress.printf(
@@ -233,11 +234,11 @@ public final class Ingest implements Command<IngestOptions> {
       Spec spec,
       String processedDir,
       String quarantineDir,
-      ValidationStep.@Nullable Spec validation) {
+      ValidateIntoLake.@Nullable Spec validation) {
     BadRecordErrorHandler<? extends POutput> quarantine =
         validation == null
             ? p.registerBadRecordErrorHandler(LakeIO.quarantine().to(quarantineDir))
-            : p.registerBadRecordErrorHandler(ValidationStep.countingQuarantine(quarantineDir));
+            : p.registerBadRecordErrorHandler(ValidateIntoLake.countingQuarantine(quarantineDir));
     PCollection<FileIO.ReadableFile> matched =
         p.apply(
                 "MatchFiles",
@@ -274,7 +275,7 @@ public final class Ingest implements Command<IngestOptions> {
               .apply("TracesToRows", ParDo.of(new ToRowFn()))
               .setRowSchema(TRACE_ROW_SCHEMA);
       traces =
-          ValidationStep.expand(rows, validation, unparsed)
+          ValidationRun.expand(rows, validation, unparsed)
               .apply("RowsToTraces", ParDo.of(new ToTraceFn()))
               .setCoder(TraceRecordCoder.of());
     }
@@ -354,10 +355,10 @@ public final class Ingest implements Command<IngestOptions> {
       return 1;
     }
     if (spec.validation != null) {
-      return ValidationStep.printSummary(
+      return ValidationRun.printSummary(
           "ingest " + spec.dataset,
           spec.validation,
-          ValidationStep.readReport(spec.validation),
+          ValidationRun.readReport(spec.validation),
           out);
     }
     return 0;

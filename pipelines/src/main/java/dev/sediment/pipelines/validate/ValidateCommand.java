@@ -17,6 +17,7 @@ import dev.sediment.pipelines.RunCounts;
 import dev.sediment.pipelines.StagedRun;
 import dev.sediment.pipelines.UsageException;
 import dev.sediment.pipelines.ingest.IngestTable;
+import dev.sediment.transforms.validate.ValidateIntoLake;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -54,7 +55,7 @@ public final class ValidateCommand implements Command<ValidateOptions> {
     final String lake;
     final String dataset;
     final List<String> partitionBy;
-    final ValidationStep.Spec validation;
+    final ValidateIntoLake.Spec validation;
 
     Spec(
         String input,
@@ -64,7 +65,7 @@ public final class ValidateCommand implements Command<ValidateOptions> {
         String lake,
         String dataset,
         List<String> partitionBy,
-        ValidationStep.Spec validation) {
+        ValidateIntoLake.Spec validation) {
       this.input = input;
       this.format = format;
       this.avroSchemaJson = avroSchemaJson;
@@ -83,7 +84,7 @@ public final class ValidateCommand implements Command<ValidateOptions> {
         String lake,
         String dataset,
         List<String> partitionBy,
-        ValidationStep.Spec validation) {
+        ValidateIntoLake.Spec validation) {
       return new Spec(
           input,
           format,
@@ -103,7 +104,7 @@ public final class ValidateCommand implements Command<ValidateOptions> {
       return LakeLayout.of(lake).quarantine(dataset);
     }
 
-    public ValidationStep.Spec validation() {
+    public ValidateIntoLake.Spec validation() {
       return validation;
     }
   }
@@ -174,8 +175,8 @@ public final class ValidateCommand implements Command<ValidateOptions> {
     }
     String input = LakePaths.absolute(o.getInput());
     String lake = LakePaths.absolute(o.getLake());
-    ValidationStep.Spec validation =
-        ValidationStep.Spec.of(o.getRules(), lake, dataset, o.getRunId(), now)
+    ValidateIntoLake.Spec validation =
+        ValidationRun.spec(o.getRules(), lake, dataset, o.getRunId(), now)
             .withInfo("input", input)
             .withInfo("format", format.toString());
     IngestTable.checkInputExists(input);
@@ -249,10 +250,10 @@ public final class ValidateCommand implements Command<ValidateOptions> {
     LakeCommit commit = StagedRun.begin(spec.lake, spec.dataset, spec.validation.runId());
     String processed = commit.stage(spec.processedDir());
     String quarantine = commit.stage(spec.quarantineDir());
-    ValidationStep.Spec staged =
+    ValidateIntoLake.Spec staged =
         spec.validation.stagedIn(
             quarantine,
-            commit.stageWithMarker(spec.validation.reportDir(), ValidationStep.REPORT_JSON));
+            commit.stageWithMarker(spec.validation.reportDir(), ValidateIntoLake.REPORT_JSON));
     expand(p, spec, processed, quarantine, staged);
     progress.printf(
         "validate %s: reading %s (%s, schema %s) on %s; run %s%n",
@@ -270,7 +271,7 @@ public final class ValidateCommand implements Command<ValidateOptions> {
             String.format(
                 "validate %s: %,d records read so far",
                 spec.dataset, RunCounts.of(r).get("records_in")),
-        r -> lostRecords(r, ValidationStep.readReport(staged)));
+        r -> lostRecords(r, ValidationRun.readReport(staged)));
   }
 
   /**
@@ -301,10 +302,10 @@ public final class ValidateCommand implements Command<ValidateOptions> {
       Spec spec,
       String processedDir,
       String quarantineDir,
-      ValidationStep.Spec validation) {
+      ValidateIntoLake.Spec validation) {
     Schema schema = AvroTableSchema.toBeamSchema(spec.avroSchemaJson);
     BadRecordErrorHandler<PCollection<Long>> quarantine =
-        p.registerBadRecordErrorHandler(ValidationStep.countingQuarantine(quarantineDir));
+        p.registerBadRecordErrorHandler(ValidateIntoLake.countingQuarantine(quarantineDir));
     PCollection<Row> rows =
         p.apply(
                 "ReadTable",
@@ -318,7 +319,7 @@ public final class ValidateCommand implements Command<ValidateOptions> {
                 "CheckPartitions",
                 LakeIO.checkPartitions().by(spec.partitionBy).withBadRecordErrorHandler(quarantine));
     quarantine.close();
-    PCollection<Row> valid = ValidationStep.expand(rows, validation, quarantine.getOutput());
+    PCollection<Row> valid = ValidationRun.expand(rows, validation, quarantine.getOutput());
     valid.apply(
         "WriteProcessed",
         LakeIO.writeParquet()
@@ -332,9 +333,9 @@ public final class ValidateCommand implements Command<ValidateOptions> {
     if (result.getState() != PipelineResult.State.DONE) {
       throw new CommandFailedException("the pipeline ended in state " + result.getState());
     }
-    JsonNode report = ValidationStep.readReport(spec.validation);
+    JsonNode report = ValidationRun.readReport(spec.validation);
     long readCount = RunCounts.of(result).get("records_in");
-    int code = ValidationStep.printSummary("validate " + spec.dataset, spec.validation, report, out);
+    int code = ValidationRun.printSummary("validate " + spec.dataset, spec.validation, report, out);
     out.printf("  valid rows:  %s/%n", spec.processedDir());
     if (readCount != report.path("records_in").asLong()) {
       out.printf(
