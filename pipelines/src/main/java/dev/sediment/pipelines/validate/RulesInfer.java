@@ -10,6 +10,8 @@ import dev.sediment.io.lake.LakePaths;
 import dev.sediment.pipelines.RunCounts;
 import dev.sediment.pipelines.UsageException;
 import dev.sediment.pipelines.ingest.IngestTable;
+import dev.sediment.transforms.profile.ColumnProfileFn;
+import dev.sediment.transforms.validate.RulesYaml;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
