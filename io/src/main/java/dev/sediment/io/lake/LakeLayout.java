@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Where things go in a lake: the one place that knows the zone directories, so commands and
- * library users name them alike.
+ * Where things go in a lake: the one place that knows the zone directories, so commands and library
+ * users name them alike.
  *
  * <pre>{@code
  * LakeLayout lake = LakeLayout.of("s3://bucket/lake");

@@ -33,12 +33,11 @@ import org.apache.beam.sdk.values.TupleTag;
  *     .apply("CopyRaw", ParDo.of(new RawCopy.CopyRawFn(base, rawDir)));
  * }</pre>
  *
- * <p>A file whose copy would leave the raw directory (an object key such as {@code in/../../x})
- * is routed as a bad record of type {@code PATH_ESCAPE} by {@link RefuseEscapingPathsFn} and
- * neither copied nor read; {@link CopyRawFn} refuses it again should one get through. A retried
- * copy overwrites the same destination with the same bytes. Counters (namespace {@code
- * sediment}): {@code files_copied}; {@code files_path_escape} and {@code records_in} for refused
- * files.
+ * <p>A file whose copy would leave the raw directory (an object key such as {@code in/../../x}) is
+ * routed as a bad record of type {@code PATH_ESCAPE} by {@link RefuseEscapingPathsFn} and neither
+ * copied nor read; {@link CopyRawFn} refuses it again should one get through. A retried copy
+ * overwrites the same destination with the same bytes. Counters (namespace {@code sediment}):
+ * {@code files_copied}; {@code files_path_escape} and {@code records_in} for refused files.
  */
 public final class RawCopy {
   private RawCopy() {}

@@ -2,8 +2,8 @@ package dev.sediment.io.lake;
 
 /**
  * Where a file's raw copy goes: {@code RAW_DIR/PATH}, PATH being the file's path below the
- * directory of the glob that matched it (its name when it is not below it), so a raw zone keeps
- * the layout files arrived in.
+ * directory of the glob that matched it (its name when it is not below it), so a raw zone keeps the
+ * layout files arrived in.
  *
  * <pre>{@code
  * RawPaths.globBase("s3://in/2026/**")                            // "s3://in/2026/"
@@ -35,8 +35,8 @@ public final class RawPaths {
    * below {@code resolvedBase} (the glob's base as the file system spells it; empty if none), or
    * its name when it is not below it.
    *
-   * @throws SafePaths.UnsafePathException when PATH has a {@code ..}, {@code .} or empty segment,
-   *     a NUL or a backslash
+   * @throws SafePaths.UnsafePathException when PATH has a {@code ..}, {@code .} or empty segment, a
+   *     NUL or a backslash
    */
   public static String destination(
       String resolvedBase, String rawDir, String source, String fileName) {

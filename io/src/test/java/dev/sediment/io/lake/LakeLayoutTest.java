@@ -26,14 +26,14 @@ public class LakeLayoutTest {
     assertThat(LakeLayout.of("s3://bucket/lake").raw("t"), equalTo("s3://bucket/lake/raw/t"));
     assertThat(LakeLayout.of("gs://bucket/").processed("t"), equalTo("gs://bucket/processed/t"));
     assertThat(
-        LakeLayout.of("file:///tmp/lake").quarantine("t"), equalTo("file:///tmp/lake/quarantine/t"));
+        LakeLayout.of("file:///tmp/lake").quarantine("t"),
+        equalTo("file:///tmp/lake/quarantine/t"));
   }
 
   @Test
   public void zones_nameThatWouldLeaveTheZone_isRejected() {
     LakeLayout lake = LakeLayout.of("/lake");
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> lake.raw(".."));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> lake.raw(".."));
     assertThat(
         e.getMessage(),
         equalTo(

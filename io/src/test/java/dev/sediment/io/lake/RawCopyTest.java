@@ -49,8 +49,9 @@ public class RawCopyTest {
                 .withOutputTags(
                     RawCopy.RefuseEscapingPathsFn.INSIDE,
                     TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG)));
-    checked.get(BadRecordRouter.BAD_RECORD_TAG).setCoder(
-        org.apache.beam.sdk.transforms.errorhandling.BadRecord.getCoder(p));
+    checked
+        .get(BadRecordRouter.BAD_RECORD_TAG)
+        .setCoder(org.apache.beam.sdk.transforms.errorhandling.BadRecord.getCoder(p));
     PAssert.that(checked.get(BadRecordRouter.BAD_RECORD_TAG)).empty();
     checked
         .get(RawCopy.RefuseEscapingPathsFn.INSIDE)

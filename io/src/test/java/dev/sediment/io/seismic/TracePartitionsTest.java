@@ -21,16 +21,29 @@ public class TracePartitionsTest {
   public void stationDate_networkStationAndUtcDateOfFirstSample() {
     // 2026-02-03T23:59:59.999999999Z
     long ns = 1_770_163_199_999_999_999L;
-    assertThat(TracePartitions.stationDate(trace("IU", "ANMO", ns)), equalTo("station=IU.ANMO/date=20260203"));
-    assertThat(TracePartitions.stationDate(trace(" IU ", " ANMO ", ns + 1)), equalTo("station=IU.ANMO/date=20260204"));
-    assertThat(TracePartitions.stationDate(trace("", "ANMO", 0L)), equalTo("station=ANMO/date=19700101"));
-    assertThat(TracePartitions.stationDate(trace(null, "ANMO", -1L)), equalTo("station=ANMO/date=19691231"));
+    assertThat(
+        TracePartitions.stationDate(trace("IU", "ANMO", ns)),
+        equalTo("station=IU.ANMO/date=20260203"));
+    assertThat(
+        TracePartitions.stationDate(trace(" IU ", " ANMO ", ns + 1)),
+        equalTo("station=IU.ANMO/date=20260204"));
+    assertThat(
+        TracePartitions.stationDate(trace("", "ANMO", 0L)), equalTo("station=ANMO/date=19700101"));
+    assertThat(
+        TracePartitions.stationDate(trace(null, "ANMO", -1L)),
+        equalTo("station=ANMO/date=19691231"));
   }
 
   @Test
   public void stationDate_missingHeaders_areUnknown_andOddCharactersReplaced() {
-    assertThat(TracePartitions.stationDate(trace("IU", null, null)), equalTo("station=unknown/date=unknown"));
-    assertThat(TracePartitions.stationDate(trace("IU", "  ", 0L)), equalTo("station=unknown/date=19700101"));
-    assertThat(TracePartitions.stationDate(trace("../", "a/b..", 0L)), equalTo("station=.._.a_b../date=19700101"));
+    assertThat(
+        TracePartitions.stationDate(trace("IU", null, null)),
+        equalTo("station=unknown/date=unknown"));
+    assertThat(
+        TracePartitions.stationDate(trace("IU", "  ", 0L)),
+        equalTo("station=unknown/date=19700101"));
+    assertThat(
+        TracePartitions.stationDate(trace("../", "a/b..", 0L)),
+        equalTo("station=.._.a_b../date=19700101"));
   }
 }

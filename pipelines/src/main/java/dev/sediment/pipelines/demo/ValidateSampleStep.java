@@ -1,8 +1,8 @@
 package dev.sediment.pipelines.demo;
 
-import dev.sediment.io.table.TableIO;
 import dev.sediment.io.lake.LakeLayout;
 import dev.sediment.io.lake.LakePaths;
+import dev.sediment.io.table.TableIO;
 import dev.sediment.pipelines.validate.ValidateCommand;
 import dev.sediment.pipelines.validate.ValidationRun;
 import java.io.PrintStream;

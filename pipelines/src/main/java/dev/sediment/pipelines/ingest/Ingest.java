@@ -189,7 +189,8 @@ public final class Ingest implements Command<IngestOptions> {
     if (validation != null) {
       validation =
           validation.stagedIn(
-              quarantine, commit.stageWithMarker(validation.reportDir(), ValidateIntoLake.REPORT_JSON));
+              quarantine,
+              commit.stageWithMarker(validation.reportDir(), ValidateIntoLake.REPORT_JSON));
     }
     expand(p, spec, processed, quarantine, validation);
     progress.printf(

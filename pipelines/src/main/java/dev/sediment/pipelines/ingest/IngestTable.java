@@ -4,12 +4,12 @@ import com.google.auto.value.AutoValue;
 import dev.sediment.io.lake.HivePartition;
 import dev.sediment.io.lake.LakeCommit;
 import dev.sediment.io.lake.LakeIO;
+import dev.sediment.io.lake.LakeLayout;
+import dev.sediment.io.lake.LakePaths;
 import dev.sediment.io.table.AvroTableSchema;
 import dev.sediment.io.table.TableIO;
 import dev.sediment.pipelines.Command;
 import dev.sediment.pipelines.CommandFailedException;
-import dev.sediment.io.lake.LakeLayout;
-import dev.sediment.io.lake.LakePaths;
 import dev.sediment.pipelines.Parallelism;
 import dev.sediment.pipelines.RunCounts;
 import dev.sediment.pipelines.StagedRun;
@@ -156,7 +156,8 @@ public final class IngestTable implements Command<IngestTableOptions> {
     if (validation != null) {
       validation =
           validation.stagedIn(
-              quarantine, commit.stageWithMarker(validation.reportDir(), ValidateIntoLake.REPORT_JSON));
+              quarantine,
+              commit.stageWithMarker(validation.reportDir(), ValidateIntoLake.REPORT_JSON));
     }
     expand(p, spec, processed, quarantine, validation);
     progress.printf(

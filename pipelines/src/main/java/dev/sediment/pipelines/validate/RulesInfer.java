@@ -1,12 +1,12 @@
 package dev.sediment.pipelines.validate;
 
 import com.google.auto.value.AutoValue;
+import dev.sediment.io.lake.LakePaths;
 import dev.sediment.io.table.AvroTableSchema;
 import dev.sediment.io.table.TableIO;
 import dev.sediment.io.table.TableSchemaInference;
 import dev.sediment.pipelines.Command;
 import dev.sediment.pipelines.CommandFailedException;
-import dev.sediment.io.lake.LakePaths;
 import dev.sediment.pipelines.RunCounts;
 import dev.sediment.pipelines.UsageException;
 import dev.sediment.pipelines.ingest.IngestTable;

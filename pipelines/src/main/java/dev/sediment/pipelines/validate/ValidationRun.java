@@ -16,9 +16,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
 
 /**
- * The commands' side of {@link ValidateIntoLake}: option values checked as options ({@link
- * Names}), a bad rules file or an unreadable report as one line ({@link CommandFailedException}),
- * the key buckets from the runner ({@link Parallelism}), and the summary with its exit code.
+ * The commands' side of {@link ValidateIntoLake}: option values checked as options ({@link Names}),
+ * a bad rules file or an unreadable report as one line ({@link CommandFailedException}), the key
+ * buckets from the runner ({@link Parallelism}), and the summary with its exit code.
  */
 public final class ValidationRun {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -42,8 +42,8 @@ public final class ValidationRun {
   }
 
   /**
-   * The validation an ingesting command runs when given {@code --rules}, or null when it was
-   * not: a new run id, and the input and its format at the head of the report.
+   * The validation an ingesting command runs when given {@code --rules}, or null when it was not: a
+   * new run id, and the input and its format at the head of the report.
    */
   public static ValidateIntoLake.@Nullable Spec ofIngest(
       RulesOption options, String lake, String dataset, String input, String format) {
@@ -71,9 +71,7 @@ public final class ValidationRun {
   public static PCollection<Row> expand(
       PCollection<Row> rows, ValidateIntoLake.Spec spec, PCollection<Long> unparsed) {
     return ValidateIntoLake.expand(
-        rows,
-        spec.withKeyBuckets(Parallelism.buckets(rows.getPipeline().getOptions())),
-        unparsed);
+        rows, spec.withKeyBuckets(Parallelism.buckets(rows.getPipeline().getOptions())), unparsed);
   }
 
   /** Reads the report a finished run wrote. */
@@ -82,7 +80,10 @@ public final class ValidationRun {
       return MAPPER.readTree(ValidateIntoLake.readReportJson(spec));
     } catch (IOException e) {
       throw new CommandFailedException(
-          "the run finished but its report " + spec.reportJson() + " cannot be read: " + e.getMessage(),
+          "the run finished but its report "
+              + spec.reportJson()
+              + " cannot be read: "
+              + e.getMessage(),
           e);
     }
   }

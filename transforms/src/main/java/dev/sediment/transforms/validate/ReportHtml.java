@@ -19,11 +19,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>The page has inline CSS only: no script, no external resource, so it opens from {@code
  * file://} and from an e-mail attachment. It is also well-formed XML (XHTML syntax), so tools can
- * parse it. Every string is escaped, since rule ids, column names and example values come from
- * user data. The output is deterministic: the same report and head give the same bytes, and they
- * are the bytes the page had when it was rendered from {@code report.json}: values (examples,
- * observed, min, max) are shown as that file's JSON reader shows them (strings bare, numbers as
- * doubles or integers).
+ * parse it. Every string is escaped, since rule ids, column names and example values come from user
+ * data. The output is deterministic: the same report and head give the same bytes, and they are the
+ * bytes the page had when it was rendered from {@code report.json}: values (examples, observed,
+ * min, max) are shown as that file's JSON reader shows them (strings bare, numbers as doubles or
+ * integers).
  */
 public final class ReportHtml {
 
@@ -282,8 +282,8 @@ public final class ReportHtml {
   }
 
   /**
-   * A value of the report (JSON text, or null) as {@code report.json}'s reader sees it: written
-   * as {@link ValidationReport#toJson} writes it, read back with plain Jackson settings.
+   * A value of the report (JSON text, or null) as {@code report.json}'s reader sees it: written as
+   * {@link ValidationReport#toJson} writes it, read back with plain Jackson settings.
    */
   private static JsonNode json(@Nullable String text) {
     try {

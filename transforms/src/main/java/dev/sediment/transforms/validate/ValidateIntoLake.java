@@ -44,8 +44,8 @@ import org.joda.time.Instant;
 /**
  * Validation into the lake: rows are checked against {@link Rules}, valid rows come back for the
  * caller to write, rows breaking an {@code error} rule go to {@code
- * LAKE/quarantine/DATASET/violations-*.jsonl} with every reason, and {@code report.json} and
- * {@code report.html} go to {@code LAKE/reports/validation/RUN_ID/} ({@link LakeLayout}).
+ * LAKE/quarantine/DATASET/violations-*.jsonl} with every reason, and {@code report.json} and {@code
+ * report.html} go to {@code LAKE/reports/validation/RUN_ID/} ({@link LakeLayout}).
  *
  * <pre>{@code
  * ValidateIntoLake.Spec spec =
@@ -59,10 +59,10 @@ import org.joda.time.Instant;
  * }</pre>
  *
  * <p>The report counts the records that did not even parse (the bad-record sink made by {@link
- * #countingQuarantine}) as quarantined, so {@code records_in = records_valid +
- * records_quarantined} covers the whole input. {@code report.json} is written last and atomically:
- * its presence marks a run's report directory complete. Quarantine lines are keyed by the
- * violation alone, so a rerun places and orders them alike.
+ * #countingQuarantine}) as quarantined, so {@code records_in = records_valid + records_quarantined}
+ * covers the whole input. {@code report.json} is written last and atomically: its presence marks a
+ * run's report directory complete. Quarantine lines are keyed by the violation alone, so a rerun
+ * places and orders them alike.
  *
  * <p>Its steps are applied at the top level of the pipeline ("Validate", "ViolationsToJson",
  * "WriteViolations", "UnparsedView", "WriteReport"), so runners' step names stay as they were when
@@ -153,8 +153,7 @@ public final class ValidateIntoLake {
      * A validation with the rules file at {@code rulesPath} (local, {@code s3://}, {@code gs://});
      * a null or empty {@code runId} gets a new one ({@link #newRunId}).
      *
-     * @throws RulesException if the file is not a valid rules file (message {@code FILE:LINE:
-     *     ...})
+     * @throws RulesException if the file is not a valid rules file (message {@code FILE:LINE: ...})
      * @throws IllegalArgumentException if the file cannot be read, or a name is not valid
      */
     public static Spec of(
@@ -367,7 +366,10 @@ public final class ValidateIntoLake {
       out.output(
           KV.of(
               key,
-              MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(line)));
+              MAPPER
+                  .writer()
+                  .without(SerializationFeature.INDENT_OUTPUT)
+                  .writeValueAsString(line)));
       quarantined.inc();
     }
   }
@@ -402,8 +404,8 @@ public final class ValidateIntoLake {
   }
 
   /**
-   * The text of the {@code report.json} a finished run wrote: the report's head lines, then
-   * {@link ValidationReport#toJson}'s fields.
+   * The text of the {@code report.json} a finished run wrote: the report's head lines, then {@link
+   * ValidationReport#toJson}'s fields.
    *
    * @throws IOException if it is missing or cannot be read
    */

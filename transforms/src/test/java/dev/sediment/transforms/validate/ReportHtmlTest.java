@@ -116,8 +116,7 @@ public class ReportHtmlTest {
     assertThat(html, startsWith("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\""));
     assertThat(
         html, containsString("<title>Validation report: trades (run 20261123-2130)</title>"));
-    assertThat(
-        html, containsString("<h1>Validation report: trades (run 20261123-2130)</h1>"));
+    assertThat(html, containsString("<h1>Validation report: trades (run 20261123-2130)</h1>"));
     assertThat(
         html, containsString("<tr><td>Rules file</td><td><code>rules.yaml</code></td></tr>"));
     assertThat(
@@ -130,8 +129,7 @@ public class ReportHtmlTest {
     assertThat(html, containsString("<tr><th>Valid</th><td class=\"num\">7</td></tr>"));
     assertThat(html, containsString("<tr><th>Quarantined</th><td class=\"num\">3</td></tr>"));
     assertThat(
-        html,
-        containsString("<tr><th>Passed with warnings</th><td class=\"num\">1</td></tr>"));
+        html, containsString("<tr><th>Passed with warnings</th><td class=\"num\">1</td></tr>"));
     assertThat(
         html,
         containsString(
@@ -272,7 +270,8 @@ public class ReportHtmlTest {
   public void render_controlCharacters_becomeReplacementCharacters() throws Exception {
     String html =
         ReportHtml.render(
-            ValidationReport.of(0, 0, 0, 0, 0, List.of(), List.of()), Map.of("dataset", "a\u0001b"));
+            ValidationReport.of(0, 0, 0, 0, 0, List.of(), List.of()),
+            Map.of("dataset", "a\u0001b"));
 
     assertThat(html, containsString("<title>Validation report: a\uFFFDb</title>"));
     parseXml(html);

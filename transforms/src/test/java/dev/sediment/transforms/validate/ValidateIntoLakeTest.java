@@ -33,7 +33,10 @@ public class ValidateIntoLakeTest {
   @Rule public final TemporaryFolder tmp = new TemporaryFolder();
 
   private static final Schema SCHEMA =
-      Schema.builder().addStringField("id").addNullableField("price", Schema.FieldType.DOUBLE).build();
+      Schema.builder()
+          .addStringField("id")
+          .addNullableField("price", Schema.FieldType.DOUBLE)
+          .build();
 
   private static final Rules RULES =
       Rules.parse(
@@ -76,7 +79,12 @@ public class ValidateIntoLakeTest {
         head.subList(0, 7),
         equalTo(
             List.of(
-                "run_id", "dataset", "rules_file", "started_at", "input", "finished_at",
+                "run_id",
+                "dataset",
+                "rules_file",
+                "started_at",
+                "input",
+                "finished_at",
                 "records_in")));
     assertThat(report.path("run_id").asText(), equalTo("run-1"));
     assertThat(report.path("rules_file").asText(), equalTo("trades.rules.yaml"));
@@ -96,7 +104,8 @@ public class ValidateIntoLakeTest {
     assertThat(
         html,
         containsString(
-            "<tr><td>Finished</td><td><code>" + report.path("finished_at").asText()
+            "<tr><td>Finished</td><td><code>"
+                + report.path("finished_at").asText()
                 + "</code></td></tr>"));
 
     Path quarantine = tmp.getRoot().toPath().resolve("quarantine/trades");
@@ -133,7 +142,8 @@ public class ValidateIntoLakeTest {
                 "rules_file", "r.yaml",
                 "started_at", "2026-11-23T21:45:00.000Z")));
     assertThat(spec.keyBuckets(), equalTo(Validate.DEFAULT_KEY_BUCKETS));
-    ValidateIntoLake.Spec staged = spec.stagedIn("/stage/q", "/stage/r").leavingOutOfQuarantine(Set.of("x"));
+    ValidateIntoLake.Spec staged =
+        spec.stagedIn("/stage/q", "/stage/r").leavingOutOfQuarantine(Set.of("x"));
     assertThat(staged.quarantineDir(), equalTo("/stage/q"));
     assertThat(staged.reportJson(), equalTo("/stage/r/report.json"));
     assertThat(staged.runId(), equalTo("r1"));
@@ -167,6 +177,7 @@ public class ValidateIntoLakeTest {
     assertThat(spec.rulesFile(), equalTo(rules.toString()));
     Files.writeString(rules, "columns:\n  price:\n    - {rule: nope}\n");
     assertThrows(
-        RulesException.class, () -> ValidateIntoLake.Spec.of(rules.toString(), "/lake", "t", "r", NOW));
+        RulesException.class,
+        () -> ValidateIntoLake.Spec.of(rules.toString(), "/lake", "t", "r", NOW));
   }
 }
