@@ -1,39 +1,24 @@
 package dev.sediment.pipelines;
 
-import java.nio.file.Paths;
-import java.util.regex.Pattern;
-
-/** Path helpers shared by the commands. */
+/**
+ * The path helpers of {@link dev.sediment.io.lake.LakePaths}, under the name the compact commands
+ * import; new code uses the {@code io.lake} class (or {@link dev.sediment.io.lake.LakeLayout}).
+ */
 public final class LakePaths {
-  private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://.*");
-
   private LakePaths() {}
 
-  /** True for {@code s3://...}, {@code gs://...} and other URIs with a scheme. */
+  /** See {@link dev.sediment.io.lake.LakePaths#hasScheme}. */
   public static boolean hasScheme(String path) {
-    return SCHEME.matcher(path).matches();
+    return dev.sediment.io.lake.LakePaths.hasScheme(path);
   }
 
-  /**
-   * A local path made absolute (a remote worker does not share our working directory); a URI is
-   * returned as it is. Glob characters are kept.
-   */
+  /** See {@link dev.sediment.io.lake.LakePaths#absolute}. */
   public static String absolute(String path) {
-    if (hasScheme(path) || path.startsWith("file:")) {
-      return path;
-    }
-    return Paths.get(path).toAbsolutePath().normalize().toString();
+    return dev.sediment.io.lake.LakePaths.absolute(path);
   }
 
-  /** {@code root/a/b}, with exactly one slash between parts. */
+  /** See {@link dev.sediment.io.lake.LakePaths#join}. */
   public static String join(String root, String... parts) {
-    StringBuilder sb = new StringBuilder(root);
-    for (String p : parts) {
-      while (sb.length() > 0 && sb.charAt(sb.length() - 1) == '/') {
-        sb.setLength(sb.length() - 1);
-      }
-      sb.append('/').append(p.startsWith("/") ? p.substring(1) : p);
-    }
-    return sb.toString();
+    return dev.sediment.io.lake.LakePaths.join(root, parts);
   }
 }

@@ -12,7 +12,7 @@ import dev.sediment.io.table.TableIO;
 import dev.sediment.pipelines.ingest.Ingest;
 import dev.sediment.pipelines.ingest.IngestTable;
 import dev.sediment.pipelines.validate.ValidateCommand;
-import dev.sediment.pipelines.validate.ValidationStep;
+import dev.sediment.transforms.validate.ValidateIntoLake;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -139,7 +139,7 @@ public class DataflowTranslationIT {
             "gs://sediment-test/lake",
             "trades",
             List.of("date"),
-            ValidationStep.Spec.of(
+            ValidateIntoLake.Spec.of(
                 rules.toString(), "gs://sediment-test/lake", "trades", "run1", Instant.now()));
     Pipeline p = Pipeline.create(offline("validate-trades", template));
     ValidateCommand.expand(p, spec);

@@ -1,5 +1,5 @@
 /**
- * PTransform families, one package each (validate, lineage, compact, drift, process), each
- * entered through one holder class.
+ * PTransform families, one package each (validate, profile, lineage, compact, drift, process),
+ * each entered through one holder class.
  */
 package dev.sediment.transforms;

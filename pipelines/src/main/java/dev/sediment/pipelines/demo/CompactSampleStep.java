@@ -1,6 +1,6 @@
 package dev.sediment.pipelines.demo;
 
-import dev.sediment.pipelines.LakePaths;
+import dev.sediment.io.lake.LakePaths;
 import dev.sediment.pipelines.compact.CompactCommand;
 import dev.sediment.transforms.compact.CompactJob;
 import dev.sediment.transforms.compact.PartitionCompactor;

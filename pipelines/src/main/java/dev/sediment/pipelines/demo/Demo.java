@@ -1,8 +1,8 @@
 package dev.sediment.pipelines.demo;
 
+import dev.sediment.io.lake.LakePaths;
 import dev.sediment.io.table.TableIO;
 import dev.sediment.pipelines.Command;
-import dev.sediment.pipelines.LakePaths;
 import java.io.PrintStream;
 import java.util.List;
 

@@ -1,7 +1,8 @@
 package dev.sediment.pipelines.demo;
 
+import dev.sediment.io.lake.LakeLayout;
+import dev.sediment.io.lake.LakePaths;
 import dev.sediment.io.table.TableIO;
-import dev.sediment.pipelines.LakePaths;
 import dev.sediment.pipelines.ingest.IngestTable;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,7 +47,7 @@ final class IngestSampleStep implements DemoStep {
   @Override
   public int run(DemoOptions options, PrintStream out) throws Exception {
     String lake = LakePaths.absolute(options.getLake());
-    String raw = LakePaths.join(lake, "raw", dataset);
+    String raw = LakeLayout.of(lake).raw(dataset);
     for (String f : files) {
       copyResource(f, LakePaths.join(raw, f));
     }

@@ -1,10 +1,10 @@
 package dev.sediment.pipelines.demo;
 
+import dev.sediment.io.lake.LakePaths;
 import dev.sediment.io.seismic.SampleEncoding;
 import dev.sediment.io.seismic.SeismicFiles;
 import dev.sediment.io.seismic.SeismicFormat;
 import dev.sediment.io.seismic.SeismicTrace;
-import dev.sediment.pipelines.LakePaths;
 import dev.sediment.pipelines.ingest.Ingest;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,9 +1,10 @@
 package dev.sediment.pipelines.demo;
 
+import dev.sediment.io.lake.LakeLayout;
+import dev.sediment.io.lake.LakePaths;
 import dev.sediment.io.table.TableIO;
-import dev.sediment.pipelines.LakePaths;
 import dev.sediment.pipelines.validate.ValidateCommand;
-import dev.sediment.pipelines.validate.ValidationStep;
+import dev.sediment.pipelines.validate.ValidationRun;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -31,7 +32,7 @@ final class ValidateSampleStep implements DemoStep {
   @Override
   public int run(DemoOptions options, PrintStream out) throws Exception {
     String lake = LakePaths.absolute(options.getLake());
-    String raw = LakePaths.join(lake, "raw", DATASET);
+    String raw = LakeLayout.of(lake).raw(DATASET);
     IngestSampleStep.copyResource(DATA, LakePaths.join(raw, DATA));
     String rules = LakePaths.join(raw, RULES);
     IngestSampleStep.copyResource(RULES, rules);
@@ -44,7 +45,7 @@ final class ValidateSampleStep implements DemoStep {
             lake,
             DATASET,
             List.of(),
-            ValidationStep.Spec.of(rules, lake, DATASET, null, Instant.now()));
+            ValidationRun.spec(rules, lake, DATASET, null, Instant.now()));
     PipelineResult result = ValidateCommand.run(spec, options, out);
     int code = ValidateCommand.report(spec, result, out);
     out.printf("  open in a browser: file://%s%n", spec.validation().reportHtml());

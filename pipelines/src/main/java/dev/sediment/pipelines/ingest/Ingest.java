@@ -2,60 +2,46 @@ package dev.sediment.pipelines.ingest;
 
 import dev.sediment.io.lake.LakeCommit;
 import dev.sediment.io.lake.LakeIO;
-import dev.sediment.io.lake.SafePaths;
-import dev.sediment.io.seismic.SeismicError;
+import dev.sediment.io.lake.LakeLayout;
+import dev.sediment.io.lake.LakePaths;
+import dev.sediment.io.lake.RawCopy;
+import dev.sediment.io.lake.RawPaths;
+import dev.sediment.io.seismic.KeyByStationDateFn;
 import dev.sediment.io.seismic.SeismicFormat;
 import dev.sediment.io.seismic.SeismicIO;
 import dev.sediment.io.seismic.TraceRecordCoder;
 import dev.sediment.io.seismic.TraceRecords;
 import dev.sediment.pipelines.Command;
 import dev.sediment.pipelines.CommandFailedException;
-import dev.sediment.pipelines.LakePaths;
 import dev.sediment.pipelines.Names;
 import dev.sediment.pipelines.RunCounts;
 import dev.sediment.pipelines.StagedRun;
 import dev.sediment.pipelines.UsageException;
-import dev.sediment.pipelines.validate.ValidationStep;
-import java.io.IOException;
+import dev.sediment.pipelines.validate.ValidationRun;
+import dev.sediment.transforms.validate.ValidateIntoLake;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import dev.sediment.schemas.RecordError;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.io.ReadableFileCoder;
-import org.apache.beam.sdk.schemas.NoSuchSchemaException;
-import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
-import org.apache.beam.sdk.transforms.errorhandling.BadRecordRouter;
-import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.io.FileIO;
-import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.ReadableFileCoder;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
-import org.apache.beam.sdk.io.fs.ResourceId;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
+import org.apache.beam.sdk.transforms.errorhandling.BadRecordRouter;
 import org.apache.beam.sdk.transforms.errorhandling.ErrorHandler.BadRecordErrorHandler;
-import org.apache.beam.sdk.util.MimeTypes;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.POutput;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
+import org.apache.beam.sdk.values.TupleTagList;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -66,13 +52,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * LAKE/processed/DATASET/station=NET.STA/date=YYYYMMDD/}, and files or records that do not decode
  * go to {@code LAKE/quarantine/DATASET/} with a typed error, the file and the byte offset.
  *
- * <p>Steps: match the files; copy them raw; read them split in byte ranges; key each trace by
- * station and UTC date of its first sample; write Parquet; report the counts.
+ * <p>Steps: match the files; copy them raw ({@link RawCopy}); read them split in byte ranges; key
+ * each trace by station and UTC date of its first sample ({@link KeyByStationDateFn}); write
+ * Parquet; report the counts.
  */
 public final class Ingest implements Command<IngestOptions> {
-  private static final DateTimeFormatter DATE =
-      DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
-
   /** What one ingest reads and writes where. */
   public static final class Spec {
     public final String input;
@@ -81,7 +65,7 @@ public final class Ingest implements Command<IngestOptions> {
     public final SeismicFormat format;
     public final long splitBytes;
     /** The validation of the trace records before writing ({@code --rules}), or null. */
-    public final ValidationStep.@Nullable Spec validation;
+    public final ValidateIntoLake.@Nullable Spec validation;
 
     public Spec(String input, String lake, String dataset, SeismicFormat format, long splitBytes) {
       this(input, lake, dataset, format, splitBytes, null);
@@ -93,7 +77,7 @@ public final class Ingest implements Command<IngestOptions> {
         String dataset,
         SeismicFormat format,
         long splitBytes,
-        ValidationStep.@Nullable Spec validation) {
+        ValidateIntoLake.@Nullable Spec validation) {
       this.input = input;
       this.lake = lake;
       this.dataset = dataset;
@@ -103,15 +87,15 @@ public final class Ingest implements Command<IngestOptions> {
     }
 
     public String rawDir() {
-      return LakePaths.join(lake, "raw", dataset);
+      return LakeLayout.of(lake).raw(dataset);
     }
 
     public String processedDir() {
-      return LakePaths.join(lake, "processed", dataset);
+      return LakeLayout.of(lake).processed(dataset);
     }
 
     public String quarantineDir() {
-      return LakePaths.join(lake, "quarantine", dataset);
+      return LakeLayout.of(lake).quarantine(dataset);
     }
   }
 
@@ -162,8 +146,8 @@ public final class Ingest implements Command<IngestOptions> {
     if (o.getSplitBytes() < 1024) {
       throw new UsageException("--splitBytes=" + o.getSplitBytes() + " is too small; use at least 1024");
     }
-    ValidationStep.Spec validation =
-        ValidationStep.Spec.ofIngest(
+    ValidateIntoLake.Spec validation =
+        ValidationRun.ofIngest(
             o,
             LakePaths.absolute(o.getLake()),
             o.getDataset(),
@@ -192,20 +176,21 @@ public final class Ingest implements Command<IngestOptions> {
     Pipeline p = Pipeline.create(options);
     // Processed rows, quarantine (and report) are staged and replace the previous ones as a
     // whole when the run succeeded; raw copies go straight to raw/.
-    ValidationStep.Spec validation = spec.validation;
+    ValidateIntoLake.Spec validation = spec.validation;
     LakeCommit commit =
         StagedRun.begin(
             spec.lake,
             spec.dataset,
             validation != null
                 ? validation.runId()
-                : ValidationStep.newRunId(org.joda.time.Instant.now()));
+                : ValidateIntoLake.newRunId(org.joda.time.Instant.now()));
     String processed = commit.stage(spec.processedDir());
     String quarantine = commit.stage(spec.quarantineDir());
     if (validation != null) {
       validation =
           validation.stagedIn(
-              quarantine, commit.stageWithMarker(validation.reportDir(), ValidationStep.REPORT_JSON));
+              quarantine,
+              commit.stageWithMarker(validation.reportDir(), ValidateIntoLake.REPORT_JSON));
     }
     expand(p, spec, processed, quarantine, validation);
     progress.printf(
@@ -232,11 +217,11 @@ public final class Ingest implements Command<IngestOptions> {
       Spec spec,
       String processedDir,
       String quarantineDir,
-      ValidationStep.@Nullable Spec validation) {
+      ValidateIntoLake.@Nullable Spec validation) {
     BadRecordErrorHandler<? extends POutput> quarantine =
         validation == null
             ? p.registerBadRecordErrorHandler(LakeIO.quarantine().to(quarantineDir))
-            : p.registerBadRecordErrorHandler(ValidationStep.countingQuarantine(quarantineDir));
+            : p.registerBadRecordErrorHandler(ValidateIntoLake.countingQuarantine(quarantineDir));
     PCollection<FileIO.ReadableFile> matched =
         p.apply(
                 "MatchFiles",
@@ -249,15 +234,19 @@ public final class Ingest implements Command<IngestOptions> {
     PCollectionTuple checked =
         matched.apply(
             "RefuseEscapingPaths",
-            ParDo.of(new RefuseEscapingPathsFn(globBase(spec.input), spec.rawDir(), errorCoder(p)))
+            ParDo.of(
+                    new RawCopy.RefuseEscapingPathsFn(
+                        RawPaths.globBase(spec.input), spec.rawDir(), RawCopy.recordErrorCoder(p)))
                 .withOutputTags(
-                    RefuseEscapingPathsFn.INSIDE, TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG)));
+                    RawCopy.RefuseEscapingPathsFn.INSIDE,
+                    TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG)));
     PCollection<BadRecord> escaping = checked.get(BadRecordRouter.BAD_RECORD_TAG);
     escaping.setCoder(BadRecord.getCoder(p));
     quarantine.addErrorCollection(escaping);
     PCollection<FileIO.ReadableFile> files =
-        checked.get(RefuseEscapingPathsFn.INSIDE).setCoder(ReadableFileCoder.of());
-    files.apply("CopyRaw", ParDo.of(new CopyRawFn(globBase(spec.input), spec.rawDir())));
+        checked.get(RawCopy.RefuseEscapingPathsFn.INSIDE).setCoder(ReadableFileCoder.of());
+    files.apply(
+        "CopyRaw", ParDo.of(new RawCopy.CopyRawFn(RawPaths.globBase(spec.input), spec.rawDir())));
     SeismicIO.ReadFiles read =
         SeismicIO.readFiles().withSplitBytes(spec.splitBytes).withBadRecordErrorHandler(quarantine);
     if (spec.format != null) {
@@ -273,7 +262,7 @@ public final class Ingest implements Command<IngestOptions> {
               .apply("TracesToRows", ParDo.of(new ToRowFn()))
               .setRowSchema(TRACE_ROW_SCHEMA);
       traces =
-          ValidationStep.expand(rows, validation, unparsed)
+          ValidationRun.expand(rows, validation, unparsed)
               .apply("RowsToTraces", ParDo.of(new ToTraceFn()))
               .setCoder(TraceRecordCoder.of());
     }
@@ -302,19 +291,6 @@ public final class Ingest implements Command<IngestOptions> {
     public void process(@Element Row r, OutputReceiver<GenericRecord> out) {
       out.output(AvroUtils.toGenericRecord(r, TraceRecords.SCHEMA));
     }
-  }
-
-  /** The directory part of a glob, up to the last '/' before its first wildcard. */
-  static String globBase(String glob) {
-    int wild = glob.length();
-    for (char c : new char[] {'*', '?', '[', '{'}) {
-      int i = glob.indexOf(c);
-      if (i >= 0) {
-        wild = Math.min(wild, i);
-      }
-    }
-    int slash = glob.lastIndexOf('/', wild == glob.length() ? glob.length() - 1 : wild);
-    return slash < 0 ? "" : glob.substring(0, slash + 1);
   }
 
   /** Prints the summary; returns 0, or 1 when the counts do not add up. */
@@ -353,166 +329,12 @@ public final class Ingest implements Command<IngestOptions> {
       return 1;
     }
     if (spec.validation != null) {
-      return ValidationStep.printSummary(
+      return ValidationRun.printSummary(
           "ingest " + spec.dataset,
           spec.validation,
-          ValidationStep.readReport(spec.validation),
+          ValidationRun.readReport(spec.validation),
           out);
     }
     return 0;
-  }
-
-  private static Coder<RecordError> errorCoder(Pipeline p) {
-    try {
-      return p.getSchemaRegistry().getSchemaCoder(RecordError.class);
-    } catch (NoSuchSchemaException e) {
-      throw new IllegalStateException("RecordError has no schema", e);
-    }
-  }
-
-  /**
-   * Where a file's raw copy goes: {@code rawDir/PATH}, PATH being the file's path below the
-   * glob's base (its name when it is not below it), proven by {@link SafePaths} to stay below
-   * {@code rawDir}.
-   *
-   * @throws SafePaths.UnsafePathException when PATH has a {@code ..}, {@code .} or empty segment,
-   *     a NUL or a backslash
-   */
-  static String rawDestination(String resolvedBase, String rawDir, ResourceId src) {
-    String s = src.toString();
-    String relative =
-        !resolvedBase.isEmpty() && s.startsWith(resolvedBase)
-            ? s.substring(resolvedBase.length())
-            : String.valueOf(src.getFilename());
-    return SafePaths.resolve(rawDir, relative);
-  }
-
-  /** The glob's base as the file system spells it, e.g. with a trailing '/'; empty if none. */
-  static String resolveBase(String base) {
-    return base.isEmpty() ? "" : FileSystems.matchNewResource(base, true).toString();
-  }
-
-  /**
-   * Passes on the files whose raw copy stays below {@code rawDir}; routes the others as bad
-   * records of type {@code PATH_ESCAPE} (counted in {@code records_in} and {@code
-   * files_path_escape}), so that they are neither copied nor read.
-   */
-  static class RefuseEscapingPathsFn extends DoFn<FileIO.ReadableFile, FileIO.ReadableFile> {
-    static final TupleTag<FileIO.ReadableFile> INSIDE = new TupleTag<FileIO.ReadableFile>() {};
-
-    private final String base;
-    private final String rawDir;
-    private final Coder<RecordError> errorCoder;
-    private final Counter recordsIn = Metrics.counter("sediment", "records_in");
-    private final Counter refused = Metrics.counter("sediment", "files_path_escape");
-    private transient String resolvedBase;
-
-    RefuseEscapingPathsFn(String base, String rawDir, Coder<RecordError> errorCoder) {
-      this.base = base;
-      this.rawDir = rawDir;
-      this.errorCoder = errorCoder;
-    }
-
-    @ProcessElement
-    public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out)
-        throws Exception {
-      if (resolvedBase == null) {
-        resolvedBase = resolveBase(base);
-      }
-      ResourceId src = file.getMetadata().resourceId();
-      try {
-        rawDestination(resolvedBase, rawDir, src);
-        out.get(INSIDE).output(file);
-      } catch (SafePaths.UnsafePathException e) {
-        recordsIn.inc();
-        refused.inc();
-        String message =
-            "the path below the input's directory, "
-                + e.getMessage()
-                + ", so the file would be written outside "
-                + rawDir
-                + "; it was neither copied nor read";
-        RecordError error =
-            RecordError.builder()
-                .setSource(SafePaths.printable(src.toString()))
-                .setLine(0)
-                .setOffset(0)
-                .setErrorType(SeismicError.PATH_ESCAPE.name())
-                .setMessage(message)
-                .setRecord("")
-                .build();
-        BadRecordRouter.RECORDING_ROUTER.route(
-            out, error, errorCoder, e, SeismicError.PATH_ESCAPE + ": " + message);
-      }
-    }
-  }
-
-  /** Copies each file as it is below {@code rawDir}, keeping its path below the glob's base. */
-  static class CopyRawFn extends DoFn<FileIO.ReadableFile, Void> {
-    private final String base;
-    private final String rawDir;
-    private final Counter copied = Metrics.counter("sediment", "files_copied");
-    private transient String resolvedBase;
-
-    CopyRawFn(String base, String rawDir) {
-      this.base = base;
-      this.rawDir = rawDir;
-    }
-
-    @ProcessElement
-    public void process(@Element FileIO.ReadableFile file) throws IOException {
-      ResourceId src = file.getMetadata().resourceId();
-      if (resolvedBase == null) {
-        resolvedBase = resolveBase(base);
-      }
-      // Files that would leave rawDir were routed away before; this throws if one was not.
-      ResourceId dest =
-          FileSystems.matchNewResource(rawDestination(resolvedBase, rawDir, src), false);
-      try (ReadableByteChannel in = file.open();
-          WritableByteChannel outCh = FileSystems.create(dest, MimeTypes.BINARY)) {
-        ByteBuffer buf = ByteBuffer.allocate(1 << 20);
-        while (in.read(buf) >= 0) {
-          buf.flip();
-          while (buf.hasRemaining()) {
-            outCh.write(buf);
-          }
-          buf.clear();
-        }
-      }
-      copied.inc();
-    }
-  }
-
-  /** Keys a trace record by {@code station=NET.STA/date=YYYYMMDD} ("unknown" where absent). */
-  static class KeyByStationDateFn extends DoFn<GenericRecord, KV<String, GenericRecord>> {
-    private final Counter written = Metrics.counter("sediment", "records_written");
-
-    @ProcessElement
-    public void process(@Element GenericRecord r, OutputReceiver<KV<String, GenericRecord>> out) {
-      out.output(KV.of(partitionOf(r), r));
-      written.inc();
-    }
-  }
-
-  static String partitionOf(GenericRecord r) {
-    Object net = r.get("network");
-    Object sta = r.get("station");
-    String station;
-    if (sta == null || sta.toString().isBlank()) {
-      station = "unknown";
-    } else if (net == null || net.toString().isBlank()) {
-      station = sta.toString().trim();
-    } else {
-      station = net.toString().trim() + "." + sta.toString().trim();
-    }
-    Object start = r.get("start_time_ns");
-    String date =
-        start == null
-            ? "unknown"
-            : DATE.format(Instant.ofEpochSecond(0, (Long) start));
-    // Header strings only keep [A-Za-z0-9._-], and each level starts with its key, so no level
-    // can be '.' or '..'; SafePaths proves it.
-    return SafePaths.checkRelative(
-        "station=" + station.replaceAll("[^A-Za-z0-9._-]", "_") + "/date=" + date);
   }
 }

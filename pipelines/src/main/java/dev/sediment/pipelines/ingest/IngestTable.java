@@ -4,16 +4,18 @@ import com.google.auto.value.AutoValue;
 import dev.sediment.io.lake.HivePartition;
 import dev.sediment.io.lake.LakeCommit;
 import dev.sediment.io.lake.LakeIO;
+import dev.sediment.io.lake.LakeLayout;
+import dev.sediment.io.lake.LakePaths;
 import dev.sediment.io.table.AvroTableSchema;
 import dev.sediment.io.table.TableIO;
 import dev.sediment.pipelines.Command;
 import dev.sediment.pipelines.CommandFailedException;
-import dev.sediment.pipelines.LakePaths;
 import dev.sediment.pipelines.Parallelism;
 import dev.sediment.pipelines.RunCounts;
 import dev.sediment.pipelines.StagedRun;
 import dev.sediment.pipelines.UsageException;
-import dev.sediment.pipelines.validate.ValidationStep;
+import dev.sediment.pipelines.validate.ValidationRun;
+import dev.sediment.transforms.validate.ValidateIntoLake;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -68,7 +70,7 @@ public final class IngestTable implements Command<IngestTableOptions> {
     public abstract List<String> partitionBy();
 
     /** The validation before writing ({@code --rules}), or null for none. */
-    public abstract ValidationStep.@Nullable Spec validation();
+    public abstract ValidateIntoLake.@Nullable Spec validation();
 
     public static Spec of(
         String input,
@@ -82,17 +84,17 @@ public final class IngestTable implements Command<IngestTableOptions> {
     }
 
     /** This ingest, validating the rows with {@code validation} before writing them. */
-    public Spec withValidation(ValidationStep.Spec validation) {
+    public Spec withValidation(ValidateIntoLake.Spec validation) {
       return new AutoValue_IngestTable_Spec(
           input(), format(), avroSchemaJson(), lake(), dataset(), partitionBy(), validation);
     }
 
     public String processedDir() {
-      return LakePaths.join(lake(), "processed", dataset());
+      return LakeLayout.of(lake()).processed(dataset());
     }
 
     public String quarantineDir() {
-      return LakePaths.join(lake(), "quarantine", dataset());
+      return LakeLayout.of(lake()).quarantine(dataset());
     }
   }
 
@@ -143,18 +145,19 @@ public final class IngestTable implements Command<IngestTableOptions> {
       Spec spec, org.apache.beam.sdk.options.PipelineOptions options, PrintStream progress) {
     Pipeline p = Pipeline.create(options);
     int files = checkInputExists(spec.input());
-    ValidationStep.Spec validation = spec.validation();
+    ValidateIntoLake.Spec validation = spec.validation();
     String runId =
         validation != null
             ? validation.runId()
-            : ValidationStep.newRunId(org.joda.time.Instant.now());
+            : ValidateIntoLake.newRunId(org.joda.time.Instant.now());
     LakeCommit commit = StagedRun.begin(spec.lake(), spec.dataset(), runId);
     String processed = commit.stage(spec.processedDir());
     String quarantine = commit.stage(spec.quarantineDir());
     if (validation != null) {
       validation =
           validation.stagedIn(
-              quarantine, commit.stageWithMarker(validation.reportDir(), ValidationStep.REPORT_JSON));
+              quarantine,
+              commit.stageWithMarker(validation.reportDir(), ValidateIntoLake.REPORT_JSON));
     }
     expand(p, spec, processed, quarantine, validation);
     progress.printf(
@@ -196,12 +199,12 @@ public final class IngestTable implements Command<IngestTableOptions> {
       Spec spec,
       String processedDir,
       String quarantineDir,
-      ValidationStep.@Nullable Spec validation) {
+      ValidateIntoLake.@Nullable Spec validation) {
     Schema schema = AvroTableSchema.toBeamSchema(spec.avroSchemaJson());
     BadRecordErrorHandler<? extends POutput> quarantine =
         validation == null
             ? p.registerBadRecordErrorHandler(LakeIO.quarantine().to(quarantineDir))
-            : p.registerBadRecordErrorHandler(ValidationStep.countingQuarantine(quarantineDir));
+            : p.registerBadRecordErrorHandler(ValidateIntoLake.countingQuarantine(quarantineDir));
     PCollection<Row> rows =
         p.apply(
                 "ReadTable",
@@ -220,7 +223,7 @@ public final class IngestTable implements Command<IngestTableOptions> {
     if (validation != null) {
       @SuppressWarnings("unchecked")
       PCollection<Long> unparsed = (PCollection<Long>) quarantine.getOutput();
-      rows = ValidationStep.expand(rows, validation, unparsed);
+      rows = ValidationRun.expand(rows, validation, unparsed);
     }
     rows.apply(
         "WriteProcessed",
@@ -253,12 +256,12 @@ public final class IngestTable implements Command<IngestTableOptions> {
           in, written, quarantined);
       return 1;
     }
-    ValidationStep.Spec validation = spec.validation();
+    ValidateIntoLake.Spec validation = spec.validation();
     if (validation != null) {
-      return ValidationStep.printSummary(
+      return ValidationRun.printSummary(
           "ingest-table " + spec.dataset(),
           validation,
-          ValidationStep.readReport(validation),
+          ValidationRun.readReport(validation),
           out);
     }
     return 0;
@@ -279,8 +282,8 @@ public final class IngestTable implements Command<IngestTableOptions> {
               + " is not a valid name; use letters, digits, '.', '_' and '-'");
     }
     String schemaJson = readSchema(o.getSchema());
-    ValidationStep.Spec validation =
-        ValidationStep.Spec.ofIngest(
+    ValidateIntoLake.Spec validation =
+        ValidationRun.ofIngest(
             o,
             LakePaths.absolute(o.getLake()),
             o.getDataset(),

@@ -1,9 +1,9 @@
 package dev.sediment.pipelines.ingest;
 
+import dev.sediment.io.lake.LakePaths;
 import dev.sediment.io.seismic.SeismicFormatException;
 import dev.sediment.io.seismic.SeismicInspector;
 import dev.sediment.pipelines.Command;
-import dev.sediment.pipelines.LakePaths;
 import dev.sediment.pipelines.UsageException;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,15 +1,17 @@
 package dev.sediment.pipelines.validate;
 
 import com.google.auto.value.AutoValue;
+import dev.sediment.io.lake.LakePaths;
 import dev.sediment.io.table.AvroTableSchema;
 import dev.sediment.io.table.TableIO;
 import dev.sediment.io.table.TableSchemaInference;
 import dev.sediment.pipelines.Command;
 import dev.sediment.pipelines.CommandFailedException;
-import dev.sediment.pipelines.LakePaths;
 import dev.sediment.pipelines.RunCounts;
 import dev.sediment.pipelines.UsageException;
 import dev.sediment.pipelines.ingest.IngestTable;
+import dev.sediment.transforms.profile.ColumnProfileFn;
+import dev.sediment.transforms.validate.RulesYaml;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -4,18 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sediment.io.lake.HivePartition;
 import dev.sediment.io.lake.LakeCommit;
 import dev.sediment.io.lake.LakeIO;
+import dev.sediment.io.lake.LakeLayout;
+import dev.sediment.io.lake.LakePaths;
 import dev.sediment.io.table.AvroTableSchema;
 import dev.sediment.io.table.TableIO;
 import dev.sediment.io.table.TableSchemaInference;
 import dev.sediment.pipelines.Command;
 import dev.sediment.pipelines.CommandFailedException;
-import dev.sediment.pipelines.LakePaths;
 import dev.sediment.pipelines.Names;
 import dev.sediment.pipelines.Parallelism;
 import dev.sediment.pipelines.RunCounts;
 import dev.sediment.pipelines.StagedRun;
 import dev.sediment.pipelines.UsageException;
 import dev.sediment.pipelines.ingest.IngestTable;
+import dev.sediment.transforms.validate.ValidateIntoLake;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -53,7 +55,7 @@ public final class ValidateCommand implements Command<ValidateOptions> {
     final String lake;
     final String dataset;
     final List<String> partitionBy;
-    final ValidationStep.Spec validation;
+    final ValidateIntoLake.Spec validation;
 
     Spec(
         String input,
@@ -63,7 +65,7 @@ public final class ValidateCommand implements Command<ValidateOptions> {
         String lake,
         String dataset,
         List<String> partitionBy,
-        ValidationStep.Spec validation) {
+        ValidateIntoLake.Spec validation) {
       this.input = input;
       this.format = format;
       this.avroSchemaJson = avroSchemaJson;
@@ -82,7 +84,7 @@ public final class ValidateCommand implements Command<ValidateOptions> {
         String lake,
         String dataset,
         List<String> partitionBy,
-        ValidationStep.Spec validation) {
+        ValidateIntoLake.Spec validation) {
       return new Spec(
           input,
           format,
@@ -95,14 +97,14 @@ public final class ValidateCommand implements Command<ValidateOptions> {
     }
 
     public String processedDir() {
-      return LakePaths.join(lake, "processed", dataset);
+      return LakeLayout.of(lake).processed(dataset);
     }
 
     public String quarantineDir() {
-      return LakePaths.join(lake, "quarantine", dataset);
+      return LakeLayout.of(lake).quarantine(dataset);
     }
 
-    public ValidationStep.Spec validation() {
+    public ValidateIntoLake.Spec validation() {
       return validation;
     }
   }
@@ -173,8 +175,8 @@ public final class ValidateCommand implements Command<ValidateOptions> {
     }
     String input = LakePaths.absolute(o.getInput());
     String lake = LakePaths.absolute(o.getLake());
-    ValidationStep.Spec validation =
-        ValidationStep.Spec.of(o.getRules(), lake, dataset, o.getRunId(), now)
+    ValidateIntoLake.Spec validation =
+        ValidationRun.spec(o.getRules(), lake, dataset, o.getRunId(), now)
             .withInfo("input", input)
             .withInfo("format", format.toString());
     IngestTable.checkInputExists(input);
@@ -248,10 +250,10 @@ public final class ValidateCommand implements Command<ValidateOptions> {
     LakeCommit commit = StagedRun.begin(spec.lake, spec.dataset, spec.validation.runId());
     String processed = commit.stage(spec.processedDir());
     String quarantine = commit.stage(spec.quarantineDir());
-    ValidationStep.Spec staged =
+    ValidateIntoLake.Spec staged =
         spec.validation.stagedIn(
             quarantine,
-            commit.stageWithMarker(spec.validation.reportDir(), ValidationStep.REPORT_JSON));
+            commit.stageWithMarker(spec.validation.reportDir(), ValidateIntoLake.REPORT_JSON));
     expand(p, spec, processed, quarantine, staged);
     progress.printf(
         "validate %s: reading %s (%s, schema %s) on %s; run %s%n",
@@ -269,7 +271,7 @@ public final class ValidateCommand implements Command<ValidateOptions> {
             String.format(
                 "validate %s: %,d records read so far",
                 spec.dataset, RunCounts.of(r).get("records_in")),
-        r -> lostRecords(r, ValidationStep.readReport(staged)));
+        r -> lostRecords(r, ValidationRun.readReport(staged)));
   }
 
   /**
@@ -300,10 +302,10 @@ public final class ValidateCommand implements Command<ValidateOptions> {
       Spec spec,
       String processedDir,
       String quarantineDir,
-      ValidationStep.Spec validation) {
+      ValidateIntoLake.Spec validation) {
     Schema schema = AvroTableSchema.toBeamSchema(spec.avroSchemaJson);
     BadRecordErrorHandler<PCollection<Long>> quarantine =
-        p.registerBadRecordErrorHandler(ValidationStep.countingQuarantine(quarantineDir));
+        p.registerBadRecordErrorHandler(ValidateIntoLake.countingQuarantine(quarantineDir));
     PCollection<Row> rows =
         p.apply(
                 "ReadTable",
@@ -317,7 +319,7 @@ public final class ValidateCommand implements Command<ValidateOptions> {
                 "CheckPartitions",
                 LakeIO.checkPartitions().by(spec.partitionBy).withBadRecordErrorHandler(quarantine));
     quarantine.close();
-    PCollection<Row> valid = ValidationStep.expand(rows, validation, quarantine.getOutput());
+    PCollection<Row> valid = ValidationRun.expand(rows, validation, quarantine.getOutput());
     valid.apply(
         "WriteProcessed",
         LakeIO.writeParquet()
@@ -331,9 +333,9 @@ public final class ValidateCommand implements Command<ValidateOptions> {
     if (result.getState() != PipelineResult.State.DONE) {
       throw new CommandFailedException("the pipeline ended in state " + result.getState());
     }
-    JsonNode report = ValidationStep.readReport(spec.validation);
+    JsonNode report = ValidationRun.readReport(spec.validation);
     long readCount = RunCounts.of(result).get("records_in");
-    int code = ValidationStep.printSummary("validate " + spec.dataset, spec.validation, report, out);
+    int code = ValidationRun.printSummary("validate " + spec.dataset, spec.validation, report, out);
     out.printf("  valid rows:  %s/%n", spec.processedDir());
     if (readCount != report.path("records_in").asLong()) {
       out.printf(

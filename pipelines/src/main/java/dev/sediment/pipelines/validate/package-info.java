@@ -1,2 +1,4 @@
-/** Validation commands: {@code rules infer} and the HTML rendering of a validation report. */
+/**
+ * Validation commands, {@code validate} and {@code rules infer}: option parsing and composition.
+ */
 package dev.sediment.pipelines.validate;

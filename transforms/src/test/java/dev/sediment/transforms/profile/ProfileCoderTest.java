@@ -1,4 +1,4 @@
-package dev.sediment.pipelines.validate;
+package dev.sediment.transforms.profile;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -7,8 +7,8 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.sameInstance;
 import static org.junit.Assert.assertThrows;
 
-import dev.sediment.pipelines.validate.ColumnProfileFn.ColumnStats;
-import dev.sediment.pipelines.validate.ColumnProfileFn.Profile;
+import dev.sediment.transforms.profile.ColumnProfileFn.ColumnStats;
+import dev.sediment.transforms.profile.ColumnProfileFn.Profile;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.time.Instant;

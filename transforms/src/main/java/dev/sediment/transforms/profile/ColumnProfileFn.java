@@ -1,4 +1,4 @@
-package dev.sediment.pipelines.validate;
+package dev.sediment.transforms.profile;
 
 import dev.sediment.io.table.AvroTableSchema;
 import java.io.Serializable;

@@ -1,7 +1,8 @@
-package dev.sediment.pipelines.validate;
+package dev.sediment.transforms.validate;
 
-import dev.sediment.pipelines.validate.ColumnProfileFn.ColumnStats;
-import dev.sediment.pipelines.validate.ColumnProfileFn.Kind;
+import dev.sediment.transforms.profile.ColumnProfileFn;
+import dev.sediment.transforms.profile.ColumnProfileFn.ColumnStats;
+import dev.sediment.transforms.profile.ColumnProfileFn.Kind;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.sediment.pipelines.validate;
+package dev.sediment.transforms.validate;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -6,10 +6,11 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -22,38 +23,76 @@ import org.w3c.dom.NodeList;
 
 public class ReportHtmlTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /** The contract's example, plus a rule id, column and values carrying markup. */
-  private static final String REPORT =
-      "{\"run_id\":\"20261123-2130\",\"dataset\":\"trades\",\"rules_file\":\"rules.yaml\","
-          + "\"input\":\"data/*.csv\",\"format\":\"csv\","
-          + "\"started_at\":\"2026-11-23T21:30:00Z\",\"finished_at\":\"2026-11-23T21:30:05Z\","
-          + "\"records_in\":10,\"records_valid\":7,\"records_quarantined\":3,"
-          + "\"records_warned\":1,\"records_unparsed\":0,"
-          + "\"totals\":{\"records_in\":10,\"records_valid\":7,\"records_quarantined\":3},"
-          + "\"passed\":false,"
-          + "\"rules\":["
-          + "{\"rule\":\"price.min\",\"column\":\"price\",\"level\":\"column\",\"severity\":\"error\","
-          + "\"checked\":9,\"failed\":2,\"passed\":false,\"examples\":[-5.0,0,1234567],\"observed\":null,"
-          + "\"message\":\"2 of 9 values are not > 0\"},"
-          + "{\"rule\":\"<script>x&y</script>.not_null\",\"column\":\"<script>x&y</script>\","
-          + "\"level\":\"column\",\"severity\":\"warn\",\"checked\":10,\"failed\":1,\"passed\":false,"
-          + "\"examples\":[\"<script>alert('&')</script>\",null],\"observed\":null,"
-          + "\"message\":\"1 null\"},"
-          + "{\"rule\":\"dataset.row_count\",\"level\":\"dataset\",\"severity\":\"error\","
-          + "\"checked\":1,\"failed\":1,\"passed\":false,\"examples\":[],\"observed\":10,"
-          + "\"message\":\"10 rows, expected at least 1000\"},"
-          + "{\"rule\":\"dataset.completeness\",\"column\":\"price\",\"level\":\"dataset\","
-          + "\"severity\":\"warn\",\"checked\":10,\"failed\":0,\"passed\":true,\"examples\":[],"
-          + "\"observed\":0.9,\"message\":\"\"}],"
-          + "\"columns\":[{\"column\":\"price\",\"type\":\"DOUBLE\",\"count\":10,\"nulls\":1,"
-          + "\"min\":-5.0,\"max\":99.5},"
-          + "{\"column\":\"<script>x&y</script>\",\"type\":\"STRING\",\"count\":12000,\"nulls\":1,"
-          + "\"min\":\"&a\",\"max\":\"<b>\"}]}";
+  private static final ValidationReport REPORT =
+      ValidationReport.of(
+          10,
+          7,
+          3,
+          1,
+          0,
+          List.of(
+              RuleOutcome.of(
+                  "price.min",
+                  "price",
+                  "column",
+                  "error",
+                  9,
+                  2,
+                  false,
+                  List.of("-5.0", "0", "1234567"),
+                  null,
+                  "2 of 9 values are not > 0"),
+              RuleOutcome.of(
+                  "<script>x&y</script>.not_null",
+                  "<script>x&y</script>",
+                  "column",
+                  "warn",
+                  10,
+                  1,
+                  false,
+                  List.of("\"<script>alert('&')</script>\"", "null"),
+                  null,
+                  "1 null"),
+              RuleOutcome.of(
+                  "dataset.row_count",
+                  null,
+                  "dataset",
+                  "error",
+                  1,
+                  1,
+                  false,
+                  List.of(),
+                  "10",
+                  "10 rows, expected at least 1000"),
+              RuleOutcome.of(
+                  "dataset.completeness",
+                  "price",
+                  "dataset",
+                  "warn",
+                  10,
+                  0,
+                  true,
+                  List.of(),
+                  "0.9",
+                  "")),
+          List.of(
+              ColumnSummary.of("price", "DOUBLE", 10, 1, "-5.0", "99.5"),
+              ColumnSummary.of("<script>x&y</script>", "STRING", 12000, 1, "\"&a\"", "\"<b>\"")));
 
-  private static JsonNode json(String s) throws Exception {
-    return JSON.readTree(s);
+  /** The head the CLI puts above a report. */
+  private static final Map<String, String> HEAD = head();
+
+  private static Map<String, String> head() {
+    Map<String, String> h = new LinkedHashMap<>();
+    h.put("run_id", "20261123-2130");
+    h.put("dataset", "trades");
+    h.put("rules_file", "rules.yaml");
+    h.put("input", "data/*.csv");
+    h.put("format", "csv");
+    h.put("started_at", "2026-11-23T21:30:00Z");
+    h.put("finished_at", "2026-11-23T21:30:05Z");
+    return h;
   }
 
   private static Document parseXml(String html) throws Exception {
@@ -72,13 +111,12 @@ public class ReportHtmlTest {
 
   @Test
   public void render_report_hasTitleBannerTotalsRulesAndColumns() throws Exception {
-    String html = ReportHtml.render(json(REPORT));
+    String html = ReportHtml.render(REPORT, HEAD);
 
     assertThat(html, startsWith("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\""));
     assertThat(
         html, containsString("<title>Validation report: trades (run 20261123-2130)</title>"));
-    assertThat(
-        html, containsString("<h1>Validation report: trades (run 20261123-2130)</h1>"));
+    assertThat(html, containsString("<h1>Validation report: trades (run 20261123-2130)</h1>"));
     assertThat(
         html, containsString("<tr><td>Rules file</td><td><code>rules.yaml</code></td></tr>"));
     assertThat(
@@ -91,8 +129,7 @@ public class ReportHtmlTest {
     assertThat(html, containsString("<tr><th>Valid</th><td class=\"num\">7</td></tr>"));
     assertThat(html, containsString("<tr><th>Quarantined</th><td class=\"num\">3</td></tr>"));
     assertThat(
-        html,
-        containsString("<tr><th>Passed with warnings</th><td class=\"num\">1</td></tr>"));
+        html, containsString("<tr><th>Passed with warnings</th><td class=\"num\">1</td></tr>"));
     assertThat(
         html,
         containsString(
@@ -135,7 +172,7 @@ public class ReportHtmlTest {
 
   @Test
   public void render_userStrings_areEscaped() throws Exception {
-    String html = ReportHtml.render(json(REPORT));
+    String html = ReportHtml.render(REPORT, HEAD);
 
     assertThat(html, not(containsString("<script")));
     assertThat(html, not(containsString("x&y")));
@@ -158,7 +195,7 @@ public class ReportHtmlTest {
 
   @Test
   public void render_isWellFormedXhtml_withTheValuesAsText() throws Exception {
-    Document d = parseXml(ReportHtml.render(json(REPORT)));
+    Document d = parseXml(ReportHtml.render(REPORT, HEAD));
 
     assertThat(d.getDocumentElement().getTagName(), equalTo("html"));
     assertThat(d.getElementsByTagName("script").getLength(), equalTo(0));
@@ -174,29 +211,45 @@ public class ReportHtmlTest {
   }
 
   @Test
-  public void render_emptyRulesAndMissingFields_rendersPassedPage() throws Exception {
-    String html = ReportHtml.render(json("{\"rules\":[]}"));
+  public void render_emptyReportWithoutHead_rendersPassedPage() throws Exception {
+    String html = ReportHtml.render(ValidationReport.of(0, 0, 0, 0, 0, List.of(), List.of()));
 
     assertThat(html, containsString("<title>Validation report</title>"));
     assertThat(html, containsString("<div class=\"banner passed\">PASSED</div>"));
     assertThat(html, containsString("<p class=\"none\">No rules were checked.</p>"));
     assertThat(html, containsString("<p class=\"none\">No column summary.</p>"));
-    assertThat(html, containsString("<tr><th>Records in</th><td class=\"num\"></td></tr>"));
+    assertThat(html, containsString("<tr><th>Records in</th><td class=\"num\">0</td></tr>"));
     assertThat(html, not(containsString("class=\"meta\"")));
     Document d = parseXml(html);
     assertThat(d.getElementsByTagName("tr").getLength(), equalTo(5));
   }
 
   @Test
-  public void render_withoutPassedField_failsOnAFailedErrorRule_andReadsTotalsObject()
+  public void render_failedDatasetErrorRule_failsTheBanner_andNamesOnlyDatasetRules()
       throws Exception {
     String html =
         ReportHtml.render(
-            json(
-                "{\"totals\":{\"records_in\":2,\"records_valid\":1,\"records_quarantined\":1},"
-                    + "\"rules\":[{\"rule\":\"seismic.gaps\",\"level\":\"seismic\","
-                    + "\"failed\":1},{\"rule\":\"dataset.freshness\",\"level\":\"dataset\","
-                    + "\"failed\":1}]}"));
+            ValidationReport.of(
+                2,
+                1,
+                1,
+                0,
+                0,
+                List.of(
+                    RuleOutcome.of(
+                        "seismic.gaps", null, "seismic", "error", 0, 1, false, List.of(), null, ""),
+                    RuleOutcome.of(
+                        "dataset.freshness",
+                        null,
+                        "dataset",
+                        "error",
+                        0,
+                        1,
+                        false,
+                        List.of(),
+                        null,
+                        "")),
+                List.of()));
 
     assertThat(
         html,
@@ -208,7 +261,7 @@ public class ReportHtmlTest {
         html,
         containsString(
             "<tr class=\"fail\"><td><code>seismic.gaps</code></td><td>seismic</td><td></td>"
-                + "<td>error</td><td class=\"num\"></td><td class=\"num\">1</td>"
+                + "<td>error</td><td class=\"num\">0</td><td class=\"num\">1</td>"
                 + "<td class=\"mark\">\u2717 fail</td><td></td><td></td><td></td></tr>"));
     parseXml(html);
   }
@@ -216,14 +269,62 @@ public class ReportHtmlTest {
   @Test
   public void render_controlCharacters_becomeReplacementCharacters() throws Exception {
     String html =
-        ReportHtml.render(json("{\"dataset\":\"a\\u0001b\",\"rules\":[]}"));
+        ReportHtml.render(
+            ValidationReport.of(0, 0, 0, 0, 0, List.of(), List.of()),
+            Map.of("dataset", "a\u0001b"));
 
     assertThat(html, containsString("<title>Validation report: a\uFFFDb</title>"));
     parseXml(html);
   }
 
+  @Test
+  public void render_headKeysOtherThanTheKnownOnes_areNotShown() throws Exception {
+    Map<String, String> head = new LinkedHashMap<>(HEAD);
+    head.put("schema", "given");
+
+    assertThat(ReportHtml.render(REPORT, head), equalTo(ReportHtml.render(REPORT, HEAD)));
+  }
+
+  @Test
+  public void render_values_showAsReportJsonReadsThem() throws Exception {
+    // report.json is read with plain Jackson settings: a decimal becomes a double there, and the
+    // page has always shown it so.
+    String html =
+        ReportHtml.render(
+            ValidationReport.of(
+                1,
+                0,
+                1,
+                0,
+                0,
+                List.of(
+                    RuleOutcome.of(
+                        "amount.max",
+                        "amount",
+                        "column",
+                        "error",
+                        1,
+                        1,
+                        false,
+                        List.of("12345678901234567890.5", "\"NaN\"", "[1,2]"),
+                        null,
+                        "")),
+                List.of(ColumnSummary.of("amount", "DECIMAL", 1, 0, "1.10", null))));
+
+    assertThat(
+        html,
+        containsString(
+            "<td><code>1.2345678901234567E19</code>, <code>NaN</code>, <code>[1,2]</code></td>"));
+    assertThat(
+        html,
+        containsString(
+            "<tr><td>amount</td><td>DECIMAL</td><td class=\"num\">1</td><td class=\"num\">0</td>"
+                + "<td class=\"num\">1.1</td><td></td><td class=\"num\">1</td>"
+                + "<td class=\"num\">1</td></tr>"));
+  }
+
   @Test(expected = IllegalArgumentException.class)
-  public void render_notAnObject_isRejected() throws Exception {
-    ReportHtml.render(json("[1]"));
+  public void render_nullReport_isRejected() throws Exception {
+    ReportHtml.render(null, HEAD);
   }
 }

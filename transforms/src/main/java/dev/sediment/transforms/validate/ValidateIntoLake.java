@@ -1,4 +1,4 @@
-package dev.sediment.pipelines.validate;
+package dev.sediment.transforms.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -6,16 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sediment.io.lake.LakeFiles;
 import dev.sediment.io.lake.LakeIO;
-import dev.sediment.pipelines.CommandFailedException;
-import dev.sediment.pipelines.LakePaths;
-import dev.sediment.pipelines.Names;
-import dev.sediment.pipelines.Parallelism;
-import dev.sediment.transforms.validate.Rules;
-import dev.sediment.transforms.validate.RulesException;
-import dev.sediment.transforms.validate.Validate;
-import dev.sediment.transforms.validate.ValidationReport;
-import dev.sediment.transforms.validate.ValidationResult;
-import dev.sediment.transforms.validate.Violation;
+import dev.sediment.io.lake.LakeLayout;
+import dev.sediment.io.lake.LakePaths;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -24,7 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -40,8 +33,8 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
-import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.io.ByteStreams;
@@ -49,14 +42,33 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
 
 /**
- * Validation inside a command's pipeline: rows are checked against a {@link Rules} file, valid
- * rows come back for the command to write, rows breaking an {@code error} rule go to {@code
- * QUARANTINE/violations-*.jsonl} with every reason, and {@code report.json} and {@code
- * report.html} go to {@code LAKE/reports/validation/RUN_ID/}. The report counts the records that
- * did not even parse (the command's bad-record sink, {@link #countingQuarantine}) as quarantined,
- * so {@code records_in = records_valid + records_quarantined} covers the whole input.
+ * Validation into the lake: rows are checked against {@link Rules}, valid rows come back for the
+ * caller to write, rows breaking an {@code error} rule go to {@code
+ * LAKE/quarantine/DATASET/violations-*.jsonl} with every reason, and {@code report.json} and {@code
+ * report.html} go to {@code LAKE/reports/validation/RUN_ID/} ({@link LakeLayout}).
+ *
+ * <pre>{@code
+ * ValidateIntoLake.Spec spec =
+ *     ValidateIntoLake.Spec.of(Rules.load("trades.rules.yaml"), "trades.rules.yaml",
+ *         "s3://bucket/lake", "trades", ValidateIntoLake.newRunId(Instant.now()), Instant.now());
+ * BadRecordErrorHandler<PCollection<Long>> unparsed =
+ *     p.registerBadRecordErrorHandler(ValidateIntoLake.countingQuarantine(spec.quarantineDir()));
+ * PCollection<Row> rows = p.apply(TableIO.read()...withBadRecordErrorHandler(unparsed));
+ * unparsed.close();
+ * PCollection<Row> valid = ValidateIntoLake.expand(rows, spec, unparsed.getOutput());
+ * }</pre>
+ *
+ * <p>The report counts the records that did not even parse (the bad-record sink made by {@link
+ * #countingQuarantine}) as quarantined, so {@code records_in = records_valid + records_quarantined}
+ * covers the whole input. {@code report.json} is written last and atomically: its presence marks a
+ * run's report directory complete. Quarantine lines are keyed by the violation alone, so a rerun
+ * places and orders them alike.
+ *
+ * <p>Its steps are applied at the top level of the pipeline ("Validate", "ViolationsToJson",
+ * "WriteViolations", "UnparsedView", "WriteReport"), so runners' step names stay as they were when
+ * the commands composed them. Counter: {@code sediment/records_quarantined} (rule violations).
  */
-public final class ValidationStep {
+public final class ValidateIntoLake {
   private static final ObjectMapper MAPPER =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final DateTimeFormatter RUN_ID_TIME =
@@ -65,80 +77,90 @@ public final class ValidationStep {
   /** The report's JSON file; written last, it marks a run's report directory complete. */
   public static final String REPORT_JSON = "report.json";
 
-  static final String REPORT_HTML = "report.html";
+  /** The report's HTML page ({@link ReportHtml}). */
+  public static final String REPORT_HTML = "report.html";
 
-  private ValidationStep() {}
+  private ValidateIntoLake() {}
 
-  /** What to validate against and where the outcome goes. */
+  /** What to validate against and where the outcome goes. Immutable. */
   public static final class Spec implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    final Rules rules;
-    final String rulesPath;
-    final Instant now;
-    final String runId;
-    final String quarantineDir;
-    final String reportDir;
-    final LinkedHashMap<String, String> info;
-    final Set<String> fieldsLeftOutOfQuarantine;
+    private final Rules rules;
+    private final String rulesFile;
+    private final Instant now;
+    private final String runId;
+    private final String quarantineDir;
+    private final String reportDir;
+    private final LinkedHashMap<String, String> info;
+    private final Set<String> fieldsLeftOutOfQuarantine;
+    private final int keyBuckets;
 
     private Spec(
         Rules rules,
-        String rulesPath,
+        String rulesFile,
         Instant now,
         String runId,
         String quarantineDir,
         String reportDir,
         LinkedHashMap<String, String> info,
-        Set<String> fieldsLeftOutOfQuarantine) {
+        Set<String> fieldsLeftOutOfQuarantine,
+        int keyBuckets) {
       this.rules = rules;
-      this.rulesPath = rulesPath;
+      this.rulesFile = rulesFile;
       this.now = now;
       this.runId = runId;
       this.quarantineDir = quarantineDir;
       this.reportDir = reportDir;
       this.info = info;
       this.fieldsLeftOutOfQuarantine = fieldsLeftOutOfQuarantine;
+      this.keyBuckets = keyBuckets;
     }
 
     /**
-     * A validation of dataset {@code dataset} of {@code lake} with the rules at {@code rulesPath}
-     * (loaded here: a bad file is a {@link CommandFailedException} naming file and line).
+     * A validation of {@code dataset} of the lake at {@code lake} with {@code rules} (read from
+     * {@code rulesFile}, which the report names), as run {@code runId} started at {@code now}.
+     *
+     * @throws IllegalArgumentException if {@code dataset} or {@code runId} is not a single
+     *     directory name ({@link LakeLayout})
      */
     public static Spec of(
-        String rulesPath, String lake, String dataset, @Nullable String runId, Instant now) {
-      Rules rules = loadRules(rulesPath);
-      String id = runId == null || runId.isEmpty() ? newRunId(now) : Names.check("--runId", runId);
-      Names.check("--dataset", dataset);
+        Rules rules, String rulesFile, String lake, String dataset, String runId, Instant now) {
+      Objects.requireNonNull(rules, "rules");
+      Objects.requireNonNull(rulesFile, "rulesFile");
+      Objects.requireNonNull(now, "now");
+      LakeLayout layout = LakeLayout.of(lake);
+      String reportDir = layout.validationReport(runId);
+      String quarantineDir = layout.quarantine(dataset);
       LinkedHashMap<String, String> info = new LinkedHashMap<>();
-      info.put("run_id", id);
+      info.put("run_id", runId);
       info.put("dataset", dataset);
-      info.put("rules_file", rulesPath);
+      info.put("rules_file", rulesFile);
       info.put("started_at", now.toString());
       return new Spec(
           rules,
-          rulesPath,
+          rulesFile,
           now,
-          id,
-          LakePaths.join(lake, "quarantine", dataset),
-          LakePaths.join(lake, "reports", "validation", id),
+          runId,
+          quarantineDir,
+          reportDir,
           info,
-          Set.of());
+          Set.of(),
+          Validate.DEFAULT_KEY_BUCKETS);
     }
 
     /**
-     * The validation an ingesting command runs when given {@code --rules}, or null when it was
-     * not: a new run id, and the input and its format at the head of the report.
+     * A validation with the rules file at {@code rulesPath} (local, {@code s3://}, {@code gs://});
+     * a null or empty {@code runId} gets a new one ({@link #newRunId}).
+     *
+     * @throws RulesException if the file is not a valid rules file (message {@code FILE:LINE: ...})
+     * @throws IllegalArgumentException if the file cannot be read, or a name is not valid
      */
-    public static @Nullable Spec ofIngest(
-        RulesOption options, String lake, String dataset, String input, String format) {
-      String rules = options.getRules();
-      if (rules == null || rules.isEmpty()) {
-        return null;
-      }
-      return of(rules, lake, dataset, null, Instant.now())
-          .withInfo("input", input)
-          .withInfo("format", format);
+    public static Spec of(
+        String rulesPath, String lake, String dataset, @Nullable String runId, Instant now) {
+      Rules rules = Rules.load(LakePaths.absolute(rulesPath));
+      String id = runId == null || runId.isEmpty() ? newRunId(now) : runId;
+      return of(rules, rulesPath, lake, dataset, id, now);
     }
 
     /** Adds a {@code key: value} line to the head of the report, e.g. the input and format. */
@@ -146,16 +168,32 @@ public final class ValidationStep {
       LinkedHashMap<String, String> copy = new LinkedHashMap<>(info);
       copy.put(key, value);
       return new Spec(
-          rules, rulesPath, now, runId, quarantineDir, reportDir, copy, fieldsLeftOutOfQuarantine);
+          rules,
+          rulesFile,
+          now,
+          runId,
+          quarantineDir,
+          reportDir,
+          copy,
+          fieldsLeftOutOfQuarantine,
+          keyBuckets);
     }
 
     /**
      * Fields not copied into quarantine lines (e.g. a trace's {@code samples}: the raw file keeps
-     * them, the line keeps the file and byte offset).
+     * them, the line keeps the file and byte offset). Default: none.
      */
     public Spec leavingOutOfQuarantine(Set<String> fields) {
       return new Spec(
-          rules, rulesPath, now, runId, quarantineDir, reportDir, info, Set.copyOf(fields));
+          rules,
+          rulesFile,
+          now,
+          runId,
+          quarantineDir,
+          reportDir,
+          info,
+          Set.copyOf(fields),
+          keyBuckets);
     }
 
     /**
@@ -164,15 +202,57 @@ public final class ValidationStep {
      */
     public Spec stagedIn(String quarantineDir, String reportDir) {
       return new Spec(
-          rules, rulesPath, now, runId, quarantineDir, reportDir, info, fieldsLeftOutOfQuarantine);
+          rules,
+          rulesFile,
+          now,
+          runId,
+          quarantineDir,
+          reportDir,
+          info,
+          fieldsLeftOutOfQuarantine,
+          keyBuckets);
+    }
+
+    /**
+     * The keys the uniqueness checks spread over ({@link Validate.Rows#withKeyBuckets}); default
+     * 64, valid 1 to 65536. More keys spread work over more workers.
+     */
+    public Spec withKeyBuckets(int n) {
+      if (n < 1 || n > Validate.MAX_KEY_BUCKETS) {
+        throw new IllegalArgumentException(
+            "withKeyBuckets(n): n must be in [1, " + Validate.MAX_KEY_BUCKETS + "], not " + n);
+      }
+      return new Spec(
+          rules,
+          rulesFile,
+          now,
+          runId,
+          quarantineDir,
+          reportDir,
+          info,
+          fieldsLeftOutOfQuarantine,
+          n);
     }
 
     public Rules rules() {
       return rules;
     }
 
+    /** The rules file as given, as the report names it. */
+    public String rulesFile() {
+      return rulesFile;
+    }
+
+    public Instant now() {
+      return now;
+    }
+
     public String runId() {
       return runId;
+    }
+
+    public String quarantineDir() {
+      return quarantineDir;
     }
 
     public String reportDir() {
@@ -186,6 +266,15 @@ public final class ValidationStep {
     public String reportHtml() {
       return LakePaths.join(reportDir, REPORT_HTML);
     }
+
+    /** The head lines of the report, in order ({@code run_id}, {@code dataset}, ...). */
+    public Map<String, String> info() {
+      return java.util.Collections.unmodifiableMap(info);
+    }
+
+    public int keyBuckets() {
+      return keyBuckets;
+    }
   }
 
   /** A run id that sorts by start time: {@code 20261123T214500Z-3f9a1c}. */
@@ -195,19 +284,8 @@ public final class ValidationStep {
         + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
   }
 
-  /** Loads a rules file; a missing or malformed one is one line naming file and line. */
-  public static Rules loadRules(String path) {
-    try {
-      return Rules.load(LakePaths.absolute(path));
-    } catch (RulesException e) {
-      throw new CommandFailedException(e.getMessage());
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new CommandFailedException("cannot read --rules=" + path + ": " + e.getMessage());
-    }
-  }
-
   /**
-   * The bad-record sink of a validating command: writes the quarantine as {@link
+   * The bad-record sink of a validating pipeline: writes the quarantine as {@link
    * LakeIO#quarantine()} does and counts what it wrote, for the report.
    */
   public static PTransform<PCollection<BadRecord>, PCollection<Long>> countingQuarantine(
@@ -240,9 +318,7 @@ public final class ValidationStep {
     ValidationResult result =
         rows.apply(
             "Validate",
-            Validate.against(spec.rules)
-                .withNow(spec.now)
-                .withKeyBuckets(Parallelism.buckets(rows.getPipeline().getOptions())));
+            Validate.against(spec.rules).withNow(spec.now).withKeyBuckets(spec.keyBuckets));
     result
         .violations()
         .apply(
@@ -290,12 +366,15 @@ public final class ValidationStep {
       out.output(
           KV.of(
               key,
-              MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(line)));
+              MAPPER
+                  .writer()
+                  .without(SerializationFeature.INDENT_OUTPUT)
+                  .writeValueAsString(line)));
       quarantined.inc();
     }
   }
 
-  /** Writes report.json and report.html once the report is complete. */
+  /** Writes report.html, then report.json, once the report is complete. */
   static final class WriteReportFn extends DoFn<ValidationReport, Void> {
     private final Spec spec;
     private final PCollectionView<Long> unparsed;
@@ -308,95 +387,37 @@ public final class ValidationStep {
     @ProcessElement
     public void process(ProcessContext c) throws IOException {
       ValidationReport report = c.element().withUnparsed(c.sideInput(unparsed));
+      LinkedHashMap<String, String> head = new LinkedHashMap<>(spec.info);
+      head.put("finished_at", java.time.Instant.now().toString());
       ObjectNode json = MAPPER.createObjectNode();
-      spec.info.forEach(json::put);
-      json.put("finished_at", java.time.Instant.now().toString());
+      head.forEach(json::put);
       json.setAll((ObjectNode) MAPPER.readTree(report.toJson()));
       // report.json last: it is the sign that the report directory is complete.
-      write(spec.reportHtml(), ReportHtml.render(json));
+      write(spec.reportHtml(), ReportHtml.render(report, head));
       write(spec.reportJson(), MAPPER.writeValueAsString(json) + "\n");
     }
   }
 
-  static void write(String path, String text) throws IOException {
+  private static void write(String path, String text) throws IOException {
     LakeFiles.writeAtomically(
         FileSystems.matchNewResource(path, false), text.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Reads the report a finished run wrote. */
-  public static JsonNode readReport(Spec spec) {
-    try {
-      MatchResult.Metadata m = FileSystems.matchSingleFileSpec(spec.reportJson());
-      try (InputStream in = Channels.newInputStream(FileSystems.open(m.resourceId()))) {
-        return MAPPER.readTree(ByteStreams.toByteArray(in));
-      }
-    } catch (IOException e) {
-      throw new CommandFailedException(
-          "the run finished but its report " + spec.reportJson() + " cannot be read: " + e.getMessage(),
-          e);
+  /**
+   * The text of the {@code report.json} a finished run wrote: the report's head lines, then {@link
+   * ValidationReport#toJson}'s fields.
+   *
+   * @throws IOException if it is missing or cannot be read
+   */
+  public static String readReportJson(Spec spec) throws IOException {
+    MatchResult.Metadata m = FileSystems.matchSingleFileSpec(spec.reportJson());
+    try (InputStream in = Channels.newInputStream(FileSystems.open(m.resourceId()))) {
+      return new String(ByteStreams.toByteArray(in), StandardCharsets.UTF_8);
     }
   }
 
-  /**
-   * Prints the report's summary: totals, then one line per failed rule. Returns 3 when an
-   * error-level dataset rule failed, 1 when the totals do not add up, else 0.
-   */
-  public static int printSummary(String command, Spec spec, JsonNode report, java.io.PrintStream out) {
-    long in = report.path("records_in").asLong();
-    long valid = report.path("records_valid").asLong();
-    long quarantined = report.path("records_quarantined").asLong();
-    long unparsed = report.path("records_unparsed").asLong();
-    out.printf(
-        "%s: validated against %s: %,d records in, %,d valid, %,d quarantined (%,d unparsed,"
-            + " %,d breaking error rules), %,d passed with warnings%n",
-        command,
-        spec.rulesPath,
-        in,
-        valid,
-        quarantined,
-        unparsed,
-        quarantined - unparsed,
-        report.path("records_warned").asLong());
-    List<String> datasetErrors = new java.util.ArrayList<>();
-    for (JsonNode r : report.path("rules")) {
-      if (r.path("passed").asBoolean(true)) {
-        continue;
-      }
-      String id = r.path("rule").asText();
-      String severity = r.path("severity").asText();
-      StringBuilder examples = new StringBuilder();
-      for (JsonNode e : r.path("examples")) {
-        examples.append(examples.length() == 0 ? ", e.g. " : ", ").append(e.toString());
-      }
-      out.printf(
-          "  %-7s %s: %,d of %,d failed%s%s%n",
-          severity.toUpperCase(java.util.Locale.ROOT),
-          id,
-          r.path("failed").asLong(),
-          r.path("checked").asLong(),
-          r.hasNonNull("message") ? " (" + r.get("message").asText() + ")" : "",
-          examples);
-      if ("dataset".equals(r.path("level").asText()) && "error".equals(severity)) {
-        datasetErrors.add(id);
-      }
-    }
-    out.printf("  report:      %s (and report.html)%n", spec.reportJson());
-    out.printf("  violations:  %s/violations-*.jsonl%n", spec.quarantineDir);
-    if (in != valid + quarantined) {
-      out.printf(
-          "ERROR: records in (%d) != valid (%d) + quarantined (%d): records were lost; report this"
-              + " as a bug with the input attached%n",
-          in, valid, quarantined);
-      return 1;
-    }
-    if (!report.path("passed").asBoolean(false)) {
-      out.printf(
-          "FAILED: dataset rule%s %s failed at severity error; see %s%n",
-          datasetErrors.size() == 1 ? "" : "s",
-          String.join(", ", datasetErrors),
-          spec.reportHtml());
-      return 3;
-    }
-    return 0;
+  /** The report a finished run wrote, as a typed value (its head lines left out). */
+  public static ValidationReport readReport(Spec spec) throws IOException {
+    return ValidationReport.fromJson(readReportJson(spec));
   }
 }

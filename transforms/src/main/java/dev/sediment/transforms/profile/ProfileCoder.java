@@ -1,7 +1,7 @@
-package dev.sediment.pipelines.validate;
+package dev.sediment.transforms.profile;
 
-import dev.sediment.pipelines.validate.ColumnProfileFn.ColumnStats;
-import dev.sediment.pipelines.validate.ColumnProfileFn.Profile;
+import dev.sediment.transforms.profile.ColumnProfileFn.ColumnStats;
+import dev.sediment.transforms.profile.ColumnProfileFn.Profile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

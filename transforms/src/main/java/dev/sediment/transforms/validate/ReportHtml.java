@@ -1,31 +1,45 @@
-package dev.sediment.pipelines.validate;
+package dev.sediment.transforms.validate;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Renders a validation report ({@code report.json}) as one self-contained HTML page.
+ * Renders a {@link ValidationReport} as one self-contained HTML page.
  *
  * <pre>{@code
- * JsonNode report = new ObjectMapper().readTree(reportJson);
- * String html = ReportHtml.render(report);
+ * String html = ReportHtml.render(report, Map.of("dataset", "trades", "run_id", runId));
  * }</pre>
  *
  * <p>The page has inline CSS only: no script, no external resource, so it opens from {@code
  * file://} and from an e-mail attachment. It is also well-formed XML (XHTML syntax), so tools can
- * parse it. Every string taken from the report is escaped, since rule ids, column names and
- * example values come from user data. Missing optional fields render as empty cells; only an
- * object at the top is required. The output is deterministic: the same report gives the same
- * bytes.
+ * parse it. Every string is escaped, since rule ids, column names and example values come from user
+ * data. The output is deterministic: the same report and head give the same bytes, and they are the
+ * bytes the page had when it was rendered from {@code report.json}: values (examples, observed,
+ * min, max) are shown as that file's JSON reader shows them (strings bare, numbers as doubles or
+ * integers).
  */
 public final class ReportHtml {
+
+  /** Head fields shown above the report, in this order, with their labels. */
+  private static final String[][] HEAD = {
+    {"dataset", "Dataset"},
+    {"run_id", "Run"},
+    {"rules_file", "Rules file"},
+    {"input", "Input"},
+    {"format", "Format"},
+    {"started_at", "Started"},
+    {"finished_at", "Finished"}
+  };
+
+  /** How {@code report.json} is read back (doubles for decimals), which the page shows. */
+  private static final ObjectMapper READER = new ObjectMapper();
 
   private static final String CSS =
       "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em;color:#222}"
@@ -48,28 +62,27 @@ public final class ReportHtml {
           + "code{background:#f6f6f6;padding:0 0.2em;word-break:break-all}"
           + ".none{color:#777}";
 
-  /** Column-summary keys shown first, in this order; any other key follows. */
-  private static final List<String> COLUMN_KEYS =
-      List.of("column", "type", "count", "nulls", "min", "max");
-
   private ReportHtml() {}
 
+  /** Renders {@code report} with no head (no dataset, run or input lines). */
+  public static String render(ValidationReport report) {
+    return render(report, Map.of());
+  }
+
   /**
-   * Renders {@code report} (the shape {@code ValidationReport.toJson()} writes, plus the CLI's
-   * {@code run_id}, {@code dataset}, {@code rules_file}, {@code input}, {@code format}, {@code
-   * started_at}, {@code finished_at}).
-   *
-   * @throws IllegalArgumentException if {@code report} is not a JSON object
+   * Renders {@code report} under a head: the values of {@code dataset}, {@code run_id}, {@code
+   * rules_file}, {@code input}, {@code format}, {@code started_at} and {@code finished_at} in
+   * {@code head}, when present, are shown in that order (dataset and run also in the title); other
+   * keys are ignored.
    */
-  public static String render(JsonNode report) {
-    if (report == null || !report.isObject()) {
-      throw new IllegalArgumentException(
-          "a validation report must be a JSON object, was "
-              + (report == null ? "null" : report.getNodeType()));
+  public static String render(ValidationReport report, Map<String, String> head) {
+    if (report == null) {
+      throw new IllegalArgumentException("render(report, head): report is null; pass a report");
     }
+    Map<String, String> h0 = head == null ? Map.of() : head;
     StringBuilder h = new StringBuilder(8192);
-    String dataset = text(report, "dataset");
-    String runId = text(report, "run_id");
+    String dataset = h0.get("dataset");
+    String runId = h0.get("run_id");
     String title = "Validation report";
     if (dataset != null) {
       title += ": " + dataset;
@@ -88,28 +101,19 @@ public final class ReportHtml {
         .append("</style>\n</head>\n<body>\n<h1>")
         .append(escape(title))
         .append("</h1>\n");
-    meta(h, report);
+    head(h, h0);
     banner(h, report);
     totals(h, report);
-    rules(h, report.path("rules"));
-    columns(h, report.path("columns"), report.path("rules"));
+    rules(h, report.rules());
+    columns(h, report.columns(), report.rules());
     h.append("</body>\n</html>\n");
     return h.toString();
   }
 
-  private static void meta(StringBuilder h, JsonNode report) {
-    String[][] fields = {
-      {"dataset", "Dataset"},
-      {"run_id", "Run"},
-      {"rules_file", "Rules file"},
-      {"input", "Input"},
-      {"format", "Format"},
-      {"started_at", "Started"},
-      {"finished_at", "Finished"}
-    };
+  private static void head(StringBuilder h, Map<String, String> head) {
     StringBuilder rows = new StringBuilder();
-    for (String[] f : fields) {
-      String v = text(report, f[0]);
+    for (String[] f : HEAD) {
+      String v = head.get(f[0]);
       if (v != null) {
         rows.append("<tr><td>")
             .append(f[1])
@@ -123,22 +127,15 @@ public final class ReportHtml {
     }
   }
 
-  private static void banner(StringBuilder h, JsonNode report) {
+  private static void banner(StringBuilder h, ValidationReport report) {
     List<String> failingDataset = new ArrayList<>();
-    boolean anyErrorFailed = false;
-    for (JsonNode r : report.path("rules")) {
-      if (isFailed(r) && "error".equals(severity(r))) {
-        anyErrorFailed = true;
-        if ("dataset".equals(text(r, "level"))) {
-          String id = text(r, "rule");
-          failingDataset.add(id == null ? "(unnamed rule)" : id);
-        }
+    for (RuleOutcome r : report.rules()) {
+      if (!r.passed() && "error".equals(r.severity()) && "dataset".equals(r.level())) {
+        failingDataset.add(r.rule());
       }
     }
-    JsonNode passedNode = report.get("passed");
-    boolean passed =
-        passedNode != null && passedNode.isBoolean() ? passedNode.asBoolean() : !anyErrorFailed;
-    long quarantined = count(report, "records_quarantined");
+    boolean passed = !report.datasetErrorFailed();
+    long quarantined = report.recordsQuarantined();
     h.append("<div class=\"banner ")
         .append(passed ? "passed" : "failed")
         .append("\">")
@@ -159,38 +156,34 @@ public final class ReportHtml {
     h.append("</div>\n");
   }
 
-  private static void totals(StringBuilder h, JsonNode report) {
-    String[][] fields = {
-      {"records_in", "Records in"},
-      {"records_valid", "Valid"},
-      {"records_quarantined", "Quarantined"},
-      {"records_warned", "Passed with warnings"},
-      {"records_unparsed", "Unparsed (did not parse, quarantined before validation)"}
+  private static void totals(StringBuilder h, ValidationReport report) {
+    Object[][] fields = {
+      {"Records in", report.recordsIn()},
+      {"Valid", report.recordsValid()},
+      {"Quarantined", report.recordsQuarantined()},
+      {"Passed with warnings", report.recordsWarned()},
+      {"Unparsed (did not parse, quarantined before validation)", report.recordsUnparsed()}
     };
     h.append("<h2>Totals</h2>\n<table class=\"data\">\n");
-    for (String[] f : fields) {
-      JsonNode v = report.get(f[0]);
-      if (v == null || v.isNull()) {
-        v = report.path("totals").get(f[0]);
-      }
+    for (Object[] f : fields) {
       h.append("<tr><th>")
-          .append(f[1])
+          .append(f[0])
           .append("</th><td class=\"num\">")
-          .append(countCell(v))
+          .append(group((Long) f[1]))
           .append("</td></tr>\n");
     }
     h.append("</table>\n");
   }
 
-  private static void rules(StringBuilder h, JsonNode rules) {
+  private static void rules(StringBuilder h, List<RuleOutcome> rules) {
     h.append("<h2>Rules</h2>\n");
-    if (!rules.isArray() || rules.isEmpty()) {
+    if (rules.isEmpty()) {
       h.append("<p class=\"none\">No rules were checked.</p>\n");
       return;
     }
     int failed = 0;
-    for (JsonNode r : rules) {
-      if (isFailed(r)) {
+    for (RuleOutcome r : rules) {
+      if (!r.passed()) {
         failed++;
       }
     }
@@ -202,94 +195,83 @@ public final class ReportHtml {
         .append("<table class=\"data rules\">\n<tr><th>Rule</th><th>Level</th><th>Column</th>")
         .append("<th>Severity</th><th>Checked</th><th>Failed</th><th>Result</th>")
         .append("<th>Observed</th><th>Message</th><th>Examples of failing values</th></tr>\n");
-    for (JsonNode r : rules) {
-      boolean fail = isFailed(r);
-      boolean warn = fail && "warn".equals(severity(r));
+    for (RuleOutcome r : rules) {
+      boolean fail = !r.passed();
+      boolean warn = fail && "warn".equals(r.severity());
       h.append("<tr class=\"")
           .append(fail ? (warn ? "warn" : "fail") : "pass")
           .append("\"><td><code>")
-          .append(escape(orEmpty(text(r, "rule"))))
+          .append(escape(r.rule()))
           .append("</code></td><td>")
-          .append(escape(orEmpty(text(r, "level"))))
+          .append(escape(r.level()))
           .append("</td><td>")
-          .append(escape(orEmpty(text(r, "column"))))
+          .append(escape(orEmpty(r.column())))
           .append("</td><td>")
-          .append(escape(severity(r)))
+          .append(escape(r.severity()))
           .append("</td><td class=\"num\">")
-          .append(countCell(r.get("checked")))
+          .append(group(r.checked()))
           .append("</td><td class=\"num\">")
-          .append(countCell(r.get("failed")))
+          .append(group(r.failed()))
           .append("</td><td class=\"mark\">")
           .append(fail ? (warn ? "\u26a0 warn" : "\u2717 fail") : "\u2713 pass")
           .append("</td><td>")
-          .append(cell(r.get("observed")))
+          .append(cell(json(r.observed())))
           .append("</td><td>")
-          .append(escape(orEmpty(text(r, "message"))))
+          .append(escape(orEmpty(r.message())))
           .append("</td><td>");
-      JsonNode examples = r.path("examples");
-      if (examples.isArray()) {
-        boolean first = true;
-        for (JsonNode e : examples) {
-          if (!first) {
-            h.append(", ");
-          }
-          first = false;
-          h.append("<code>").append(escape(value(e))).append("</code>");
+      boolean first = true;
+      for (String e : r.examples()) {
+        if (!first) {
+          h.append(", ");
         }
+        first = false;
+        h.append("<code>").append(escape(value(json(e)))).append("</code>");
       }
       h.append("</td></tr>\n");
     }
     h.append("</table>\n");
   }
 
-  private static void columns(StringBuilder h, JsonNode columns, JsonNode rules) {
+  private static void columns(
+      StringBuilder h, List<ColumnSummary> columns, List<RuleOutcome> rules) {
     h.append("<h2>Columns</h2>\n");
-    if (!columns.isArray() || columns.isEmpty()) {
+    if (columns.isEmpty()) {
       h.append("<p class=\"none\">No column summary.</p>\n");
       return;
     }
-    // Rules and failed values per column, from the rules list.
+    // Rules and failed rules per column, from the rules list.
     Map<String, long[]> perColumn = new LinkedHashMap<>();
-    for (JsonNode r : rules) {
-      String c = text(r, "column");
-      if (c != null) {
-        long[] a = perColumn.computeIfAbsent(c, k -> new long[2]);
+    for (RuleOutcome r : rules) {
+      if (r.column() != null) {
+        long[] a = perColumn.computeIfAbsent(r.column(), k -> new long[2]);
         a[0]++;
-        if (isFailed(r)) {
+        if (!r.passed()) {
           a[1]++;
         }
       }
     }
-    Set<String> keys = new LinkedHashSet<>();
-    for (String k : COLUMN_KEYS) {
-      for (JsonNode c : columns) {
-        if (c.has(k)) {
-          keys.add(k);
-          break;
-        }
-      }
-    }
-    for (JsonNode c : columns) {
-      for (Iterator<String> it = c.fieldNames(); it.hasNext(); ) {
-        keys.add(it.next());
-      }
-    }
-    h.append("<table class=\"data columns\">\n<tr>");
-    for (String k : keys) {
-      h.append("<th>").append(escape(k)).append("</th>");
-    }
-    h.append("<th>rules</th><th>rules failed</th></tr>\n");
-    for (JsonNode c : columns) {
-      h.append("<tr>");
-      for (String k : keys) {
-        JsonNode v = c.get(k);
-        boolean num = v != null && v.isNumber();
-        h.append(num ? "<td class=\"num\">" : "<td>")
-            .append(k.equals("count") || k.equals("nulls") ? countCell(v) : cell(v))
-            .append("</td>");
-      }
-      String name = text(c, "column");
-      long[] a = name == null ? null : perColumn.get(name);
+    h.append("<table class=\"data columns\">\n<tr>")
+        .append("<th>column</th><th>type</th><th>count</th><th>nulls</th><th>min</th><th>max</th>")
+        .append("<th>rules</th><th>rules failed</th></tr>\n");
+    for (ColumnSummary c : columns) {
+      JsonNode min = json(c.min());
+      JsonNode max = json(c.max());
+      h.append("<tr><td>")
+          .append(escape(c.column()))
+          .append("</td><td>")
+          .append(escape(c.type()))
+          .append("</td><td class=\"num\">")
+          .append(group(c.count()))
+          .append("</td><td class=\"num\">")
+          .append(group(c.nulls()))
+          .append("</td>")
+          .append(min.isNumber() ? "<td class=\"num\">" : "<td>")
+          .append(cell(min))
+          .append("</td>")
+          .append(max.isNumber() ? "<td class=\"num\">" : "<td>")
+          .append(cell(max))
+          .append("</td>");
+      long[] a = perColumn.get(c.column());
       h.append("<td class=\"num\">")
           .append(a == null ? 0 : a[0])
           .append("</td><td class=\"num\">")
@@ -299,54 +281,28 @@ public final class ReportHtml {
     h.append("</table>\n");
   }
 
-  private static boolean isFailed(JsonNode rule) {
-    JsonNode passed = rule.get("passed");
-    if (passed != null && passed.isBoolean()) {
-      return !passed.asBoolean();
+  /**
+   * A value of the report (JSON text, or null) as {@code report.json}'s reader sees it: written as
+   * {@link ValidationReport#toJson} writes it, read back with plain Jackson settings.
+   */
+  private static JsonNode json(@Nullable String text) {
+    try {
+      return READER.readTree(Json.write(Json.parse(text)));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a report value is not JSON after writing: " + text, e);
     }
-    return rule.path("failed").asLong(0) > 0;
   }
 
-  private static String severity(JsonNode rule) {
-    String s = text(rule, "severity");
-    return s == null ? "error" : s;
-  }
-
-  private static long count(JsonNode report, String field) {
-    JsonNode v = report.get(field);
-    if (v == null || v.isNull()) {
-      v = report.path("totals").get(field);
-    }
-    return v == null ? 0 : v.asLong(0);
-  }
-
-  /** A field as text, or null when it is missing or JSON null. */
-  private static String text(JsonNode node, String field) {
-    JsonNode v = node.get(field);
-    if (v == null || v.isNull() || v.isMissingNode()) {
-      return null;
-    }
-    return v.isValueNode() ? v.asText() : v.toString();
-  }
-
-  private static String orEmpty(String s) {
+  private static String orEmpty(@Nullable String s) {
     return s == null ? "" : s;
   }
 
-  /** An escaped table cell: empty for missing or null values. */
+  /** An escaped table cell: empty for JSON null. */
   private static String cell(JsonNode v) {
-    if (v == null || v.isNull() || v.isMissingNode()) {
+    if (v.isNull() || v.isMissingNode()) {
       return "";
     }
     return escape(value(v));
-  }
-
-  /** A count: integers with thousands separators; anything else as {@link #cell}. */
-  private static String countCell(JsonNode v) {
-    if (v != null && v.isIntegralNumber() && v.canConvertToLong()) {
-      return group(v.asLong());
-    }
-    return cell(v);
   }
 
   /** A data value as it is: strings bare, numbers and others as their JSON text. */

@@ -1,4 +1,4 @@
-package dev.sediment.pipelines.validate;
+package dev.sediment.transforms.profile;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -6,8 +6,8 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.Assert.assertThrows;
 
 import dev.sediment.io.table.AvroTableSchema;
-import dev.sediment.pipelines.validate.ColumnProfileFn.ColumnStats;
-import dev.sediment.pipelines.validate.ColumnProfileFn.Profile;
+import dev.sediment.transforms.profile.ColumnProfileFn.ColumnStats;
+import dev.sediment.transforms.profile.ColumnProfileFn.Profile;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
