@@ -311,6 +311,60 @@ public class CsvBatchReaderTest {
     }
   }
 
+  /** A stream that fails part-way: the rows before stay, the rest is one UNREADABLE record. */
+  @Test
+  public void streamFailsMidway_sameRowsAndUnreadableAsRowParser() throws Exception {
+    byte[] good =
+        utf8("symbol,ts,date,price,size\nBTC,2026-02-03T09:00:00Z,2026-02-03,1,2\nETH,\"open\n");
+    for (TableIO.Format format : TableIO.Format.values()) {
+      if (format == TableIO.Format.PARQUET) {
+        continue;
+      }
+      CsvFileParserTest.Collect expected = new CsvFileParserTest.Collect();
+      long n =
+          format == CSV
+              ? new CsvFileParser(SCHEMA, 1 << 20).parse("mem", failing(good), expected)
+              : new JsonLinesFileParser(SCHEMA, 1 << 20).parse("mem", failing(good), expected);
+      List<Row> rows = new ArrayList<>();
+      List<RecordError> errors = new ArrayList<>();
+      BatchSink sink =
+          new BatchSink() {
+            @Override
+            public void batch(ColumnBatch b) {
+              rows.addAll(BatchRows.of(SCHEMA).toRows(b));
+            }
+
+            @Override
+            public void error(RecordError e) {
+              errors.add(e);
+            }
+          };
+      long m =
+          format == CSV
+              ? new CsvBatchReader(SCHEMA, 1 << 20).read("mem", failing(good), sink)
+              : new JsonLinesBatchReader(SCHEMA, 1 << 20).read("mem", failing(good), sink);
+      assertEquals(n, m);
+      assertEquals(expected.rows, rows);
+      assertEquals(expected.errors, errors);
+      assertEquals(
+          "UNREADABLE", errors.get(errors.size() - 1).getErrorType());
+    }
+  }
+
+  private static java.io.InputStream failing(byte[] good) {
+    return new java.io.InputStream() {
+      int i = 0;
+
+      @Override
+      public int read() throws java.io.IOException {
+        if (i < good.length) {
+          return good[i++];
+        }
+        throw new java.io.IOException("disk gone");
+      }
+    };
+  }
+
   @Test
   public void emptyAndHeaderOnlyFiles_noBatches() throws Exception {
     List<ColumnBatch> batches = new ArrayList<>();
