@@ -411,6 +411,18 @@ public final class ColumnBatch {
       rows++;
     }
 
+    /**
+     * Drops the values appended to the columns since the last {@link #endRow} (or {@link
+     * #appendRow}): the row being built turned out bad and is left out of the batch.
+     */
+    public void rollbackRow() {
+      for (ColumnVector.Builder c : columns) {
+        if (c.size() > rows) {
+          c.truncate(rows);
+        }
+      }
+    }
+
     /** Appends row {@code row} of {@code batch} (same schema), values and provenance. */
     public void appendRow(ColumnBatch batch, int row) {
       for (int c = 0; c < columns.length; c++) {

@@ -159,6 +159,17 @@ public abstract class ColumnVector {
       return size;
     }
 
+    /**
+     * Keeps the first {@code n} entries and drops the rest, so a row that turned out bad part-way
+     * (a later cell did not convert) leaves no trace; appending continues at entry {@code n}.
+     */
+    public void truncate(int n) {
+      if (n < 0 || n > size) {
+        throw new IndexOutOfBoundsException("truncate to " + n + " of " + size + " entries");
+      }
+      size = n;
+    }
+
     /** About how many bytes the entries appended so far take. */
     public abstract long byteSize();
 

@@ -170,6 +170,12 @@ public final class ListColumn extends ColumnVector {
     }
 
     @Override
+    public void truncate(int n) {
+      super.truncate(n);
+      elements.truncate(offsets[n]);
+    }
+
+    @Override
     public long byteSize() {
       return elements.byteSize() + 4L * size;
     }

@@ -244,7 +244,7 @@ final class CsvFileParser {
     return Row.withSchema(schema).addValues(values).build();
   }
 
-  private String matchHeader(List<String> header, int[] columnOfField) {
+  String matchHeader(List<String> header, int[] columnOfField) {
     Map<String, Integer> byName = new HashMap<>();
     List<String> unknown = new ArrayList<>();
     for (int c = 0; c < header.size(); c++) {

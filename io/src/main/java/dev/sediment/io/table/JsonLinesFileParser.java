@@ -25,7 +25,7 @@ import org.apache.beam.sdk.values.Row;
  * {@code \n}, {@code \r\n} or {@code \r}.
  */
 final class JsonLinesFileParser {
-  private static final ObjectMapper MAPPER =
+  static final ObjectMapper MAPPER =
       new ObjectMapper()
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -92,7 +92,7 @@ final class JsonLinesFileParser {
     return records;
   }
 
-  private Row toRow(String s) throws RecordException {
+  Row toRow(String s) throws RecordException {
     JsonNode node;
     try {
       node = MAPPER.readTree(s);
