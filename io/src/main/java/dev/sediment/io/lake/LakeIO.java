@@ -87,6 +87,14 @@ public final class LakeIO {
     return WriteBatches.create();
   }
 
+  /**
+   * Sends rows of column batches whose partition directory cannot be made to the bad records; see
+   * {@link CheckBatchPartitions}.
+   */
+  public static CheckBatchPartitions checkBatchPartitions() {
+    return CheckBatchPartitions.create();
+  }
+
   public static WriteParquet writeParquet() {
     return new AutoValue_LakeIO_WriteParquet.Builder()
         .setPartitionColumns(List.of())

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +42,6 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
-import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.hash.Hashing;
@@ -187,7 +185,8 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
                         handler == null
                             ? BadRecordRouter.THROWING_ROUTER
                             : BadRecordRouter.RECORDING_ROUTER,
-                        errorCoder))
+                        errorCoder,
+                        false))
                 .withOutputTags(SplitFn.PARTS, TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG)));
     PCollection<BadRecord> errors = split.get(BadRecordRouter.BAD_RECORD_TAG);
     errors.setCoder(BadRecord.getCoder(input.getPipeline()));
@@ -227,23 +226,30 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
     private final HivePartition partition;
     private final BadRecordRouter router;
     private final Coder<RecordError> errorCoder;
+    private final boolean emitRows;
     private final Counter written = Metrics.counter("sediment", "records_written");
-    private transient BatchRows rows;
-    private transient int[] columns;
-    private transient Map<List<Object>, String> paths;
+    private transient BatchPartitions partitions;
 
-    SplitFn(Schema schema, HivePartition partition, BadRecordRouter router, Coder<RecordError> errorCoder) {
+    /**
+     * With {@code emitRows}, outputs the batch's valid rows as one batch (keyed by ""), for {@link
+     * LakeIO#checkBatchPartitions()}; else one sub-batch per directory.
+     */
+    SplitFn(
+        Schema schema,
+        HivePartition partition,
+        BadRecordRouter router,
+        Coder<RecordError> errorCoder,
+        boolean emitRows) {
       this.schema = schema;
       this.partition = partition;
       this.router = router;
       this.errorCoder = errorCoder;
+      this.emitRows = emitRows;
     }
 
     @Setup
     public void setup() {
-      rows = BatchRows.of(schema);
-      columns = partition.columns().stream().mapToInt(schema::indexOf).toArray();
-      paths = new HashMap<>();
+      partitions = new BatchPartitions(schema, partition);
     }
 
     @ProcessElement
@@ -252,59 +258,41 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
       if (n == 0) {
         return;
       }
-      if (columns.length == 0) {
+      if (!partitions.partitioned()) {
         out.get(PARTS).output(KV.of("", batch));
-        written.inc(n);
+        if (!emitRows) {
+          written.inc(n);
+        }
         return;
       }
-      LinkedHashMap<String, int[]> byPath = new LinkedHashMap<>();
-      Map<String, Integer> counts = new HashMap<>();
-      String[] pathOf = new String[n];
-      for (int i = 0; i < n; i++) {
-        List<Object> key = new ArrayList<>(columns.length);
-        for (int c : columns) {
-          key.add(rows.value(batch, c, i));
-        }
-        String path = paths.get(key);
-        if (path == null) {
-          Row row = rows.toRow(batch, i);
-          String why = partition.invalidPathOf(row);
-          path = why == null ? partition.pathOf(row) : "\u0000" + why;
-          if (paths.size() > 100_000) {
-            paths.clear();
-          }
-          paths.put(key, path);
-        }
-        if (path.startsWith("\u0000")) {
-          RecordError e = LakeIO.partitionError(rows.toRow(batch, i), path.substring(1));
-          RecordError placed =
-              RecordError.of(
-                  batch.source(i),
-                  Math.max(0, batch.line(i)),
-                  Math.max(0, batch.byteOffset(i)),
-                  dev.sediment.schemas.ErrorType.valueOf(e.getErrorType()),
-                  e.getMessage(),
-                  e.getRecord());
-          router.route(out, placed, errorCoder, null, e.getErrorType() + ": " + path.substring(1));
-          continue;
-        }
-        pathOf[i] = path;
-        counts.merge(path, 1, Integer::sum);
+      List<RecordError> invalid = new ArrayList<>();
+      String[] pathOf = partitions.paths(batch, invalid);
+      for (RecordError e : invalid) {
+        router.route(out, e, errorCoder, null, e.getErrorType() + ": " + e.getMessage());
       }
-      for (int i = 0; i < n; i++) {
-        String p = pathOf[i];
-        if (p != null && !byPath.containsKey(p)) {
-          byPath.put(p, new int[counts.get(p) + 1]);
+      if (emitRows) {
+        boolean[] keep = new boolean[n];
+        for (int i = 0; i < n; i++) {
+          keep[i] = pathOf[i] != null;
         }
-        if (p != null) {
-          int[] idx = byPath.get(p);
-          idx[1 + idx[0]++] = i;
+        ColumnBatch kept = batch.filter(keep);
+        if (kept.rowCount() > 0) {
+          out.get(PARTS).output(KV.of("", kept));
+        }
+        return;
+      }
+      LinkedHashMap<String, List<Integer>> byPath = new LinkedHashMap<>();
+      for (int i = 0; i < n; i++) {
+        if (pathOf[i] != null) {
+          byPath.computeIfAbsent(pathOf[i], k -> new ArrayList<>()).add(i);
         }
       }
-      for (Map.Entry<String, int[]> e : byPath.entrySet()) {
-        int[] idx = e.getValue();
-        int k = idx[0];
-        ColumnBatch part = k == n ? batch : batch.select(java.util.Arrays.copyOfRange(idx, 1, k + 1), k);
+      for (Map.Entry<String, List<Integer>> e : byPath.entrySet()) {
+        int k = e.getValue().size();
+        ColumnBatch part =
+            k == n
+                ? batch
+                : batch.select(e.getValue().stream().mapToInt(Integer::intValue).toArray(), k);
         out.get(PARTS).output(KV.of(e.getKey(), part));
         written.inc(k);
       }

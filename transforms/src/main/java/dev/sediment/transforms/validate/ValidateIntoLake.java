@@ -1,6 +1,7 @@
 package dev.sediment.transforms.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sediment.io.batch.ColumnBatch;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -34,6 +35,7 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
@@ -319,8 +321,33 @@ public final class ValidateIntoLake {
         rows.apply(
             "Validate",
             Validate.against(spec.rules).withNow(spec.now).withKeyBuckets(spec.keyBuckets));
-    result
-        .violations()
+    writeOutcome(result.violations(), result.report(), spec, unparsed);
+    return result.valid();
+  }
+
+  /**
+   * As {@link #expand}, over column batches of rows of {@code rowSchema} ({@link
+   * Validate.Rows#onBatches}); returns the valid rows as batches.
+   */
+  public static PCollection<ColumnBatch> expandBatches(
+      PCollection<ColumnBatch> batches, Schema rowSchema, Spec spec, PCollection<Long> unparsed) {
+    BatchValidationResult result =
+        batches.apply(
+            "Validate",
+            Validate.against(spec.rules)
+                .withNow(spec.now)
+                .withKeyBuckets(spec.keyBuckets)
+                .onBatches(rowSchema));
+    writeOutcome(result.violations(), result.report(), spec, unparsed);
+    return result.valid();
+  }
+
+  private static void writeOutcome(
+      PCollection<Violation> violations,
+      PCollection<ValidationReport> report,
+      Spec spec,
+      PCollection<Long> unparsed) {
+    violations
         .apply(
             "ViolationsToJson",
             ParDo.of(new ViolationLineFn(spec.runId, spec.fieldsLeftOutOfQuarantine)))
@@ -328,13 +355,11 @@ public final class ValidateIntoLake {
         .apply(
             "WriteViolations", LakeIO.writeLines().to(spec.quarantineDir).withPrefix("violations"));
     PCollectionView<Long> unparsedCount = unparsed.apply("UnparsedView", View.asSingleton());
-    result
-        .report()
+    report
         .apply(
             "WriteReport",
             ParDo.of(new WriteReportFn(spec, unparsedCount)).withSideInputs(unparsedCount))
         .setCoder(VoidCoder.of());
-    return result.valid();
   }
 
   /**
