@@ -6,8 +6,8 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.Validation;
 
 /**
- * The table input every table-reading command shares: {@code --input}, {@code --format} and
- * {@code --schema}. Beam keeps one registry of options per JVM, and a name declared twice must be
+ * The table input every table-reading command shares: {@code --input}, {@code --format}, {@code
+ * --schema}, {@code --sample} and {@code --sampleSeed}. Beam keeps one registry of options per JVM, and a name declared twice must be
  * declared the same way, so the commands declare them once, here.
  */
 public interface TableInputOptions extends PipelineOptions {
@@ -29,4 +29,19 @@ public interface TableInputOptions extends PipelineOptions {
   String getSchema();
 
   void setSchema(String value);
+
+  @Description(
+      "Prototype on a sample: read about this fraction of the rows, in (0, 1] (1 = everything),"
+          + " chosen by whole Parquet row groups or byte ranges of text, so 0.01 reads about 1 %"
+          + " of the bytes. The summary says the run was on a sample.")
+  @Default.Double(1.0)
+  double getSample();
+
+  void setSample(double value);
+
+  @Description("Seed of --sample: the same seed picks the same rows.")
+  @Default.Long(0)
+  long getSampleSeed();
+
+  void setSampleSeed(long value);
 }

@@ -15,7 +15,10 @@ import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.util.List;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.DoubleCoder;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
@@ -34,6 +37,7 @@ import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
 import org.apache.beam.sdk.transforms.errorhandling.BadRecordRouter;
 import org.apache.beam.sdk.transforms.errorhandling.ErrorHandler;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -83,6 +87,8 @@ public final class TextBatchIO {
         .setFormat(TableIO.Format.CSV)
         .setMaxRecordBytes(TableIO.DEFAULT_MAX_RECORD_BYTES)
         .setRangeBytes(DEFAULT_RANGE_BYTES)
+        .setSampleFraction(1.0)
+        .setSampleSeed(0L)
         .build();
   }
 
@@ -99,6 +105,10 @@ public final class TextBatchIO {
 
     abstract long getRangeBytes();
 
+    abstract double getSampleFraction();
+
+    abstract long getSampleSeed();
+
     abstract @Nullable ErrorHandler<BadRecord, ?> getBadRecordErrorHandler();
 
     abstract Builder toBuilder();
@@ -114,6 +124,10 @@ public final class TextBatchIO {
       abstract Builder setMaxRecordBytes(int maxRecordBytes);
 
       abstract Builder setRangeBytes(long rangeBytes);
+
+      abstract Builder setSampleFraction(double fraction);
+
+      abstract Builder setSampleSeed(long seed);
 
       abstract Builder setBadRecordErrorHandler(ErrorHandler<BadRecord, ?> handler);
 
@@ -162,6 +176,22 @@ public final class TextBatchIO {
       return toBuilder().setRangeBytes(rangeBytes).build();
     }
 
+    /**
+     * Reads about {@code fraction} of the records, the same ones for the same {@code seed} and
+     * files. Files are cut into ranges of about {@code fraction / 4} of their size (at most {@link
+     * #withRangeBytes}) and a range is read when the hash of (seed, file, range start) falls
+     * below {@code fraction}, so a 1 % sample parses about 1 % of the bytes. A file too small to
+     * give {@code 1 / fraction} ranges is read whole and keeps each record when the hash of (seed,
+     * file, row index) falls below {@code fraction} (a bad record: of its line). CSV files are still pre-scanned once for
+     * record boundaries (a quoted field may hold line breaks), reading every byte but parsing
+     * none. Counters count the records read, not the ones left out.
+     */
+    public Read withSample(double fraction, long seed) {
+      checkArgument(
+          fraction > 0 && fraction <= 1, "sample fraction must be in (0, 1], was %s", fraction);
+      return toBuilder().setSampleFraction(fraction).setSampleSeed(seed).build();
+    }
+
     /** Sends records that do not parse or convert to {@code handler} instead of failing. */
     public Read withBadRecordErrorHandler(ErrorHandler<BadRecord, ?> handler) {
       checkArgument(handler != null, "handler can not be null");
@@ -184,7 +214,8 @@ public final class TextBatchIO {
       ErrorHandler<BadRecord, ?> handler = getBadRecordErrorHandler();
       BadRecordRouter router =
           handler == null ? BadRecordRouter.THROWING_ROUTER : BadRecordRouter.RECORDING_ROUTER;
-      PCollection<TextRange> ranges =
+      KvCoder<Double, TextRange> rangeCoder = KvCoder.of(DoubleCoder.of(), TextRangeCoder.of());
+      PCollection<KV<Double, TextRange>> ranges =
           input
               .apply(
                   "MatchFiles",
@@ -194,16 +225,27 @@ public final class TextBatchIO {
               .apply("SpreadFiles", Reshuffle.viaRandomKey())
               .apply(
                   "PlanRanges",
-                  ParDo.of(new PlanRangesFn(getFormat(), getRangeBytes(), getMaxRecordBytes())))
-              .setCoder(TextRangeCoder.of())
+                  ParDo.of(
+                      new PlanRangesFn(
+                          getFormat(),
+                          getRangeBytes(),
+                          getMaxRecordBytes(),
+                          getSampleFraction(),
+                          getSampleSeed())))
+              .setCoder(rangeCoder)
               .apply("SpreadRanges", Reshuffle.viaRandomKey())
-              .setCoder(TextRangeCoder.of());
+              .setCoder(rangeCoder);
       PCollectionTuple out =
           ranges.apply(
               "ParseRanges",
               ParDo.of(
                       new ParseRangeFn(
-                          getFormat(), schema, getMaxRecordBytes(), router, errorCoder))
+                          getFormat(),
+                          schema,
+                          getMaxRecordBytes(),
+                          router,
+                          errorCoder,
+                          getSampleSeed()))
                   .withOutputTags(
                       ParseRangeFn.BATCHES, TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG)));
       PCollection<BadRecord> errors = out.get(BadRecordRouter.BAD_RECORD_TAG);
@@ -232,37 +274,82 @@ public final class TextBatchIO {
     return name != null && Compression.detect(name) != Compression.UNCOMPRESSED;
   }
 
-  /** Cuts each matched file into ranges (a pre-scan for large uncompressed files). */
-  static class PlanRangesFn extends DoFn<MatchResult.Metadata, TextRange> {
+  /**
+   * Cuts each matched file into ranges (a pre-scan for large uncompressed files), each with the
+   * fraction of its records to keep (1 unless a sample falls back to rows).
+   */
+  static class PlanRangesFn extends DoFn<MatchResult.Metadata, KV<Double, TextRange>> {
     private final TableIO.Format format;
     private final long rangeBytes;
     private final int maxRecordBytes;
+    private final double fraction;
+    private final long seed;
 
-    PlanRangesFn(TableIO.Format format, long rangeBytes, int maxRecordBytes) {
+    PlanRangesFn(
+        TableIO.Format format, long rangeBytes, int maxRecordBytes, double fraction, long seed) {
       this.format = format;
       this.rangeBytes = rangeBytes;
       this.maxRecordBytes = maxRecordBytes;
+      this.fraction = fraction;
+      this.seed = seed;
     }
 
     @ProcessElement
-    public void process(@Element MatchResult.Metadata file, OutputReceiver<TextRange> out) {
+    public void process(@Element MatchResult.Metadata file, OutputReceiver<KV<Double, TextRange>> out) {
       ResourceId id = file.resourceId();
-      for (TextRange r :
+      long bytes = rangeBytes;
+      if (fraction < 1.0) {
+        bytes = Math.max(1L << 16, Math.min(rangeBytes, (long) (file.sizeBytes() * fraction / 4)));
+      }
+      List<TextRange> ranges =
           TextRangePlanner.plan(
               id.toString(),
               file.sizeBytes(),
               compressed(id),
               format,
-              rangeBytes,
+              bytes,
               maxRecordBytes,
-              () -> Channels.newInputStream(FileSystems.open(id)))) {
-        out.output(r);
+              () -> Channels.newInputStream(FileSystems.open(id)));
+      if (fraction >= 1.0) {
+        for (TextRange r : ranges) {
+          out.output(KV.of(1.0, r));
+        }
+        return;
+      }
+      if (ranges.size() < Math.ceil(1 / fraction)) {
+        for (TextRange r : ranges) {
+          out.output(KV.of(fraction, r));
+        }
+        return;
+      }
+      for (TextRange r : ranges) {
+        if (Sample.keeps(seed, r.file(), r.start(), fraction)) {
+          out.output(KV.of(1.0, r));
+        }
       }
     }
   }
 
+  /** The deterministic choice of a sample. */
+  static final class Sample {
+    private Sample() {}
+
+    /** True when the hash of (seed, file, position) falls below {@code fraction}. */
+    static boolean keeps(long seed, String file, long position, double fraction) {
+      long h =
+          org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.hash.Hashing.murmur3_128()
+              .newHasher()
+              .putLong(seed)
+              .putString(file, java.nio.charset.StandardCharsets.UTF_8)
+              .putLong(position)
+              .hash()
+              .asLong();
+      return (h >>> 11) * 0x1.0p-53 < fraction;
+    }
+  }
+
   /** Parses one range per element; batches to {@link #BATCHES}, bad records to the router. */
-  static class ParseRangeFn extends DoFn<TextRange, ColumnBatch> {
+  static class ParseRangeFn extends DoFn<KV<Double, TextRange>, ColumnBatch> {
     static final TupleTag<ColumnBatch> BATCHES = new TupleTag<ColumnBatch>() {};
 
     private final TableIO.Format format;
@@ -272,6 +359,7 @@ public final class TextBatchIO {
     /** Set where the DoFn is built: the router's identity does not survive serialization. */
     private final boolean recording;
     private final Coder<RecordError> errorCoder;
+    private final long seed;
 
     private final Counter recordsIn = Metrics.counter(TableIO.METRICS_NAMESPACE, "records_in");
     private final Counter recordsParsed =
@@ -287,13 +375,15 @@ public final class TextBatchIO {
         Schema schema,
         int maxRecordBytes,
         BadRecordRouter router,
-        Coder<RecordError> errorCoder) {
+        Coder<RecordError> errorCoder,
+        long seed) {
       this.format = format;
       this.schema = schema;
       this.maxRecordBytes = maxRecordBytes;
       this.router = router;
       this.recording = router == BadRecordRouter.RECORDING_ROUTER;
       this.errorCoder = errorCoder;
+      this.seed = seed;
     }
 
     @Setup
@@ -307,20 +397,35 @@ public final class TextBatchIO {
     }
 
     @ProcessElement
-    public void process(@Element TextRange range, MultiOutputReceiver out) throws Exception {
+    public void process(@Element KV<Double, TextRange> element, MultiOutputReceiver out)
+        throws Exception {
+      TextRange range = element.getValue();
+      double fraction = element.getKey();
       String source = range.file();
       BadRecords bad = checkStateNotNull(badRecords);
       BatchSink sink =
           new BatchSink() {
             @Override
             public void batch(ColumnBatch batch) {
+              if (fraction < 1.0) {
+                boolean[] keep = new boolean[batch.rowCount()];
+                for (int i = 0; i < keep.length; i++) {
+                  keep[i] = Sample.keeps(seed, source, batch.rowIndex(i), fraction);
+                }
+                batch = batch.filter(keep);
+              }
               recordsIn.inc(batch.rowCount());
               recordsParsed.inc(batch.rowCount());
-              out.get(BATCHES).output(batch);
+              if (batch.rowCount() > 0) {
+                out.get(BATCHES).output(batch);
+              }
             }
 
             @Override
             public void error(RecordError error) throws Exception {
+              if (fraction < 1.0 && !Sample.keeps(seed, source, -1 - error.getLine(), fraction)) {
+                return;
+              }
               recordsIn.inc();
               recordsBad.inc();
               String description = error.getErrorType() + ": " + error.getMessage();

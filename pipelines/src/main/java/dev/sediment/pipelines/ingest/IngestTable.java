@@ -7,7 +7,10 @@ import dev.sediment.io.lake.LakeIO;
 import dev.sediment.io.lake.LakeLayout;
 import dev.sediment.io.lake.LakePaths;
 import dev.sediment.io.table.AvroTableSchema;
+import dev.sediment.io.batch.ColumnBatch;
+import dev.sediment.io.table.TableBatchIO;
 import dev.sediment.io.table.TableIO;
+import dev.sediment.pipelines.TableSample;
 import dev.sediment.pipelines.Command;
 import dev.sediment.pipelines.CommandFailedException;
 import dev.sediment.pipelines.Parallelism;
@@ -72,6 +75,11 @@ public final class IngestTable implements Command<IngestTableOptions> {
     /** The validation before writing ({@code --rules}), or null for none. */
     public abstract ValidateIntoLake.@Nullable Spec validation();
 
+    /** The fraction of rows read ({@code --sample}); 1 for all. */
+    public abstract double sample();
+
+    public abstract long sampleSeed();
+
     public static Spec of(
         String input,
         TableIO.Format format,
@@ -80,13 +88,32 @@ public final class IngestTable implements Command<IngestTableOptions> {
         String dataset,
         List<String> partitionBy) {
       return new AutoValue_IngestTable_Spec(
-          input, format, avroSchemaJson, lake, dataset, List.copyOf(partitionBy), null);
+          input, format, avroSchemaJson, lake, dataset, List.copyOf(partitionBy), null, 1.0, 0L);
     }
 
     /** This ingest, validating the rows with {@code validation} before writing them. */
     public Spec withValidation(ValidateIntoLake.Spec validation) {
       return new AutoValue_IngestTable_Spec(
-          input(), format(), avroSchemaJson(), lake(), dataset(), partitionBy(), validation);
+          input(),
+          format(),
+          avroSchemaJson(),
+          lake(),
+          dataset(),
+          partitionBy(),
+          validation,
+          sample(),
+          sampleSeed());
+    }
+
+    /** This ingest on a sample of about {@code fraction} of the rows, chosen by {@code seed}. */
+    public Spec withSample(double fraction, long seed) {
+      TableSample.check(fraction);
+      ValidateIntoLake.Spec v = validation();
+      if (v != null && fraction < 1.0) {
+        v = v.withInfo("sample", TableSample.describe(fraction, seed));
+      }
+      return new AutoValue_IngestTable_Spec(
+          input(), format(), avroSchemaJson(), lake(), dataset(), partitionBy(), v, fraction, seed);
     }
 
     public String processedDir() {
@@ -118,7 +145,7 @@ public final class IngestTable implements Command<IngestTableOptions> {
   @Override
   public String usage() {
     return "--input=GLOB --schema=FILE.avsc --dataset=NAME [--format=csv|jsonl|parquet]"
-        + " [--partitionBy=COL,...] [--rules=FILE] [--lake=DIR]";
+        + " [--partitionBy=COL,...] [--rules=FILE] [--lake=DIR] [--sample=FRACTION]";
   }
 
   @Override
@@ -205,31 +232,32 @@ public final class IngestTable implements Command<IngestTableOptions> {
         validation == null
             ? p.registerBadRecordErrorHandler(LakeIO.quarantine().to(quarantineDir))
             : p.registerBadRecordErrorHandler(ValidateIntoLake.countingQuarantine(quarantineDir));
-    PCollection<Row> rows =
+    PCollection<ColumnBatch> batches =
         p.apply(
                 "ReadTable",
-                TableIO.read()
+                TableBatchIO.read()
                     .from(spec.input())
                     .withFormat(spec.format())
                     .withSchema(schema)
-                    .withSpreadBuckets(Parallelism.buckets(p.getOptions()))
+                    .withSample(spec.sample(), spec.sampleSeed())
                     .withBadRecordErrorHandler(quarantine))
             .apply(
                 "CheckPartitions",
-                LakeIO.checkPartitions()
+                LakeIO.checkBatchPartitions()
                     .by(spec.partitionBy())
+                    .withRowSchema(schema)
                     .withBadRecordErrorHandler(quarantine));
     quarantine.close();
     if (validation != null) {
       @SuppressWarnings("unchecked")
       PCollection<Long> unparsed = (PCollection<Long>) quarantine.getOutput();
-      rows = ValidationRun.expand(rows, validation, unparsed);
+      batches = ValidationRun.expandBatches(batches, schema, validation, unparsed);
     }
-    rows.apply(
+    batches.apply(
         "WriteProcessed",
-        LakeIO.writeParquet()
+        LakeIO.writeBatches()
             .to(processedDir)
-            .withAvroSchema(spec.avroSchemaJson())
+            .withRowSchema(schema)
             .partitionBy(spec.partitionBy()));
   }
 
@@ -245,6 +273,11 @@ public final class IngestTable implements Command<IngestTableOptions> {
     out.printf(
         "ingest-table %s: %,d records in, %,d written, %,d quarantined, from %,d files%n",
         spec.dataset(), in, written, quarantined, c.get("files_read"));
+    if (spec.sample() < 1.0) {
+      out.printf(
+          "  sample:      ran on a sample (%s); counts are of the sample only%n",
+          TableSample.describe(spec.sample(), spec.sampleSeed()));
+    }
     out.printf("  written:     %s/%n", spec.processedDir());
     out.printf(
         "  quarantine:  %s/%s%n",
@@ -302,6 +335,7 @@ public final class IngestTable implements Command<IngestTableOptions> {
     try {
       HivePartition.by(partitionBy).checkAgainst(beam);
       TableIO.read().withSchema(beam);
+      TableBatchIO.read().withSchema(beam);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
@@ -319,7 +353,8 @@ public final class IngestTable implements Command<IngestTableOptions> {
         LakePaths.absolute(o.getLake()),
         o.getDataset(),
         partitionBy);
-    return validation == null ? spec : spec.withValidation(validation);
+    spec = validation == null ? spec : spec.withValidation(validation);
+    return spec.withSample(TableSample.option(o.getSample()), o.getSampleSeed());
   }
 
   /** Reads and checks an Avro record schema from any Beam file system. */

@@ -7,7 +7,10 @@ import dev.sediment.io.lake.LakeIO;
 import dev.sediment.io.lake.LakeLayout;
 import dev.sediment.io.lake.LakePaths;
 import dev.sediment.io.table.AvroTableSchema;
+import dev.sediment.io.batch.ColumnBatch;
+import dev.sediment.io.table.TableBatchIO;
 import dev.sediment.io.table.TableIO;
+import dev.sediment.pipelines.TableSample;
 import dev.sediment.io.table.TableSchemaInference;
 import dev.sediment.pipelines.Command;
 import dev.sediment.pipelines.CommandFailedException;
@@ -56,6 +59,8 @@ public final class ValidateCommand implements Command<ValidateOptions> {
     final String dataset;
     final List<String> partitionBy;
     final ValidateIntoLake.Spec validation;
+    final double sample;
+    final long sampleSeed;
 
     Spec(
         String input,
@@ -65,7 +70,9 @@ public final class ValidateCommand implements Command<ValidateOptions> {
         String lake,
         String dataset,
         List<String> partitionBy,
-        ValidateIntoLake.Spec validation) {
+        ValidateIntoLake.Spec validation,
+        double sample,
+        long sampleSeed) {
       this.input = input;
       this.format = format;
       this.avroSchemaJson = avroSchemaJson;
@@ -74,6 +81,27 @@ public final class ValidateCommand implements Command<ValidateOptions> {
       this.dataset = dataset;
       this.partitionBy = partitionBy;
       this.validation = validation;
+      this.sample = sample;
+      this.sampleSeed = sampleSeed;
+    }
+
+    /**
+     * This run on a sample of about {@code fraction} of the rows, chosen by {@code seed} ({@link
+     * TableBatchIO.Read#withSample}); the report's head says so.
+     */
+    public Spec withSample(double fraction, long seed) {
+      TableSample.check(fraction);
+      return new Spec(
+          input,
+          format,
+          avroSchemaJson,
+          schemaSource,
+          lake,
+          dataset,
+          partitionBy,
+          fraction < 1.0 ? validation.withInfo("sample", TableSample.describe(fraction, seed)) : validation,
+          fraction,
+          seed);
     }
 
     /** A run with a known schema; {@code validation} names the rules and the report. */
@@ -93,7 +121,9 @@ public final class ValidateCommand implements Command<ValidateOptions> {
           lake,
           dataset,
           List.copyOf(partitionBy),
-          validation.withInfo("input", input).withInfo("format", format.toString()));
+          validation.withInfo("input", input).withInfo("format", format.toString()),
+          1.0,
+          0L);
     }
 
     public String processedDir() {
@@ -128,7 +158,7 @@ public final class ValidateCommand implements Command<ValidateOptions> {
   @Override
   public String usage() {
     return "--rules=FILE --input=GLOB [--format=csv|jsonl|parquet] [--schema=FILE.avsc]"
-        + " [--dataset=NAME] [--lake=DIR]";
+        + " [--dataset=NAME] [--lake=DIR] [--sample=FRACTION [--sampleSeed=N]]";
   }
 
   /** Validate's exit codes are a contract: 0 passed, 3 a dataset rule failed, 1 anything else. */
@@ -225,7 +255,10 @@ public final class ValidateCommand implements Command<ValidateOptions> {
         lake,
         dataset,
         partitionBy,
-        validation.withInfo("schema", schemaSource));
+        validation.withInfo("schema", schemaSource),
+        1.0,
+        0L)
+        .withSample(TableSample.option(o.getSample()), o.getSampleSeed());
   }
 
   /** {@code trades.rules.yaml} and {@code trades.yaml} give {@code trades}. */
@@ -306,26 +339,27 @@ public final class ValidateCommand implements Command<ValidateOptions> {
     Schema schema = AvroTableSchema.toBeamSchema(spec.avroSchemaJson);
     BadRecordErrorHandler<PCollection<Long>> quarantine =
         p.registerBadRecordErrorHandler(ValidateIntoLake.countingQuarantine(quarantineDir));
-    PCollection<Row> rows =
+    PCollection<ColumnBatch> batches =
         p.apply(
                 "ReadTable",
-                TableIO.read()
+                TableBatchIO.read()
                     .from(spec.input)
                     .withFormat(spec.format)
                     .withSchema(schema)
-                    .withSpreadBuckets(Parallelism.buckets(p.getOptions()))
+                    .withSample(spec.sample, spec.sampleSeed)
                     .withBadRecordErrorHandler(quarantine))
             .apply(
                 "CheckPartitions",
-                LakeIO.checkPartitions().by(spec.partitionBy).withBadRecordErrorHandler(quarantine));
+                LakeIO.checkBatchPartitions()
+                    .by(spec.partitionBy)
+                    .withRowSchema(schema)
+                    .withBadRecordErrorHandler(quarantine));
     quarantine.close();
-    PCollection<Row> valid = ValidationRun.expand(rows, validation, quarantine.getOutput());
+    PCollection<ColumnBatch> valid =
+        ValidationRun.expandBatches(batches, schema, validation, quarantine.getOutput());
     valid.apply(
         "WriteProcessed",
-        LakeIO.writeParquet()
-            .to(processedDir)
-            .withAvroSchema(spec.avroSchemaJson)
-            .partitionBy(spec.partitionBy));
+        LakeIO.writeBatches().to(processedDir).withRowSchema(schema).partitionBy(spec.partitionBy));
   }
 
   /** Reads the report the run wrote, prints the summary; returns the exit code. */
@@ -336,6 +370,11 @@ public final class ValidateCommand implements Command<ValidateOptions> {
     JsonNode report = ValidationRun.readReport(spec.validation);
     long readCount = RunCounts.of(result).get("records_in");
     int code = ValidationRun.printSummary("validate " + spec.dataset, spec.validation, report, out);
+    if (spec.sample < 1.0) {
+      out.printf(
+          "  sample:      ran on a sample (%s); counts are of the sample only%n",
+          TableSample.describe(spec.sample, spec.sampleSeed));
+    }
     out.printf("  valid rows:  %s/%n", spec.processedDir());
     if (readCount != report.path("records_in").asLong()) {
       out.printf(

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sediment.pipelines.CommandFailedException;
 import dev.sediment.pipelines.Names;
+import dev.sediment.io.batch.ColumnBatch;
 import dev.sediment.pipelines.Parallelism;
 import dev.sediment.transforms.validate.Rules;
 import dev.sediment.transforms.validate.RulesException;
 import dev.sediment.transforms.validate.ValidateIntoLake;
 import java.io.IOException;
 import java.util.List;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -72,6 +74,19 @@ public final class ValidationRun {
       PCollection<Row> rows, ValidateIntoLake.Spec spec, PCollection<Long> unparsed) {
     return ValidateIntoLake.expand(
         rows, spec.withKeyBuckets(Parallelism.buckets(rows.getPipeline().getOptions())), unparsed);
+  }
+
+  /** {@link #expand} over column batches of rows of {@code rowSchema}. */
+  public static PCollection<ColumnBatch> expandBatches(
+      PCollection<ColumnBatch> batches,
+      Schema rowSchema,
+      ValidateIntoLake.Spec spec,
+      PCollection<Long> unparsed) {
+    return ValidateIntoLake.expandBatches(
+        batches,
+        rowSchema,
+        spec.withKeyBuckets(Parallelism.buckets(batches.getPipeline().getOptions())),
+        unparsed);
   }
 
   /** Reads the report a finished run wrote. */
