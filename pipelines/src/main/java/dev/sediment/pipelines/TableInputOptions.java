@@ -31,17 +31,18 @@ public interface TableInputOptions extends PipelineOptions {
   void setSchema(String value);
 
   @Description(
-      "Prototype on a sample: read about this fraction of the rows, in (0, 1] (1 = everything),"
-          + " chosen by whole Parquet row groups or byte ranges of text, so 0.01 reads about 1 %"
-          + " of the bytes. The summary says the run was on a sample.")
-  @Default.Double(1.0)
-  double getSample();
+      "Prototype on a sample, a fraction in (0, 1]. validate and ingest-table read about this"
+          + " fraction of the rows (default 1, all), chosen by whole Parquet row groups or byte"
+          + " ranges of text, so 0.01 reads about 1 % of the bytes, and say so in the summary."
+          + " rules infer profiles this fraction of the records (default 0.01; inputs of fewer"
+          + " than 100,000 records are profiled whole).")
+  Double getSample();
 
-  void setSample(double value);
+  void setSample(Double value);
 
-  @Description("Seed of --sample: the same seed picks the same rows.")
+  @Description("Seed of --sample: the same seed picks the same rows; another seed, other rows.")
   @Default.Long(0)
-  long getSampleSeed();
+  Long getSampleSeed();
 
-  void setSampleSeed(long value);
+  void setSampleSeed(Long value);
 }

@@ -1,13 +1,17 @@
 package dev.sediment.pipelines;
 
 import java.util.Locale;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /** The {@code --sample} option of the table-reading commands. */
 public final class TableSample {
   private TableSample() {}
 
-  /** {@code --sample}'s value, checked: in (0, 1]; else a usage error naming the option. */
-  public static double option(double fraction) {
+  /** {@code --sample}'s value, 1 when not given; checked: in (0, 1], else a usage error. */
+  public static double option(@Nullable Double fraction) {
+    if (fraction == null) {
+      return 1.0;
+    }
     if (!(fraction > 0 && fraction <= 1)) {
       throw new UsageException(
           "--sample=" + fraction + " is not a fraction in (0, 1]; use e.g. --sample=0.01 for 1 %");

@@ -65,6 +65,9 @@ public final class RulesInfer implements Command<RulesInferOptions> {
   /** Records read to infer a schema when no {@code --schema} is given. */
   public static final int INFER_SCHEMA_RECORDS = 10_000;
 
+  /** The fraction profiled when {@code --sample} is not given. */
+  public static final double DEFAULT_SAMPLE = 0.01;
+
   /** Inputs with fewer records are profiled whole, whatever {@code --sample} says. */
   public static final long WHOLE_INPUT_BELOW = 100_000;
 
@@ -88,6 +91,16 @@ public final class RulesInfer implements Command<RulesInferOptions> {
     /** When the rules were inferred, for the file's header (ISO-8601). */
     public abstract String generatedAt();
 
+    /** Picks the sample ({@code --sampleSeed}); 0 is the default choice. */
+    public abstract long sampleSeed();
+
+    /** This inference with another sample seed. */
+    public Spec withSampleSeed(long seed) {
+      return new AutoValue_RulesInfer_Spec(
+          input(), format(), avroSchemaJson(), sample(), output(), wholeInputBelow(),
+          generatedAt(), seed);
+    }
+
     public static Spec of(
         String input,
         TableIO.Format format,
@@ -97,7 +110,7 @@ public final class RulesInfer implements Command<RulesInferOptions> {
         long wholeInputBelow,
         String generatedAt) {
       return new AutoValue_RulesInfer_Spec(
-          input, format, avroSchemaJson, sample, output, wholeInputBelow, generatedAt);
+          input, format, avroSchemaJson, sample, output, wholeInputBelow, generatedAt, 0L);
     }
   }
 
@@ -147,7 +160,7 @@ public final class RulesInfer implements Command<RulesInferOptions> {
                 .withSchema(schema)
                 .withBadRecordErrorHandler(unparsed));
     unparsed.close();
-    rows.apply("Profile", Combine.globally(new ColumnProfileFn(schema, spec.sample())))
+    rows.apply("Profile", Combine.globally(new ColumnProfileFn(schema, spec.sample(), spec.sampleSeed())))
         .apply("WriteRules", ParDo.of(new WriteRulesFn(spec)));
   }
 
@@ -187,8 +200,8 @@ public final class RulesInfer implements Command<RulesInferOptions> {
       throw new UsageException(
           "--format=" + o.getFormat() + " is not known; use csv, jsonl or parquet");
     }
-    Double sample = o.getSample();
-    if (sample == null || !(sample > 0 && sample <= 1)) {
+    Double sample = o.getSample() == null ? DEFAULT_SAMPLE : o.getSample();
+    if (!(sample > 0 && sample <= 1)) {
       throw new UsageException("--sample=" + sample + " is not a fraction in (0, 1]");
     }
     String output = LakePaths.absolute(o.getOutput());
@@ -221,7 +234,8 @@ public final class RulesInfer implements Command<RulesInferOptions> {
         sample,
         output,
         WHOLE_INPUT_BELOW,
-        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
+        .withSampleSeed(o.getSampleSeed() == null ? 0L : o.getSampleSeed());
   }
 
   private static boolean exists(String path) {

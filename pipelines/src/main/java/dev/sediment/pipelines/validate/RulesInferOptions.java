@@ -7,14 +7,6 @@ import org.apache.beam.sdk.options.Description;
 
 /** Options of {@code bin/sediment rules infer}. */
 public interface RulesInferOptions extends SedimentS3Options, TableInputOptions {
-  @Description(
-      "Fraction of records profiled, in (0, 1]. Inputs of fewer than 100,000 records are profiled"
-          + " whole whatever this says.")
-  @Default.Double(0.01)
-  Double getSample();
-
-  void setSample(Double value);
-
   @Description("Where to write the rules file (YAML), local, s3:// or gs://.")
   @Default.String("rules.yaml")
   String getOutput();

@@ -41,17 +41,28 @@ public final class ColumnProfileFn
 
   private final Schema schema;
   private final double sample;
+  private final long seed;
 
   /**
    * @param schema the rows' schema
    * @param sample fraction of rows in the sample, in (0, 1]
    */
   public ColumnProfileFn(Schema schema, double sample) {
+    this(schema, sample, 0L);
+  }
+
+  /**
+   * @param schema the rows' schema
+   * @param sample fraction of rows in the sample, in (0, 1]
+   * @param seed picks the sample: another seed, other rows (0 is the default choice)
+   */
+  public ColumnProfileFn(Schema schema, double sample, long seed) {
     if (!(sample > 0 && sample <= 1)) {
       throw new IllegalArgumentException("sample must be in (0, 1], was " + sample);
     }
     this.schema = schema;
     this.sample = sample;
+    this.seed = seed;
   }
 
   /** How a column's values are compared and written. */
@@ -257,7 +268,7 @@ public final class ColumnProfileFn
 
   @Override
   public Profile addInput(Profile acc, Row row) {
-    boolean inSample = inSample(row, sample);
+    boolean inSample = inSample(row, sample, seed);
     acc.records++;
     if (inSample) {
       acc.sampledRecords++;
@@ -309,12 +320,18 @@ public final class ColumnProfileFn
    * {@code sample}. Equal rows are in or out together.
    */
   static boolean inSample(Row row, double sample) {
+    return inSample(row, sample, 0L);
+  }
+
+  /** As {@link #inSample(Row, double)}, the hash mixed with {@code seed} unless it is 0. */
+  static boolean inSample(Row row, double sample, long seed) {
     if (sample >= 1) {
       return true;
     }
+    String values = String.valueOf(row.getValues());
     long h =
         Hashing.murmur3_128()
-            .hashString(String.valueOf(row.getValues()), StandardCharsets.UTF_8)
+            .hashString(seed == 0 ? values : seed + ":" + values, StandardCharsets.UTF_8)
             .asLong();
     return (h >>> 11) * 0x1.0p-53 < sample;
   }
