@@ -32,6 +32,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * covers is converted by {@link ValueConverter}, so refusals keep their exact type and message. A
  * row that fails part-way is rolled back ({@link ColumnBatch.Builder#rollbackRow()}).
  *
+ * <p>One deliberate difference: a value of a Beam {@code TIME} or local {@code DATETIME} column
+ * finer than a microsecond (only Beam schemas have these types; an Avro {@code --schema} cannot
+ * declare them) is a {@link ErrorType#TYPE_MISMATCH}, since a batch keeps microseconds ({@link
+ * dev.sediment.io.batch.BatchRows}) and would otherwise have to truncate it.
+ *
  * <p>Each row keeps its provenance: the source, its 0-based record ordinal in the file (bad
  * records and the records of earlier ranges counted, so positions are stable however the file is
  * split), the byte offset and the 1-based line where it starts. Batches are cut at {@code maxRows}

@@ -3,7 +3,6 @@ package dev.sediment.io.table;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.sediment.io.batch.BatchRows;
 import dev.sediment.io.batch.BatchSchema;
 import dev.sediment.io.batch.BooleanColumn;
 import dev.sediment.io.batch.ColumnBatch;
@@ -38,6 +37,11 @@ import org.apache.beam.sdk.values.Row;
  * parsed again by {@link JsonLinesFileParser}'s own record conversion, so refusals (syntax,
  * duplicate or unknown keys, types, ranges, surrogates) keep their exact type and message.
  *
+ * <p>One deliberate difference: a value of a Beam {@code TIME} or local {@code DATETIME} column
+ * finer than a microsecond (only Beam schemas have these types; an Avro {@code --schema} cannot
+ * declare them) is a {@link ErrorType#TYPE_MISMATCH}, since a batch keeps microseconds ({@link
+ * dev.sediment.io.batch.BatchRows}) and would otherwise have to truncate it.
+ *
  * <p>Provenance, batch cutting and memory as {@link CsvBatchReader}.
  */
 public final class JsonLinesBatchReader {
@@ -54,7 +58,6 @@ public final class JsonLinesBatchReader {
   private final int maxRows;
   private final long maxBytes;
   private final TextCells cells;
-  private final BatchRows rows;
   private final JsonLinesFileParser slow;
 
   public JsonLinesBatchReader(Schema schema, int maxRecordBytes) {
@@ -71,7 +74,6 @@ public final class JsonLinesBatchReader {
     this.maxRows = maxRows;
     this.maxBytes = maxBytes;
     this.cells = new TextCells(schema);
-    this.rows = BatchRows.of(schema);
     this.slow = new JsonLinesFileParser(schema, maxRecordBytes);
   }
 
@@ -170,14 +172,16 @@ public final class JsonLinesBatchReader {
           if (!fast(chars, n)) {
             batch.rollbackRow();
             String s = new String(chars, 0, n);
-            Row row;
             try {
-              row = slow.toRow(s);
+              Row row = slow.toRow(s);
+              for (int c = 0; c < token.length; c++) {
+                cells.appendValue(batch.column(c), c, row.getValue(c));
+              }
             } catch (RecordException e) {
+              batch.rollbackRow();
               sink.error(CsvFileParser.error(source, number, offset, e, s));
               continue;
             }
-            rows.append(batch, row);
           }
           batch.endRow(index, offset, number);
           if (batch.isFull()) {

@@ -139,6 +139,25 @@ public class JsonLinesBatchReaderTest {
     TextBatchDiff.assertSame(JSONL, s, utf8(text), 1 << 20, true);
   }
 
+  /** As in CSV: a time finer than a microsecond, which a batch cannot hold, is refused typed. */
+  @Test
+  public void timeFinerThanAMicrosecond_refusedTyped() throws Exception {
+    Schema s =
+        Schema.builder().addNullableField("tod", Schema.FieldType.logicalType(SqlTypes.TIME)).build();
+    TextBatchDiff.Outcome o =
+        TextBatchDiff.batchReader(
+            JSONL, s, utf8("{\"tod\":\"14:30:00.1234567\"}\n{\"tod\":\"14:30:00.123456\"}\n"),
+            1 << 20, 10, List.of(TextRange.wholeFile("mem")));
+    assertEquals(1, o.rows.size());
+    assertEquals(
+        List.of(
+            dev.sediment.schemas.RecordError.of(
+                "mem", 1, 0, dev.sediment.schemas.ErrorType.TYPE_MISMATCH,
+                "column 'tod': '14:30:00.123456700' is finer than a microsecond",
+                "{\"tod\":\"14:30:00.1234567\"}")),
+        o.errors);
+  }
+
   @Test
   public void randomFiles_sameOutcome_wholeAndSplit() throws Exception {
     Random rnd = new Random(17);
