@@ -5,6 +5,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.LocalDate;
 import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.CannotProvideCoderException;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderProvider;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import java.util.List;
 import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -18,6 +23,25 @@ public final class CompactRequestCoder extends AtomicCoder<CompactRequest> {
 
   public static CompactRequestCoder of() {
     return INSTANCE;
+  }
+
+  /**
+   * Makes this the coder the registry infers for {@link CompactRequest} and its AutoValue subclass
+   * (through its {@code @DefaultCoder}), so nobody's pipeline falls back to Java serialization.
+   */
+  public static CoderProvider getCoderProvider() {
+    return new CoderProvider() {
+      @Override
+      @SuppressWarnings("unchecked")
+      public <T> Coder<T> coderFor(
+          TypeDescriptor<T> type, List<? extends Coder<?>> componentCoders)
+          throws CannotProvideCoderException {
+        if (!CompactRequest.class.isAssignableFrom(type.getRawType())) {
+          throw new CannotProvideCoderException(type + " is not a CompactRequest");
+        }
+        return (Coder<T>) INSTANCE;
+      }
+    };
   }
 
   private CompactRequestCoder() {}

@@ -6,6 +6,11 @@ import java.io.OutputStream;
 import java.time.LocalDate;
 import java.util.List;
 import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.CannotProvideCoderException;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderProvider;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import java.util.List;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -23,6 +28,25 @@ public final class CompactResultCoder extends AtomicCoder<CompactResult> {
 
   public static CompactResultCoder of() {
     return INSTANCE;
+  }
+
+  /**
+   * Makes this the coder the registry infers for {@link CompactResult} and its AutoValue subclass
+   * (through its {@code @DefaultCoder}), so nobody's pipeline falls back to Java serialization.
+   */
+  public static CoderProvider getCoderProvider() {
+    return new CoderProvider() {
+      @Override
+      @SuppressWarnings("unchecked")
+      public <T> Coder<T> coderFor(
+          TypeDescriptor<T> type, List<? extends Coder<?>> componentCoders)
+          throws CannotProvideCoderException {
+        if (!CompactResult.class.isAssignableFrom(type.getRawType())) {
+          throw new CannotProvideCoderException(type + " is not a CompactResult");
+        }
+        return (Coder<T>) INSTANCE;
+      }
+    };
   }
 
   private CompactResultCoder() {}
