@@ -103,7 +103,10 @@ public final class Compact {
       return toBuilder().setTarget(target).build();
     }
 
-    /** Sort keys, INT64 columns; the first decides the date of a row. Default ts_event, seq. */
+    /**
+     * Sort keys, integer columns (INT64, plain or TIMESTAMP, or INT32); the first decides the date
+     * of a row, and a row where any is null is quarantined. Default ts_event, seq.
+     */
     public SortedMerge by(List<String> sortKeys) {
       checkArgument(sortKeys != null && !sortKeys.isEmpty(), "sortKeys is empty");
       return toBuilder().setSortKeys(List.copyOf(sortKeys)).build();
