@@ -9,6 +9,8 @@ import dev.sediment.pipelines.UsageException;
 import dev.sediment.transforms.compact.Compact;
 import dev.sediment.transforms.compact.CompactJob;
 import dev.sediment.transforms.compact.CompactPlan;
+import dev.sediment.transforms.compact.CompactRequest;
+import dev.sediment.transforms.compact.CompactRequestCoder;
 import dev.sediment.transforms.compact.SortKeyCheck;
 import dev.sediment.transforms.compact.SpoolLayout;
 import java.io.IOException;
@@ -27,17 +29,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.values.KV;
 
 /**
  * {@code bin/sediment compact}: merges each spool partition's files of each chosen date into one
- * sorted, verified {@code data.parquet} with {@code meta.json}. Exit 0 when every file went in,
- * 3 when some were quarantined (the rest still compacted), 1 on failure.
+ * sorted, verified {@code data.parquet} with {@code meta.json}. Exit 0 when every file and row
+ * went in, 3 when files or rows (a null sort key) were quarantined (the rest still compacted), 1
+ * on failure.
  */
 public final class CompactCommand implements Command<CompactOptions> {
 
@@ -127,7 +127,7 @@ public final class CompactCommand implements Command<CompactOptions> {
             () ->
                 String.format(
                     "compact: planning: %,d of %,d spool footers read", footers.get(), selected.size()))) {
-      plan = CompactPlan.of(chosen, range[0], range[1], keys.get(0), readFooters, PLAN_THREADS, footers::set);
+      plan = CompactPlan.of(chosen, range[0], range[1], keys, readFooters, PLAN_THREADS, footers::set);
     }
     if (plan.withoutRows > 0) {
       out.printf(
@@ -136,19 +136,19 @@ public final class CompactCommand implements Command<CompactOptions> {
           plan.withoutRows,
           readFooters ? "names and footer statistics" : "names");
     }
-    return run(o, plan.tasks, plan.withoutRows, spool, target, keys, o.getDedupe(), o.getForce(), out);
+    return run(o, plan.requests, plan.withoutRows, spool, target, keys, o.getDedupe(), o.getForce(), out);
   }
 
   /** Threads that read spool footers while planning (object stores answer in parallel). */
   private static final int PLAN_THREADS = 8;
 
   /**
-   * Runs the compaction of {@code tasks} ({@code (partition, yyyyMMdd)}) and prints the summary;
-   * returns 0, or 3 when files were quarantined.
+   * Runs the compaction of {@code tasks} and prints the summary; returns 0, or 3 when files or
+   * rows were quarantined.
    */
   public static int run(
       PipelineOptions options,
-      List<KV<String, String>> tasks,
+      List<CompactRequest> tasks,
       String spool,
       String target,
       List<String> keys,
@@ -165,7 +165,7 @@ public final class CompactCommand implements Command<CompactOptions> {
    */
   public static int run(
       PipelineOptions options,
-      List<KV<String, String>> tasks,
+      List<CompactRequest> tasks,
       long withoutRows,
       String spool,
       String target,
@@ -189,7 +189,7 @@ public final class CompactCommand implements Command<CompactOptions> {
       direct.setTargetParallelism(Math.max(1, Math.min(direct.getTargetParallelism(), tasks.size())));
     }
     Pipeline p = Pipeline.create(options);
-    p.apply("Tasks", Create.of(tasks).withCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())))
+    p.apply("Tasks", Create.of(tasks).withCoder(CompactRequestCoder.of()))
         .apply(
             "Compact",
             Compact.sortedMerge()
@@ -214,13 +214,17 @@ public final class CompactCommand implements Command<CompactOptions> {
     }
     RunCounts c = RunCounts.of(result);
     long quarantined = c.get("files_quarantined");
+    long rowsQuarantined = c.get("rows_quarantined");
     out.printf(
-        "compact: %,d partitions written, %,d unchanged, %,d without rows; %,d rows; %,d files quarantined%n",
+        "compact: %,d partitions written, %,d unchanged, %,d without rows; %,d rows; %,d files quarantined%s%n",
         c.get("partitions_written"), c.get("partitions_unchanged"), c.get("partitions_without_rows") + withoutRows,
-        c.get("rows_written"), quarantined);
+        c.get("rows_written"), quarantined,
+        rowsQuarantined > 0 ? String.format("; %,d rows quarantined (null sort key)", rowsQuarantined) : "");
     out.printf("  target:      %s/%n", target);
-    if (quarantined > 0) {
-      out.printf("  quarantine:  %s/QUARANTINE/ (each date directory has error.json)%n", target);
+    if (quarantined > 0 || rowsQuarantined > 0) {
+      out.printf(
+          "  quarantine:  %s/QUARANTINE/ (each date directory has error.json%s)%n",
+          target, rowsQuarantined > 0 ? "; rows in _rows.parquet" : "");
       return 3;
     }
     return 0;
@@ -229,13 +233,16 @@ public final class CompactCommand implements Command<CompactOptions> {
   private static final org.joda.time.Duration PROGRESS_INTERVAL =
       org.joda.time.Duration.standardSeconds(15);
 
-  /** All partitions of {@code spool} times {@code dates}, as compaction tasks. */
-  public static List<KV<String, String>> tasks(String spool, List<LocalDate> dates)
+  /**
+   * All partitions of {@code spool} times {@code dates}, as compaction tasks; the first of each
+   * partition quarantines the null-key rows of files without a date in their names.
+   */
+  public static List<CompactRequest> tasks(String spool, List<LocalDate> dates)
       throws IOException {
-    List<KV<String, String>> tasks = new ArrayList<>();
+    List<CompactRequest> tasks = new ArrayList<>();
     for (String p : SpoolLayout.list(LakeFiles.dir(spool)).keySet()) {
       for (LocalDate d : dates) {
-        tasks.add(KV.of(p, d.format(CompactJob.DATE)));
+        tasks.add(CompactRequest.of(p, d).withUndatedNullKeys(d.equals(dates.get(0))));
       }
     }
     return tasks;

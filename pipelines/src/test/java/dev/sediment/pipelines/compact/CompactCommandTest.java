@@ -281,7 +281,7 @@ public class CompactCommandTest {
   }
 
   @Test
-  public void compact_duckdbWrittenSpool_compactsWithExit0_nullSortKeyFileQuarantined() throws Exception {
+  public void compact_duckdbWrittenSpool_compactsWithExit0_nullSortKeyRowQuarantined() throws Exception {
     Path duck = tmp.newFolder("duck").toPath();
     Path part = duck.resolve("exchange=x/stream=bbo/symbol=s");
     duckdb(
@@ -301,10 +301,84 @@ public class CompactCommandTest {
         "SELECT * FROM (VALUES (NULL::BIGINT, 4::BIGINT, 3.0::DOUBLE)) t(ts_event, seq, bid_px)");
     r = CliRun.of("compact", "--spool=" + duck, "--target=" + target, "--mode=single", "--date=20260203", "--force");
     assertThat(r.out + r.err, r.code, equalTo(3));
-    assertThat(r.out, containsString("compact: 1 partitions written, 0 unchanged, 0 without rows; 3 rows; 1 files quarantined"));
-    String error =
-        Files.readString(target.resolve("QUARANTINE/exchange=x/stream=bbo/symbol=s/date=20260203/error.json"));
+    assertThat(
+        r.out,
+        containsString(
+            "compact: 1 partitions written, 0 unchanged, 0 without rows; 3 rows; 0 files quarantined;"
+                + " 1 rows quarantined (null sort key)\n"));
+    // c.parquet has no date in its name: its row goes to date=unknown, as a row.
+    Path q = target.resolve("QUARANTINE/exchange=x/stream=bbo/symbol=s/date=unknown");
+    String error = Files.readString(q.resolve("error.json"));
     assertThat(error, containsString("\"error_type\" : \"NULL_SORT_KEY\""));
-    assertThat(error, containsString("sort key 'ts_event' is null at row 0"));
+    assertThat(error, containsString("sort key 'ts_event' is null in 1 row, the first at row 0"));
+    assertThat(
+        duckdbRows("SELECT seq, _row_index, _error_type, _source_file = '" + part.resolve("c.parquet")
+            + "' FROM read_parquet('" + q.resolve("_rows.parquet") + "')"),
+        equalTo(List.of("4|0|NULL_SORT_KEY|true")));
+    assertThat(
+        new ObjectMapper()
+            .readTree(target.resolve("exchange=x/stream=bbo/symbol=s/date=20260203/meta.json").toFile())
+            .get("rows_quarantined")
+            .asLong(),
+        equalTo(1L));
+  }
+
+  private static List<String> duckdbRows(String sql) throws Exception {
+    List<String> out = new java.util.ArrayList<>();
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+        java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery(sql)) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        List<String> v = new java.util.ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+          v.add(rs.getString(i));
+        }
+        out.add(String.join("|", v));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  public void compact_nullSortKeyRows_backfill_quarantinedOnceInTheirFilesDate_exactSummary()
+      throws Exception {
+    Path duck = tmp.newFolder("duck2").toPath();
+    Path part = duck.resolve("exchange=x/stream=bbo/symbol=s");
+    long day = 86_400_000_000_000L;
+    // Opened on 02-03, straddles midnight; two null ts_event rows (rows 1 and 3).
+    duckdb(
+        part.resolve("2026-02-03_22-00-00.parquet"),
+        "SELECT * FROM (VALUES (" + (D0 + 9) + "::BIGINT, 0::BIGINT, 1.0::DOUBLE), (NULL, 1, 2.0), ("
+            + (D0 + day + 2) + ", 2, 3.0), (NULL, 3, 4.0)) t(ts_event, seq, bid_px)");
+    // Opened on 02-04, a null seq at row 0.
+    duckdb(
+        part.resolve("2026-02-04_01-00-00.parquet"),
+        "SELECT * FROM (VALUES (" + (D0 + day + 7) + "::BIGINT, NULL::BIGINT, 1.0::DOUBLE), ("
+            + (D0 + day + 1) + ", 5, 2.0)) t(ts_event, seq, bid_px)");
+    Path target = tmp.getRoot().toPath().resolve("duck2-archive");
+    CliRun r =
+        CliRun.of(
+            "compact", "--spool=" + duck, "--target=" + target, "--mode=backfill", "--start=20260201",
+            "--end=20260205");
+    assertThat(r.out + r.err, r.code, equalTo(3));
+    assertThat(
+        r.out,
+        containsString(
+            "compact: 2 partitions written, 0 unchanged, 3 without rows; 3 rows; 0 files quarantined;"
+                + " 3 rows quarantined (null sort key)\n"));
+    assertThat(r.out, containsString("rows in _rows.parquet"));
+    Path q = target.resolve("QUARANTINE/exchange=x/stream=bbo/symbol=s");
+    assertThat(
+        duckdbRows("SELECT seq, _row_index FROM read_parquet('" + q.resolve("date=20260203/_rows.parquet") + "')"),
+        equalTo(List.of("1|1", "3|3")));
+    assertThat(
+        duckdbRows("SELECT seq, _row_index FROM read_parquet('" + q.resolve("date=20260204/_rows.parquet") + "')"),
+        equalTo(List.of("null|0")));
+    assertThat(
+        duckdbRows("SELECT ts_event, seq FROM read_parquet('"
+            + target.resolve("exchange=x/stream=bbo/symbol=s/date=20260204/data.parquet") + "')"),
+        equalTo(List.of((D0 + day + 1) + "|5", (D0 + day + 2) + "|2")));
+    assertThat(run("verify", "--target=" + target), equalTo(0));
   }
 }

@@ -7,7 +7,6 @@ import dev.sediment.io.lake.LakeFiles;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -21,20 +20,21 @@ import org.apache.beam.sdk.values.PCollection;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Sorted-merge compaction as a Beam transform: each input element is one {@code (partition,
- * yyyyMMdd)} task; each task is compacted by one worker with {@link CompactJob}, so the bytes of
- * a partition do not depend on the runner or its parallelism, and tasks spread over workers.
+ * Sorted-merge compaction as a Beam transform: each input element is one {@link CompactRequest}
+ * (a partition and a date); each is compacted by one worker with {@link CompactJob}, so the bytes
+ * of a partition do not depend on the runner or its parallelism, and tasks spread over workers.
  *
  * <pre>{@code
- * PCollection<String> outcomes =
- *     tasks.apply("Compact",
+ * PCollection<CompactResult> results =
+ *     requests.apply("Compact",
  *         Compact.sortedMerge().from("/spool").to("/archive").by(List.of("ts_event", "seq")));
  * }</pre>
  *
- * <p>Output: one line per task, {@code STATUS PARTITION date=YYYYMMDD rows=N quarantined=Q}.
- * Counters (namespace {@code sediment}): {@code partitions_written}, {@code
- * partitions_unchanged}, {@code partitions_without_rows}, {@code rows_written}, {@code
- * files_quarantined}. Spool and target are local paths the workers can reach, or URIs of a Beam
+ * <p>Output: one {@link CompactResult} per request (status, rows in and out, rows and files
+ * quarantined, bytes, files written), coded by {@link CompactResultCoder}. Counters (namespace
+ * {@code sediment}): {@code partitions_written}, {@code partitions_unchanged}, {@code
+ * partitions_without_rows}, {@code rows_written}, {@code files_quarantined}, {@code
+ * rows_quarantined}. Spool and target are local paths the workers can reach, or URIs of a Beam
  * file system ({@code s3://bucket/spool}); spill files go to the worker's local temporary
  * directory, into a {@link WorkDirs} directory per task that is removed when the task ends, and
  * that the next run on the machine removes when a killed run left it.
@@ -55,7 +55,7 @@ public final class Compact {
   /** Implementation of {@link #sortedMerge()}. */
   @AutoValue
   public abstract static class SortedMerge
-      extends PTransform<PCollection<KV<String, String>>, PCollection<String>> {
+      extends PTransform<PCollection<CompactRequest>, PCollection<CompactResult>> {
     abstract @Nullable String getSpool();
 
     abstract @Nullable String getTarget();
@@ -103,7 +103,10 @@ public final class Compact {
       return toBuilder().setTarget(target).build();
     }
 
-    /** Sort keys, INT64 columns; the first decides the date of a row. Default ts_event, seq. */
+    /**
+     * Sort keys, integer columns (INT64, plain or TIMESTAMP, or INT32); the first decides the date
+     * of a row, and a row where any is null is quarantined. Default ts_event, seq.
+     */
     public SortedMerge by(List<String> sortKeys) {
       checkArgument(sortKeys != null && !sortKeys.isEmpty(), "sortKeys is empty");
       return toBuilder().setSortKeys(List.copyOf(sortKeys)).build();
@@ -132,13 +135,14 @@ public final class Compact {
     }
 
     @Override
-    public PCollection<String> expand(PCollection<KV<String, String>> tasks) {
+    public PCollection<CompactResult> expand(PCollection<CompactRequest> requests) {
       checkArgument(getSpool() != null, "Compact.sortedMerge() needs from(spool)");
       checkArgument(getTarget() != null, "Compact.sortedMerge() needs to(target)");
-      return tasks
+      return requests
           .apply("SpreadTasks", Reshuffle.viaRandomKey())
+          .setCoder(CompactRequestCoder.of())
           .apply("MergePartitions", ParDo.of(new CompactFn(this)))
-          .setCoder(StringUtf8Coder.of());
+          .setCoder(CompactResultCoder.of());
     }
 
     @Override
@@ -153,7 +157,7 @@ public final class Compact {
     }
   }
 
-  static class CompactFn extends DoFn<KV<String, String>, String> {
+  static class CompactFn extends DoFn<CompactRequest, CompactResult> {
     private final String spool;
     private final String target;
     private final List<String> sortKeys;
@@ -167,6 +171,7 @@ public final class Compact {
     private final Counter noRows = Metrics.counter("sediment", "partitions_without_rows");
     private final Counter rows = Metrics.counter("sediment", "rows_written");
     private final Counter quarantined = Metrics.counter("sediment", "files_quarantined");
+    private final Counter rowsQuarantined = Metrics.counter("sediment", "rows_quarantined");
 
     CompactFn(SortedMerge spec) {
       this.spool = spec.getSpool();
@@ -185,21 +190,30 @@ public final class Compact {
     }
 
     @ProcessElement
-    public void process(@Element KV<String, String> task, OutputReceiver<String> out)
+    public void process(@Element CompactRequest request, OutputReceiver<CompactResult> out)
         throws Exception {
-      out.output(compactOne(task, WorkDirs.temporaryRoot()));
+      out.output(compact(request, WorkDirs.temporaryRoot()));
     }
 
-    /** Compacts one task with a work directory in {@code tmpRoot}; returns its outcome line. */
+    /** {@link #compact} of the task {@code (partition, yyyyMMdd)}, as its {@link CompactResult#line}. */
     String compactOne(KV<String, String> task, Path tmpRoot) throws Exception {
-      String partition = task.getKey();
-      LocalDate date = LocalDate.parse(task.getValue(), CompactJob.DATE);
+      return compact(
+              CompactRequest.of(task.getKey(), LocalDate.parse(task.getValue(), CompactJob.DATE)),
+              tmpRoot)
+          .line();
+    }
+
+    /** Compacts one request with a work directory in {@code tmpRoot}. */
+    CompactResult compact(CompactRequest request, Path tmpRoot) throws Exception {
+      String partition = request.partition();
+      LocalDate date = request.date();
       PartitionCompactor.Settings s =
           new PartitionCompactor.Settings()
               .withSortKeys(sortKeys)
               .withDedupe(dedupe)
               .withMaxRowsInMemory(maxRowsInMemory)
-              .withMaxOpenRuns(maxOpenRuns);
+              .withMaxOpenRuns(maxOpenRuns)
+              .withUndatedNullKeys(request.undatedNullKeys());
       ResourceId spoolRoot = LakeFiles.dir(spool);
       Path work = WorkDirs.create(tmpRoot);
       try {
@@ -223,15 +237,18 @@ public final class Compact {
             noRows.inc();
         }
         quarantined.inc(o.quarantined.size());
-        return o.status
-            + " "
-            + (partition.isEmpty() ? "." : partition)
-            + " date="
-            + task.getValue()
-            + " rows="
-            + o.rows
-            + " quarantined="
-            + o.quarantined.size();
+        rowsQuarantined.inc(o.rowsQuarantined);
+        return CompactResult.of(
+            partition,
+            date,
+            o.status,
+            o.status == CompactJob.Status.UNCHANGED ? 0 : o.rowsRead + o.rowsQuarantined,
+            o.rows,
+            o.rowsQuarantined,
+            o.quarantined.size(),
+            o.duplicatesDropped,
+            o.bytesWritten,
+            o.outputFiles);
       } finally {
         WorkDirs.delete(work);
       }

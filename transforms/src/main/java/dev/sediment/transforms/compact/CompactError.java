@@ -18,8 +18,10 @@ public enum CompactError {
    */
   CORRUPT_PAGE,
   /**
-   * A row's sort key is null, so the row has no place in the order: the whole file is left out
-   * (no row is dropped silently); the message names the key and the row.
+   * A row's sort key is null, so the row has no place in the order: the row (not its file) is
+   * quarantined, with its source file and row index, to {@code _rows.parquet} in the quarantine
+   * directory of the date its file's name gives ({@link NullKeyRows}); the rest of the file is
+   * compacted.
    */
   NULL_SORT_KEY
 }

@@ -26,12 +26,16 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * One partition and one date of a compaction, on local paths or an object store: picks the spool files that may
  * hold the date, skips the work when the inputs did not change since the last commit (unless
- * forced), compacts, commits {@code meta.json} last, and copies rejected files to {@code
- * TARGET/QUARANTINE/PARTITION/date=YYYYMMDD/} with an {@code error.json}.
+ * forced), compacts, commits {@code meta.json} last, copies rejected files to {@code
+ * TARGET/QUARANTINE/PARTITION/date=YYYYMMDD/} and writes rows with a null sort key to {@code
+ * _rows.parquet} in the {@code date=YYYYMMDD} (or {@code date=unknown}) directory their file's
+ * name gives ({@link NullKeyRows}), each directory with an {@code error.json}.
  *
  * <p>{@code error.json} holds {@code error_type}, {@code message}, {@code source} and {@code
- * detected_at} of the first rejected file (in name order) and, under {@code files}, the same for
- * every rejected file of that partition and date.
+ * detected_at} of the first rejected file (in name order), else of the first file with
+ * quarantined rows; under {@code files} the same for every rejected file of that partition and
+ * date; under {@code rows} one entry per spool file whose rows are in {@code _rows.parquet}, with
+ * {@code row_count}, {@code first_row} and {@code rows_file}.
  */
 public final class CompactJob {
   public static final DateTimeFormatter DATE = DateTimeFormatter.BASIC_ISO_DATE;
@@ -48,13 +52,42 @@ public final class CompactJob {
   /** The outcome of {@link #compact}. */
   public static final class Outcome {
     public final Status status;
+    /** Rows written, or for {@code UNCHANGED} the rows of the committed partition. */
     public final long rows;
+    /** Files left out whole and copied to the quarantine. */
     public final List<PartitionCompactor.Rejection> quarantined;
+    /** Rows of the date read from the files that went in; 0 when {@code UNCHANGED}. */
+    public final long rowsRead;
+    /** Rows written to the quarantine because a sort key is null. */
+    public final long rowsQuarantined;
+    /** Rows dropped as duplicates ({@code dedupe}). */
+    public final long duplicatesDropped;
+    /** Bytes of the data.parquet written; 0 when none was. */
+    public final long bytesWritten;
+    /** URIs of the data files written: data.parquet, quarantined copies and rows files. */
+    public final List<String> outputFiles;
 
     Outcome(Status status, long rows, List<PartitionCompactor.Rejection> quarantined) {
+      this(status, rows, quarantined, 0, 0, 0, 0, List.of());
+    }
+
+    Outcome(
+        Status status,
+        long rows,
+        List<PartitionCompactor.Rejection> quarantined,
+        long rowsRead,
+        long rowsQuarantined,
+        long duplicatesDropped,
+        long bytesWritten,
+        List<String> outputFiles) {
       this.status = status;
       this.rows = rows;
       this.quarantined = quarantined;
+      this.rowsRead = rowsRead;
+      this.rowsQuarantined = rowsQuarantined;
+      this.duplicatesDropped = duplicatesDropped;
+      this.bytesWritten = bytesWritten;
+      this.outputFiles = outputFiles;
     }
   }
 
@@ -123,23 +156,38 @@ public final class CompactJob {
     // The merge is written in the work directory: the partition's directory appears only when
     // there is something to publish.
     Path output = workDir.resolve("data-" + UUID.randomUUID() + ".parquet");
+    PartitionCompactor.Result r = null;
     try {
-      PartitionCompactor.Result r =
-          new PartitionCompactor(settings).compact(candidates, date, output, workDir);
-      if (!r.rejected.isEmpty()) {
-        quarantine(r.rejected, partitionDir(LakeFiles.child(targetRoot, "QUARANTINE/"), partition, date));
-      }
+      r = new PartitionCompactor(settings).compact(candidates, date, output, workDir);
+      List<String> written = new ArrayList<>();
+      quarantine(r, LakeFiles.child(targetRoot, "QUARANTINE/"), partition, date, written);
       if (r.rowCount == 0) {
-        return new Outcome(Status.NO_ROWS, 0, r.rejected);
+        return new Outcome(
+            Status.NO_ROWS, 0, r.rejected, r.rowsRead, r.rowsQuarantined, r.duplicatesDropped, 0, written);
       }
       byte[] meta =
           CompactMeta.of(r, settings.sortKeys, settings.dedupe, fingerprint)
               .toJson()
               .getBytes(StandardCharsets.UTF_8);
+      long bytes = Files.size(output);
       PartitionCommit.commit(dir, output, meta, hook);
-      return new Outcome(Status.WRITTEN, r.rowCount, r.rejected);
+      written.add(0, LakeFiles.child(dir, PartitionCommit.DATA).toString());
+      return new Outcome(
+          Status.WRITTEN,
+          r.rowCount,
+          r.rejected,
+          r.rowsRead,
+          r.rowsQuarantined,
+          r.duplicatesDropped,
+          bytes,
+          written);
     } finally {
       Files.deleteIfExists(output);
+      if (r != null) {
+        for (NullKeyRows.Group g : r.quarantinedRows) {
+          Files.deleteIfExists(g.file);
+        }
+      }
     }
   }
 
@@ -180,7 +228,40 @@ public final class CompactJob {
     return "sha256:" + HexFormat.of().formatHex(md.digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
   }
 
-  private static void quarantine(List<PartitionCompactor.Rejection> rejected, ResourceId dir)
+  /**
+   * Copies the rejected files to the quarantine directory of the task's date and publishes the
+   * null-key rows to the directory of their files' date, each directory with its error.json;
+   * adds the URIs of the data files written to {@code written}.
+   */
+  private static void quarantine(
+      PartitionCompactor.Result r,
+      ResourceId quarantineRoot,
+      String partition,
+      LocalDate date,
+      List<String> written)
+      throws IOException {
+    java.util.Map<String, NullKeyRows.Group> rowsByDate = new java.util.TreeMap<>();
+    for (NullKeyRows.Group g : r.quarantinedRows) {
+      rowsByDate.put(g.date, g);
+    }
+    java.util.Set<String> dates = new java.util.TreeSet<>(rowsByDate.keySet());
+    String taskDate = date.format(DATE);
+    if (!r.rejected.isEmpty()) {
+      dates.add(taskDate);
+    }
+    for (String d : dates) {
+      // The partition comes from the spool's listing; SafePaths proves it stays inside the root.
+      String relative = (partition.isEmpty() ? "" : partition + "/") + "date=" + d;
+      ResourceId dir = LakeFiles.child(quarantineRoot, SafePaths.checkRelative(relative) + "/");
+      quarantine(d.equals(taskDate) ? r.rejected : List.of(), rowsByDate.get(d), dir, written);
+    }
+  }
+
+  private static void quarantine(
+      List<PartitionCompactor.Rejection> rejected,
+      NullKeyRows.@Nullable Group rows,
+      ResourceId dir,
+      List<String> written)
       throws IOException {
     String now = Instant.now().toString();
     ArrayNode all = MAPPER.createArrayNode();
@@ -188,7 +269,9 @@ public final class CompactJob {
       // A name that is not one plain segment (a key holding a backslash or NUL) is not copied:
       // error.json still names its source.
       if (SafePaths.isSafeRelative(r.name())) {
-        LakeFiles.copy(r.file, LakeFiles.child(dir, r.name()));
+        ResourceId copy = LakeFiles.child(dir, r.name());
+        LakeFiles.copy(r.file, copy);
+        written.add(copy.toString());
       }
       ObjectNode e = all.addObject();
       e.put("error_type", r.type.name());
@@ -196,8 +279,39 @@ public final class CompactJob {
       e.put("source", r.file.toString());
       e.put("detected_at", now);
     }
-    ObjectNode top = ((ObjectNode) all.get(0)).deepCopy();
+    ArrayNode rowEntries = MAPPER.createArrayNode();
+    ResourceId rowsFile = LakeFiles.child(dir, NullKeyRows.FILE);
+    if (rows != null) {
+      try (java.nio.channels.FileChannel ch =
+          java.nio.channels.FileChannel.open(rows.file, java.nio.file.StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      LakeFiles.publish(rows.file, rowsFile);
+      written.add(rowsFile.toString());
+      for (NullKeyRows.Source s : rows.sources) {
+        ObjectNode e = rowEntries.addObject();
+        e.put("error_type", CompactError.NULL_SORT_KEY.name());
+        e.put("message", s.message());
+        e.put("source", s.file.toString());
+        e.put("detected_at", now);
+        e.put("row_count", s.rows);
+        e.put("first_row", s.firstRow);
+        e.put("rows_file", NullKeyRows.FILE);
+      }
+    } else {
+      // Rows a former run quarantined here are not in this run's error.json: remove them.
+      LakeFiles.delete(rowsFile);
+    }
+    ObjectNode first = (ObjectNode) (all.size() > 0 ? all.get(0) : rowEntries.get(0));
+    ObjectNode top = MAPPER.createObjectNode();
+    top.put("error_type", first.get("error_type").asText());
+    top.put("message", first.get("message").asText());
+    top.put("source", first.get("source").asText());
+    top.put("detected_at", now);
     top.set("files", all);
+    if (rows != null) {
+      top.set("rows", rowEntries);
+    }
     LakeFiles.writeAtomically(
         LakeFiles.child(dir, "error.json"),
         (MAPPER.writeValueAsString(top) + "\n").getBytes(StandardCharsets.UTF_8));

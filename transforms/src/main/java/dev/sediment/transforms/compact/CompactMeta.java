@@ -23,7 +23,10 @@ import org.apache.beam.sdk.io.fs.ResourceId;
  * <p>Fields (contract): {@code row_count}, {@code schema_version}, {@code ts_event_min}, {@code
  * ts_event_max} (nanoseconds, as strings), {@code sha256} (of data.parquet), {@code created_at}
  * (ISO-8601 UTC), {@code source_files} (how many spool files went in); and beside them {@code
- * source_file_names}, {@code sort_keys}, {@code dedupe}, {@code inputs_fingerprint}.
+ * source_file_names}, {@code sort_keys}, {@code dedupe}, {@code inputs_fingerprint}, and {@code
+ * rows_quarantined}: rows the run that wrote the partition quarantined because a sort key was
+ * null (the null-key rows of the spool files named for this date, and of the files without a
+ * date in their name when this task took those), absent in partitions written before it existed.
  */
 public final class CompactMeta {
   private static final ObjectMapper MAPPER =
@@ -39,6 +42,7 @@ public final class CompactMeta {
   public List<String> sortKeys = new ArrayList<>();
   public boolean dedupe;
   public String inputsFingerprint;
+  public long rowsQuarantined;
 
   /**
    * {@code avro64:HEX}: Avro's 64-bit parsing fingerprint of the data's schema. Nullability is
@@ -65,6 +69,7 @@ public final class CompactMeta {
     m.sortKeys.addAll(sortKeys);
     m.dedupe = dedupe;
     m.inputsFingerprint = inputsFingerprint;
+    m.rowsQuarantined = r.rowsQuarantined;
     return m;
   }
 
@@ -83,6 +88,7 @@ public final class CompactMeta {
     sortKeys.forEach(keys::add);
     n.put("dedupe", dedupe);
     n.put("inputs_fingerprint", inputsFingerprint);
+    n.put("rows_quarantined", rowsQuarantined);
     return MAPPER.writeValueAsString(n) + "\n";
   }
 
@@ -104,6 +110,7 @@ public final class CompactMeta {
     }
     m.dedupe = n.path("dedupe").asBoolean(false);
     m.inputsFingerprint = n.path("inputs_fingerprint").asText(null);
+    m.rowsQuarantined = n.path("rows_quarantined").asLong(0);
     return m;
   }
 

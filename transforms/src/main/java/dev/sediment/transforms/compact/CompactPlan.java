@@ -26,8 +26,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * over a spool of a few days makes a few tasks, not one per partition and day.
  *
  * <pre>{@code
- * CompactPlan plan = CompactPlan.of(SpoolLayout.list(root), start, end, "ts_event", true, 8, n -> {});
- * tasks.apply(Create.of(plan.tasks)).apply(Compact.sortedMerge()...);
+ * CompactPlan plan =
+ *     CompactPlan.of(SpoolLayout.list(root), start, end, List.of("ts_event", "seq"), true, 8, n -> {});
+ * p.apply(Create.of(plan.requests)).apply(Compact.sortedMerge()...);
  * }</pre>
  *
  * <p>A file may hold the dates from its name's date on (see {@link SpoolLayout}); with {@code
@@ -36,10 +37,21 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * ({@link CompactJob.Status#NO_ROWS}), so {@link #withoutRows} counts them instead. A file
  * whose footer does not read, or that lacks the key, is given one task (its first date in the
  * range), where the compaction quarantines it.
+ *
+ * <p>Rows with a null sort key are quarantined by the task of their file's name date, so a file
+ * whose footer allows a null sort key also gives a task for its name's date when that date is in
+ * the range; a file without a date in its name gives one for the first date of the range, and
+ * {@link #requests} lets only the first task of each partition quarantine such rows ({@link
+ * CompactRequest#undatedNullKeys()}).
  */
 public final class CompactPlan {
   /** The tasks, by partition then date. */
   public final List<KV<String, String>> tasks;
+  /**
+   * The same tasks as requests for {@link Compact#sortedMerge()}: the first of each partition
+   * quarantines the null-key rows of files without a date in their names.
+   */
+  public final List<CompactRequest> requests;
   /** Partition-dates of the range that no file may hold: no task, no rows. */
   public final long withoutRows;
   /** Footers read to plan. */
@@ -47,6 +59,15 @@ public final class CompactPlan {
 
   private CompactPlan(List<KV<String, String>> tasks, long withoutRows, long footersRead) {
     this.tasks = tasks;
+    List<CompactRequest> rs = new ArrayList<>();
+    String previous = null;
+    for (KV<String, String> t : tasks) {
+      rs.add(
+          CompactRequest.create(
+              t.getKey(), LocalDate.parse(t.getValue(), CompactJob.DATE), !t.getKey().equals(previous)));
+      previous = t.getKey();
+    }
+    this.requests = List.copyOf(rs);
     this.withoutRows = withoutRows;
     this.footersRead = footersRead;
   }
@@ -65,6 +86,24 @@ public final class CompactPlan {
       int threads,
       LongConsumer footersRead)
       throws IOException {
+    return of(partitions, start, end, List.of(firstKey), readFooters, threads, footersRead);
+  }
+
+  /**
+   * Plans the dates {@code start..end} (inclusive) of {@code partitions} compacted by {@code
+   * sortKeys}. With {@code readFooters}, every file's footer is read once, by {@code threads}
+   * threads, and {@code footersRead} hears the count after each.
+   */
+  public static CompactPlan of(
+      Map<String, List<MatchResult.Metadata>> partitions,
+      LocalDate start,
+      LocalDate end,
+      List<String> sortKeys,
+      boolean readFooters,
+      int threads,
+      LongConsumer footersRead)
+      throws IOException {
+    String firstKey = sortKeys.get(0);
     if (end.isBefore(start)) {
       throw new IllegalArgumentException("end " + end + " is before start " + start);
     }
@@ -102,7 +141,7 @@ public final class CompactPlan {
             spans.add(
                 pool.submit(
                     () -> {
-                      long[] s = span(m, firstKey, from, last);
+                      long[] s = span(m, sortKeys, from, last);
                       footersRead.accept(read.incrementAndGet());
                       return s;
                     }));
@@ -114,7 +153,11 @@ public final class CompactPlan {
         for (Future<long @Nullable []> f : p.getValue()) {
           long[] s = get(f);
           if (s != null) {
-            intervals.add(s);
+            intervals.add(new long[] {s[0], s[1]});
+            if (s.length > 2) {
+              // The file may hold null sort keys: its name's date (or the range's first) quarantines them.
+              intervals.add(new long[] {s[2], s[2]});
+            }
           }
         }
         without += days - addTasks(p.getKey(), intervals, tasks);
@@ -127,8 +170,14 @@ public final class CompactPlan {
     return new CompactPlan(tasks, without, read.get());
   }
 
-  /** The epoch days {from..to} the file may hold, within [from, last]; null for none. */
-  private static long @Nullable [] span(MatchResult.Metadata m, String key, long from, long last) {
+  /**
+   * The epoch days {from..to} the file may hold, within [from, last]; null for none. A third
+   * element, {@code from}, when a sort key may be null in the file and its name's date is not
+   * before the range (the task of that date quarantines those rows).
+   */
+  private static long @Nullable [] span(
+      MatchResult.Metadata m, List<String> keys, long from, long last) {
+    String key = keys.get(0);
     SpoolFileCheck.Footer ft;
     try {
       ft = SpoolFileCheck.footer(ResourceParquetFile.of(m.resourceId(), m.sizeBytes()), key);
@@ -136,9 +185,13 @@ public final class CompactPlan {
       return new long[] {from, from};
     }
     Schema.Field f = ft.schema.getType() == Schema.Type.RECORD ? ft.schema.getField(key) : null;
-    if (f == null || f.schema().getType() != Schema.Type.LONG) {
+    Schema type = f == null ? null : RecordOrder.nonNull(f.schema());
+    if (type == null || (type.getType() != Schema.Type.LONG && type.getType() != Schema.Type.INT)) {
       return new long[] {from, from};
     }
+    LocalDate named = SpoolLayout.nameDate(m.resourceId().getFilename());
+    boolean nullsHere =
+        ft.mayHoldNull(keys) && (named == null || named.toEpochDay() == from);
     long min = Long.MAX_VALUE;
     long max = Long.MIN_VALUE;
     for (long[] r : ft.ranges) {
@@ -150,12 +203,12 @@ public final class CompactPlan {
         max = Math.max(max, r[1]);
       }
     }
-    if (min > max) {
-      return null;
-    }
     long lo = Math.max(from, Math.floorDiv(min, PartitionCompactor.NANOS_PER_DAY));
     long hi = Math.min(last, Math.floorDiv(max, PartitionCompactor.NANOS_PER_DAY));
-    return lo > hi ? null : new long[] {lo, hi};
+    if (min > max || lo > hi) {
+      return nullsHere ? new long[] {from, from} : null;
+    }
+    return nullsHere ? new long[] {lo, hi, from} : new long[] {lo, hi};
   }
 
   /** Adds one task per day of the union of {@code intervals}; returns how many. */

@@ -27,7 +27,10 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.avro.AvroSchemaConverter;
+import org.apache.parquet.avro.AvroWriteSupport;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -80,6 +83,7 @@ public final class PartitionCompactor {
     int maxRowsInMemory = 200_000;
     int maxOpenRuns = 64;
     long readerMemory = Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 4);
+    boolean undatedNullKeys = true;
 
     public Settings withSortKeys(List<String> keys) {
       if (keys.isEmpty()) {
@@ -107,6 +111,16 @@ public final class PartitionCompactor {
         throw new IllegalArgumentException("maxOpenRuns must be >= 2, was " + runs);
       }
       maxOpenRuns = runs;
+      return this;
+    }
+
+    /**
+     * Whether this compaction also quarantines the null-sort-key rows of files whose names carry
+     * no date (to {@code date=unknown}); default true. One task per partition of a run should, so
+     * each such row is quarantined once ({@link NullKeyRows}).
+     */
+    public Settings withUndatedNullKeys(boolean value) {
+      undatedNullKeys = value;
       return this;
     }
 
@@ -161,6 +175,12 @@ public final class PartitionCompactor {
     public long millisVerify;
     public final List<ResourceId> sourceFiles = new ArrayList<>();
     public final List<Rejection> rejected = new ArrayList<>();
+    /** Rows of the date read from the files that went in (before duplicates were dropped). */
+    public long rowsRead;
+    /** Rows quarantined because a sort key is null, over all of {@link #quarantinedRows}. */
+    public long rowsQuarantined;
+    /** The null-sort-key rows, one local Parquet file per quarantine date directory. */
+    final List<NullKeyRows.Group> quarantinedRows = new ArrayList<>();
   }
 
   private final Settings settings;
@@ -250,6 +270,12 @@ public final class PartitionCompactor {
     }
     result.schemaJson = chosen;
     int key = schema.getField(keyName).pos();
+    List<MessageType> parquetSchemas = new ArrayList<>();
+    for (ResourceId f : files) {
+      if (chosenShape.equals(shapes.get(f))) {
+        parquetSchemas.add(footers.get(f).parquetSchema);
+      }
+    }
 
     // 2. Which files to read, and how: straight from Parquet while their readers fit.
     List<ResourceId> direct = new ArrayList<>();
@@ -268,7 +294,11 @@ public final class PartitionCompactor {
                 "the file's schema differs from the partition's: " + ft.schema + " is not " + chosen));
         continue;
       }
-      if (!ft.mayHold(dayStart, dayStart + NANOS_PER_DAY)) {
+      // A file whose rows all lie on other dates is still read by the task that quarantines its
+      // null-key rows, when its statistics allow a null key.
+      if (!ft.mayHold(dayStart, dayStart + NANOS_PER_DAY)
+          && !(ft.mayHoldNull(settings.sortKeys)
+              && NullKeyRows.dateOf(f, date, settings.undatedNullKeys) != null)) {
         continue;
       }
       if (direct.size() < settings.maxOpenRuns / 2
@@ -283,11 +313,12 @@ public final class PartitionCompactor {
     result.millisFooters = (System.nanoTime() - t0) / 1_000_000;
     Map<ResourceId, Long> rowsOf = new HashMap<>();
     Path spill = Files.createDirectory(workDir.resolve("spill-" + UUID.randomUUID()));
+    NullKeyRows nullRows = new NullKeyRows(schema, spill, date, settings.undatedNullKeys);
     try {
       // 3. Spill what does not fit, one file at a time.
       List<RunSource> spilled = new ArrayList<>();
       for (ResourceId f : toSpill) {
-        spillFile(f, in.get(f), schema, order, key, unitOf(footers, f), dayStart, spill, spilled, rowsOf, result);
+        spillFile(f, in.get(f), schema, order, key, unitOf(footers, f), dayStart, spill, spilled, rowsOf, result, nullRows);
       }
       long t1 = System.nanoTime();
       result.millisSpill = (t1 - t0) / 1_000_000 - result.millisFooters;
@@ -297,12 +328,12 @@ public final class PartitionCompactor {
         spilled = shrink(spilled, room, schema, order, spill, result);
         List<RunSource> runs = new ArrayList<>();
         for (ResourceId f : direct) {
-          runs.add(new ParquetRun(f, in.get(f), order, key, unitOf(footers, f), dayStart));
+          runs.add(new ParquetRun(f, in.get(f), order, key, unitOf(footers, f), dayStart, nullRows));
         }
         runs.addAll(spilled);
         Map<ResourceId, Long> counted = new HashMap<>();
         try {
-          write(runs, schema, order, output, result, key, counted);
+          write(runs, schema, order, output, result, key, counted, parquetSchemas);
           rowsOf.putAll(counted);
           break;
         } catch (RunFailed e) {
@@ -310,14 +341,32 @@ public final class PartitionCompactor {
           ResourceId f = ((ParquetRun) runs.get(e.run)).file;
           direct.remove(f);
           if (e.getCause() instanceof UnsortedRunException) {
-            spillFile(f, in.get(f), schema, order, key, unitOf(footers, f), dayStart, spill, spilled, rowsOf, result);
+            spillFile(f, in.get(f), schema, order, key, unitOf(footers, f), dayStart, spill, spilled, rowsOf, result, nullRows);
           } else {
+            nullRows.drop(f);
             SpoolFileCheck.Rejected r = SpoolFileCheck.classify(e.getCause());
             result.rejected.add(new Rejection(f, r.type, r.getMessage()));
           }
         }
       }
       result.millisMerge = (System.nanoTime() - t1) / 1_000_000;
+      java.util.Set<ResourceId> rejectedFiles = new java.util.HashSet<>();
+      result.rejected.forEach(r -> rejectedFiles.add(r.file));
+      boolean kept = false;
+      try {
+        for (NullKeyRows.Group g : nullRows.finish(rejectedFiles, workDir, parquetSchemas)) {
+          result.quarantinedRows.add(g);
+          result.rowsQuarantined += g.rows;
+        }
+        kept = true;
+      } finally {
+        if (!kept) {
+          for (NullKeyRows.Group g : result.quarantinedRows) {
+            Files.deleteIfExists(g.file);
+          }
+          result.quarantinedRows.clear();
+        }
+      }
     } finally {
       deleteTree(spill);
     }
@@ -326,6 +375,7 @@ public final class PartitionCompactor {
     for (ResourceId f : files) {
       if (rowsOf.getOrDefault(f, 0L) > 0) {
         result.sourceFiles.add(f);
+        result.rowsRead += rowsOf.get(f);
       }
     }
     if (result.rowCount == 0) {
@@ -357,14 +407,25 @@ public final class PartitionCompactor {
   /**
    * Whether the row's first sort key, in nanoseconds since the epoch ({@code nanosPerUnit} from
    * the key's TIMESTAMP unit), falls on the day starting at {@code dayStart}. A row with a null
-   * sort key is refused here, before any date filter, so a file holding one is left out of every
-   * date as {@code NULL_SORT_KEY}.
+   * sort key is on no date: it goes to {@code nulls}, row {@code row} of its file, when this
+   * compaction quarantines the file's null-key rows ({@code nulls} not null), and is skipped
+   * otherwise (another task of the run quarantines it).
    */
   private static boolean onDate(
-      GenericRecord r, RecordOrder order, int key, long nanosPerUnit, long dayStart, long row) {
+      GenericRecord r,
+      RecordOrder order,
+      int key,
+      long nanosPerUnit,
+      long dayStart,
+      long row,
+      NullKeyRows.@Nullable Sink nulls)
+      throws IOException {
     String nullKey = order.nullKey(r);
     if (nullKey != null) {
-      throw new SpoolFileCheck.NullSortKey(nullKey, row);
+      if (nulls != null) {
+        nulls.add(r, row, nullKey);
+      }
+      return false;
     }
     long ts = SpoolFileCheck.toNanos(((Number) r.get(key)).longValue(), nanosPerUnit);
     return ts >= dayStart && ts - dayStart < NANOS_PER_DAY;
@@ -386,10 +447,12 @@ public final class PartitionCompactor {
       Path spill,
       List<RunSource> runs,
       Map<ResourceId, Long> rowsOf,
-      Result result)
+      Result result,
+      NullKeyRows nullRows)
       throws IOException {
     List<AvroRun> mine = new ArrayList<>();
     long rows = 0;
+    NullKeyRows.Sink nulls = nullRows.open(id);
     try (AvroParquetRows r = SpoolFileCheck.open(file)) {
       AvroRunWriter streaming = new AvroRunWriter(schema, spill);
       mine.add(streaming.run);
@@ -399,7 +462,7 @@ public final class PartitionCompactor {
       try {
         GenericRecord rec;
         while ((rec = r.read()) != null) {
-          if (!onDate(rec, order, key, nanosPerUnit, dayStart, row++)) {
+          if (!onDate(rec, order, key, nanosPerUnit, dayStart, row++, nulls)) {
             continue;
           }
           rows++;
@@ -419,6 +482,9 @@ public final class PartitionCompactor {
         }
       } finally {
         streaming.close();
+        if (nulls != null) {
+          nulls.close();
+        }
       }
       if (buf != null && !buf.isEmpty()) {
         mine.add(spillSorted(buf, schema, order, spill));
@@ -427,6 +493,7 @@ public final class PartitionCompactor {
       for (AvroRun run : mine) {
         Files.deleteIfExists(run.file);
       }
+      nullRows.drop(id);
       SpoolFileCheck.Rejected r = SpoolFileCheck.classify(e);
       result.rejected.add(new Rejection(id, r.type, r.getMessage()));
       return;
@@ -459,7 +526,8 @@ public final class PartitionCompactor {
       Path tmp,
       Result result,
       int key,
-      Map<ResourceId, Long> counted)
+      Map<ResourceId, Long> counted,
+      List<MessageType> parquetSchemas)
       throws IOException {
     List<CloseableIterator> its = new ArrayList<>();
     result.rowCount = 0;
@@ -474,7 +542,7 @@ public final class PartitionCompactor {
       } catch (UnsortedRunException e) {
         throw new RunFailed(e.run(), e);
       }
-      try (ParquetWriter<GenericRecord> w = writer(tmp, schema)) {
+      try (ParquetWriter<GenericRecord> w = writer(tmp, schema, parquetSchemas)) {
         boolean first = true;
         while (merge.hasNext()) {
           GenericRecord r = merge.next();
@@ -520,15 +588,51 @@ public final class PartitionCompactor {
    * same rows give the same bytes in every JVM.
    */
   public static ParquetWriter<GenericRecord> writer(Path file, Schema schema) throws IOException {
-    return AvroParquetWriter.<GenericRecord>builder(LocalParquetFile.of(file))
+    return writer(file, schema, List.of());
+  }
+
+  /**
+   * {@link #writer(Path, Schema)}, with the TIMESTAMP annotations the INT64 columns have in
+   * {@code inputs}, the Parquet schemas of the spool files ({@link TimestampColumns}).
+   */
+  static ParquetWriter<GenericRecord> writer(Path file, Schema schema, List<MessageType> inputs)
+      throws IOException {
+    return new AnnotatedWriter(LocalParquetFile.of(file), schema, inputs)
         .withConf(new Configuration(false))
-        .withSchema(schema)
         .withCompressionCodec(CompressionCodecName.SNAPPY)
         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
         .withRowGroupSize(64L << 20)
         .withPageSize(1 << 20)
         .withDictionaryEncoding(true)
         .build();
+  }
+
+  /**
+   * AvroParquetWriter's builder, with the Parquet schema given rather than converted from Avro,
+   * so annotations Avro cannot express survive. Without inputs, it writes what
+   * AvroParquetWriter writes.
+   */
+  private static final class AnnotatedWriter
+      extends ParquetWriter.Builder<GenericRecord, AnnotatedWriter> {
+    private final Schema schema;
+    private final List<MessageType> inputs;
+
+    AnnotatedWriter(org.apache.parquet.io.OutputFile file, Schema schema, List<MessageType> inputs) {
+      super(file);
+      this.schema = schema;
+      this.inputs = inputs;
+    }
+
+    @Override
+    protected AnnotatedWriter self() {
+      return this;
+    }
+
+    @Override
+    protected WriteSupport<GenericRecord> getWriteSupport(Configuration conf) {
+      MessageType converted = new AvroSchemaConverter(conf).convert(schema);
+      return new AvroWriteSupport<>(TimestampColumns.restore(converted, inputs), schema, null);
+    }
   }
 
   /**
@@ -793,19 +897,28 @@ public final class PartitionCompactor {
     final int key;
     final long nanosPerUnit;
     final long dayStart;
+    final NullKeyRows nullRows;
 
     ParquetRun(
-        ResourceId file, InputFile input, RecordOrder order, int key, long nanosPerUnit, long dayStart) {
+        ResourceId file,
+        InputFile input,
+        RecordOrder order,
+        int key,
+        long nanosPerUnit,
+        long dayStart,
+        NullKeyRows nullRows) {
       this.file = file;
       this.input = input;
       this.order = order;
       this.key = key;
       this.nanosPerUnit = nanosPerUnit;
       this.dayStart = dayStart;
+      this.nullRows = nullRows;
     }
 
     @Override
     public CloseableIterator open() throws IOException {
+      NullKeyRows.Sink nulls = nullRows.open(file);
       AvroParquetRows r = SpoolFileCheck.open(input);
       return new CloseableIterator() {
         long row;
@@ -815,7 +928,7 @@ public final class PartitionCompactor {
           try {
             GenericRecord rec;
             while ((rec = r.read()) != null) {
-              if (onDate(rec, order, key, nanosPerUnit, dayStart, row++)) {
+              if (onDate(rec, order, key, nanosPerUnit, dayStart, row++, nulls)) {
                 return rec;
               }
             }
@@ -842,7 +955,13 @@ public final class PartitionCompactor {
 
         @Override
         public void close() throws IOException {
-          r.close();
+          try {
+            r.close();
+          } finally {
+            if (nulls != null) {
+              nulls.close();
+            }
+          }
         }
       };
     }

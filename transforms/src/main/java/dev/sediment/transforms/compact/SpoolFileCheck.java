@@ -6,6 +6,8 @@ import dev.sediment.io.parquet.ParquetFooterGuard;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.avro.Schema;
@@ -22,6 +24,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
 
 /** Reading a spool file's schema, and classifying a failure to read it. */
 final class SpoolFileCheck {
@@ -35,20 +38,6 @@ final class SpoolFileCheck {
     Rejected(CompactError type, String message) {
       super(message);
       this.type = type;
-    }
-  }
-
-  /** A row whose sort key is null: it cannot be placed in the order. */
-  static final class NullSortKey extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    NullSortKey(String key, long row) {
-      super(
-          "sort key '"
-              + key
-              + "' is null at row "
-              + row
-              + "; a row with a null sort key has no place in the order, so the file is left out");
     }
   }
 
@@ -66,12 +55,37 @@ final class SpoolFileCheck {
      * nanoseconds since the epoch), or when the key is not a column.
      */
     final long keyNanosPerUnit;
+    /** The file's Parquet schema, with the logical type annotations Avro cannot carry. */
+    final MessageType parquetSchema;
+    /**
+     * Top-level OPTIONAL columns that may hold a null: some row group's statistics say so, or do
+     * not say. A sort key outside this set is never null in the file.
+     */
+    final Set<String> mayBeNull;
 
-    Footer(Schema schema, long maxRowGroupBytes, List<long @Nullable []> ranges, long keyNanosPerUnit) {
+    Footer(
+        Schema schema,
+        long maxRowGroupBytes,
+        List<long @Nullable []> ranges,
+        long keyNanosPerUnit,
+        MessageType parquetSchema,
+        Set<String> mayBeNull) {
       this.schema = schema;
       this.maxRowGroupBytes = maxRowGroupBytes;
       this.ranges = ranges;
       this.keyNanosPerUnit = keyNanosPerUnit;
+      this.parquetSchema = parquetSchema;
+      this.mayBeNull = mayBeNull;
+    }
+
+    /** Whether one of {@code keys} may be null in some row of the file. */
+    boolean mayHoldNull(List<String> keys) {
+      for (String k : keys) {
+        if (mayBeNull.contains(k)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /** False only when every row group's statistics prove no value lies in [from, until). */
@@ -109,10 +123,19 @@ final class SpoolFileCheck {
       long unit = nanosPerUnit(meta.getSchema(), key);
       long max = 0;
       List<long @Nullable []> ranges = new ArrayList<>();
+      Set<String> mayBeNull = new TreeSet<>();
       for (BlockMetaData b : r.getFooter().getBlocks()) {
         max = Math.max(max, b.getCompressedSize());
         long[] range = null;
         for (ColumnChunkMetaData c : b.getColumns()) {
+          if (c.getPath().size() == 1
+              && b.getRowCount() > 0
+              && meta.getSchema().getType(c.getPath().toArray()[0]).isRepetition(Type.Repetition.OPTIONAL)) {
+            Statistics<?> st = c.getStatistics();
+            if (st == null || st.isEmpty() || !st.isNumNullsSet() || st.getNumNulls() > 0) {
+              mayBeNull.add(c.getPath().toArray()[0]);
+            }
+          }
           if (c.getPath().size() == 1 && c.getPath().toArray()[0].equals(key)) {
             Statistics<?> st = c.getStatistics();
             if (st != null
@@ -130,7 +153,7 @@ final class SpoolFileCheck {
         }
         ranges.add(b.getRowCount() == 0 ? new long[] {Long.MAX_VALUE, Long.MIN_VALUE} : range);
       }
-      return new Footer(schema, max, ranges, unit);
+      return new Footer(schema, max, ranges, unit, meta.getSchema(), mayBeNull);
     } catch (IOException | RuntimeException e) {
       throw new Rejected(CompactError.CORRUPT_FOOTER, "the Parquet footer does not read: " + text(e));
     }
@@ -212,11 +235,6 @@ final class SpoolFileCheck {
    */
   static Rejected classify(Throwable e) {
     List<Throwable> chain = causes(e);
-    for (Throwable t : chain) {
-      if (t instanceof NullSortKey) {
-        return new Rejected(CompactError.NULL_SORT_KEY, t.getMessage());
-      }
-    }
     for (Throwable t : chain) {
       if (t instanceof CorruptPageException) {
         CorruptPageException p = (CorruptPageException) t;

@@ -138,7 +138,7 @@ public class NullableSpoolTest {
   }
 
   @Test
-  public void nullSortKey_fileLeftOutAsNullSortKey_othersCompact() throws Exception {
+  public void nullSortKey_rowQuarantined_restOfFileCompacts() throws Exception {
     Path good =
         duckdb(
             "g.parquet",
@@ -153,13 +153,14 @@ public class NullableSpoolTest {
                 + "::BIGINT, NULL::BIGINT)) t(ts_event, seq)");
     Path target = tmp.getRoot().toPath().resolve("out/data.parquet");
     PartitionCompactor.Result r = compact(List.of(bad, good), DAY, target);
-    assertThat(rejected(r), equalTo(List.of("n.parquet:NULL_SORT_KEY")));
+    assertThat(rejected(r), empty());
+    assertThat(read(target, "ts_event", "seq"), equalTo(List.of((D0 + 1) + "/0", (D0 + 2) + "/0")));
+    // n.parquet has no date in its name: its null-key row goes to date=unknown.
+    assertThat(r.rowsQuarantined, equalTo(1L));
+    assertThat(r.quarantinedRows.get(0).date, equalTo("unknown"));
     assertThat(
-        r.rejected.get(0).message,
-        equalTo(
-            "sort key 'seq' is null at row 1; a row with a null sort key has no place in the"
-                + " order, so the file is left out"));
-    assertThat(read(target, "ts_event", "seq"), equalTo(List.of((D0 + 1) + "/0")));
+        read(r.quarantinedRows.get(0).file, "ts_event", "seq", "_source_file", "_row_index", "_error_type"),
+        equalTo(List.of((D0 + 3) + "/null/" + LakeFiles.metadata(bad).resourceId() + "/1/NULL_SORT_KEY")));
   }
 
   @Test
@@ -182,7 +183,7 @@ public class NullableSpoolTest {
     PartitionCompactor.Result n = compact(List.of(f), DAY.plusDays(1), next);
     assertThat(n.rowCount, equalTo(1L));
     assertThat(read(next, "ts_event", "seq"), equalTo(List.of((m0 + 86_400_000_000L) + "/0")));
-    assertThat(keyType(target), equalTo("optional int64 ts_event (TIMESTAMP(MICROS,true))"));
+    assertThat(keyType(target), equalTo("optional int64 ts_event (TIMESTAMP(MICROS,false))"));
   }
 
   @Test
@@ -197,7 +198,7 @@ public class NullableSpoolTest {
     assertThat(rejected(r), empty());
     assertThat(
         read(target, "ts_event", "seq"),
-        equalTo(List.of((D0 + PartitionCompactor.NANOS_PER_DAY - 1000) + "/0")));    assertThat(keyType(target), equalTo("optional int64 ts_event"));
+        equalTo(List.of((D0 + PartitionCompactor.NANOS_PER_DAY - 1000) + "/0")));    assertThat(keyType(target), equalTo("optional int64 ts_event (TIMESTAMP(NANOS,false))"));
   }
 
   private static String keyType(Path f) throws Exception {
