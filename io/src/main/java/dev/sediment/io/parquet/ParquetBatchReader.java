@@ -574,7 +574,7 @@ public final class ParquetBatchReader implements Closeable {
       throws ParquetColumnException {
     if (b.length() != 12) {
       throw new ParquetColumnException(
-          name, col.path(), row, ErrorType.TYPE_MISMATCH, "an INT96 value has " + b.length() + " bytes");
+          name, col.path(), row, ErrorType.TYPE_MISMATCH, "holds an INT96 value of " + b.length() + " bytes, not 12");
     }
     ByteBuffer bb = b.toByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
     long nanosOfDay = bb.getLong(bb.position());
@@ -587,9 +587,9 @@ public final class ParquetBatchReader implements Closeable {
           col.path(),
           row,
           ErrorType.VALUE_OUT_OF_RANGE,
-          "the INT96 timestamp (Julian day "
+          "holds an INT96 timestamp (Julian day "
               + julianDay
-              + ") lies outside the nanoseconds a long holds (years 1677 to 2262)");
+              + ") outside the nanoseconds a long holds (years 1677 to 2262)");
     }
   }
 
@@ -638,8 +638,8 @@ public final class ParquetBatchReader implements Closeable {
                 col.field.name(),
                 nextRow + i,
                 ErrorType.TYPE_MISMATCH,
-                "element " + (count - offsets[i]) + " of the list is null; list elements must not"
-                    + " be null");
+                "holds a list whose element " + (count - offsets[i]) + " is null; list elements"
+                    + " must not be null (leave the column out or fill the nulls)");
           }
           if (count == MAX_BUFFER) {
             throw new IOException(name + ": list column '" + col.path() + "' holds too many elements");

@@ -95,7 +95,7 @@ final class ParquetBatchSchema {
             want.name(),
             -1,
             ErrorType.TYPE_MISMATCH,
-            "the file has " + have.field + ", the schema " + want + "; make them agree");
+            "is " + have.field + " in the file but " + want + " in the schema; make them agree");
       }
       out.add(new Column(want, have.descriptor, have.emptyListDef, have.widen));
     }
@@ -105,7 +105,7 @@ final class ParquetBatchSchema {
           missing.get(0),
           -1,
           ErrorType.HEADER_MISMATCH,
-          "the file lacks the columns " + missing + " of the schema");
+          "is missing from the file (the schema's columns " + missing + " are not in it)");
     }
     return out;
   }

@@ -26,7 +26,7 @@ public final class ParquetColumnException extends IOException {
             + column
             + "'"
             + (row >= 0 ? " at row " + row : "")
-            + ": "
+            + " "
             + problem);
     this.file = file;
     this.column = column;
@@ -55,7 +55,7 @@ public final class ParquetColumnException extends IOException {
     return type;
   }
 
-  /** What is wrong, without the file name and column. */
+  /** What is wrong, without the file name and column: "is an unsigned INT(32), which ...". */
   public String problem() {
     return problem;
   }

@@ -239,6 +239,238 @@ public class ParquetBatchDuckDbTest {
     }
   }
 
+  @Test
+  public void ourFile_readByDuckDb_hasTheSameTypesAndValues() throws Exception {
+    BatchSchema schema =
+        BatchSchema.of(
+            BatchField.of("b", ColumnType.BOOLEAN, true),
+            BatchField.of("i8", ColumnType.INT8, true),
+            BatchField.of("i16", ColumnType.INT16, false),
+            BatchField.of("i32", ColumnType.INT32, true),
+            BatchField.of("i64", ColumnType.INT64, false),
+            BatchField.of("day", ColumnType.DATE, true),
+            BatchField.timestamp("ts_ns", TimeUnit.NANOS, false, true),
+            BatchField.timestamp("ts_us", TimeUnit.MICROS, true, true),
+            BatchField.timestamp("ts_ms", TimeUnit.MILLIS, false, true),
+            BatchField.time("tod", TimeUnit.MICROS, true),
+            BatchField.of("f", ColumnType.FLOAT, true),
+            BatchField.of("d", ColumnType.DOUBLE, true),
+            BatchField.of("s", ColumnType.STRING, true),
+            BatchField.of("raw", ColumnType.BYTES, true),
+            BatchField.decimal("dec4", 4, 2, true),
+            BatchField.decimal("dec18", 18, 3, true),
+            BatchField.decimal("dec38", 38, 10, true),
+            BatchField.list("li", ColumnType.INT32, true),
+            BatchField.list("ld", ColumnType.DOUBLE, true));
+    int rows = 3000;
+    ColumnBatch.Builder e = ColumnBatch.builder(schema, rows, Long.MAX_VALUE);
+    e.source("ours");
+    for (int i = 0; i < rows; i++) {
+      for (int c = 0; c < schema.size(); c++) {
+        BatchField f = schema.field(c);
+        ColumnVector.Builder col = e.column(c);
+        if (f.nullable() && (i + c) % 5 == 0) {
+          col.appendNull();
+          continue;
+        }
+        switch (f.name()) {
+          case "b":
+            ((BooleanColumn.Builder) col).append(i % 3 == 0);
+            break;
+          case "i8":
+            ((IntColumn.Builder) col).append(i % 256 - 128);
+            break;
+          case "i16":
+            ((IntColumn.Builder) col).append(i % 2 == 0 ? Short.MIN_VALUE : Short.MAX_VALUE);
+            break;
+          case "i32":
+            ((IntColumn.Builder) col).append(i % 2 == 0 ? Integer.MIN_VALUE : Integer.MAX_VALUE - i);
+            break;
+          case "i64":
+            ((LongColumn.Builder) col).append(i % 2 == 0 ? Long.MIN_VALUE + i : Long.MAX_VALUE - i);
+            break;
+          case "day":
+            ((IntColumn.Builder) col).append(i * 37 - 50_000);
+            break;
+          case "ts_ns":
+            ((LongColumn.Builder) col).append(1_700_000_000_123_456_789L + i * 1_000_000_007L);
+            break;
+          case "ts_us":
+            ((LongColumn.Builder) col).append(-1_000_000_000_000_000L + i * 999_999_937L);
+            break;
+          case "ts_ms":
+            ((LongColumn.Builder) col).append(1_600_000_000_000L + i * 86_400_001L);
+            break;
+          case "tod":
+            ((LongColumn.Builder) col).append(i * 28_800_007L % 86_400_000_000L);
+            break;
+          case "f":
+            ((FloatColumn.Builder) col)
+                .append(i % 4 == 1 ? -0f : i % 4 == 2 ? Float.MAX_VALUE : i * 0.25f);
+            break;
+          case "d":
+            ((DoubleColumn.Builder) col)
+                .append(i % 4 == 1 ? -0.0 : i % 4 == 2 ? Double.NaN : i % 4 == 3 ? -Double.MAX_VALUE : i / 3.0);
+            break;
+          case "s":
+            ((BinaryColumn.Builder) col).appendString(i % 7 == 0 ? "" : "s" + (i % 11) + "ü€𝄞");
+            break;
+          case "raw":
+            ((BinaryColumn.Builder) col).append(i % 7 == 1 ? new byte[0] : new byte[] {(byte) i, 0, -1});
+            break;
+          case "dec4":
+            ((BinaryColumn.Builder) col)
+                .append(java.math.BigInteger.valueOf(i % 19999 - 9999).toByteArray());
+            break;
+          case "dec18":
+            ((BinaryColumn.Builder) col).append(new BigDecimal(dec18(i)).unscaledValue().toByteArray());
+            break;
+          case "dec38":
+            ((BinaryColumn.Builder) col).append(new BigDecimal(dec38(i)).unscaledValue().toByteArray());
+            break;
+          case "li":
+            ((ListColumn.Builder) col).appendInts(new int[] {i, -i, Integer.MIN_VALUE}, 0, i % 4);
+            break;
+          case "ld":
+            ((ListColumn.Builder) col).appendDoubles(new double[] {i / 7.0, -0.0, 1e-300}, 0, i % 4);
+            break;
+          default:
+            throw new AssertionError(f.name());
+        }
+      }
+      e.endRow(i, -1, -1);
+    }
+    ColumnBatch batch = e.build();
+    Path file = tmp.getRoot().toPath().resolve("ours.parquet");
+    try (ParquetBatchWriter w =
+        ParquetBatchWriter.create(
+            file, schema, ParquetBatchWriter.Options.defaults().withRowGroupBytes(16 << 10))) {
+      w.write(batch);
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = c.createStatement()) {
+      List<String> types = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery("DESCRIBE SELECT * FROM '" + file + "'")) {
+        while (rs.next()) {
+          types.add(rs.getString("column_name") + " " + rs.getString("column_type"));
+        }
+      }
+      assertEquals(
+          List.of(
+              "b BOOLEAN",
+              "i8 TINYINT",
+              "i16 SMALLINT",
+              "i32 INTEGER",
+              "i64 BIGINT",
+              "day DATE",
+              "ts_ns TIMESTAMP_NS",
+              "ts_us TIMESTAMP WITH TIME ZONE",
+              "ts_ms TIMESTAMP", // DuckDB reads TIMESTAMP(MILLIS) into its microsecond type
+              "tod TIME",
+              "f FLOAT",
+              "d DOUBLE",
+              "s VARCHAR",
+              "raw BLOB",
+              "dec4 DECIMAL(4,2)",
+              "dec18 DECIMAL(18,3)",
+              "dec38 DECIMAL(38,10)",
+              "li INTEGER[]",
+              "ld DOUBLE[]"),
+          types);
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT b, i8, i16, i32, i64, day - DATE '1970-01-01', epoch_ns(ts_ns),"
+                  + " epoch_us(ts_us), epoch_ms(ts_ms), date_diff('microsecond', TIME '00:00:00',"
+                  + " tod), f, d, s, hex(raw), dec4::VARCHAR, dec18::VARCHAR, dec38::VARCHAR,"
+                  + " li::VARCHAR, ld, (SELECT count(*) FROM '" + file + "') FROM '"
+                  + file
+                  + "'")) {
+        int i = 0;
+        while (rs.next()) {
+          for (int col = 0; col < schema.size(); col++) {
+            String got = duckValue(rs, col + 1, schema.field(col));
+            String want = ourValue(batch, col, i);
+            assertEquals("column " + schema.field(col).name() + " row " + i, want, got);
+          }
+          assertEquals(rows, rs.getLong(20));
+          i++;
+        }
+        assertEquals(rows, i);
+      }
+    }
+  }
+
+  private static String duckValue(ResultSet rs, int col, BatchField f) throws Exception {
+    Object o = rs.getObject(col);
+    if (o == null) {
+      return "null";
+    }
+    switch (f.type()) {
+      case FLOAT:
+        return Integer.toHexString(Float.floatToRawIntBits(rs.getFloat(col)));
+      case DOUBLE:
+        return Long.toHexString(Double.doubleToRawLongBits(rs.getDouble(col)));
+      case LIST:
+        if (f.elementType() == ColumnType.DOUBLE) {
+          Object[] a = (Object[]) rs.getArray(col).getArray();
+          StringBuilder b = new StringBuilder("[");
+          for (Object x : a) {
+            b.append(Long.toHexString(Double.doubleToRawLongBits((Double) x))).append(' ');
+          }
+          return b.append(']').toString();
+        }
+        return o.toString();
+      default:
+        return o.toString();
+    }
+  }
+
+  private static String ourValue(ColumnBatch b, int col, int row) {
+    ColumnVector v = b.column(col);
+    BatchField f = b.schema().field(col);
+    if (v.isNull(row)) {
+      return "null";
+    }
+    switch (f.type()) {
+      case BOOLEAN:
+        return Boolean.toString(((BooleanColumn) v).get(row));
+      case INT8:
+      case INT16:
+      case INT32:
+      case DATE:
+        return Integer.toString(((IntColumn) v).get(row));
+      case INT64:
+      case TIMESTAMP:
+      case TIME:
+        return Long.toString(((LongColumn) v).get(row));
+      case FLOAT:
+        return Integer.toHexString(Float.floatToRawIntBits(((FloatColumn) v).get(row)));
+      case DOUBLE:
+        return Long.toHexString(Double.doubleToRawLongBits(((DoubleColumn) v).get(row)));
+      case STRING:
+        return ((BinaryColumn) v).getString(row);
+      case BYTES:
+        return java.util.HexFormat.of().withUpperCase().formatHex(((BinaryColumn) v).getBytes(row));
+      case DECIMAL:
+        return new BigDecimal(new java.math.BigInteger(((BinaryColumn) v).getBytes(row)), f.scale())
+            .toPlainString();
+      default:
+        {
+          ListColumn l = (ListColumn) v;
+          StringBuilder s = new StringBuilder("[");
+          for (int k = l.start(row); k < l.start(row) + l.length(row); k++) {
+            if (f.elementType() == ColumnType.DOUBLE) {
+              s.append(Long.toHexString(Double.doubleToRawLongBits(((DoubleColumn) l.elements()).get(k))))
+                  .append(' ');
+            } else {
+              s.append(k > l.start(row) ? ", " : "").append(((IntColumn) l.elements()).get(k));
+            }
+          }
+          return s.append(']').toString();
+        }
+    }
+  }
+
   static String parquetSchema(Path file) throws Exception {
     try (ParquetFileReader r = ParquetFileReader.open(LocalParquetFile.of(file))) {
       return r.getFooter().getFileMetaData().getSchema().toString();
