@@ -98,10 +98,41 @@ public final class AvroParquetRows implements Closeable {
   /** The Avro schema parquet-avro stored in {@code meta}, else the conversion of its schema. */
   public static org.apache.avro.Schema avroSchemaOf(FileMetaData meta) {
     String avro = meta.getKeyValueMetaData().get("parquet.avro.schema");
-    return avro != null
-        ? new org.apache.avro.Schema.Parser().parse(avro)
-        : new org.apache.parquet.avro.AvroSchemaConverter(new Configuration(false))
+    if (avro != null) {
+      return new org.apache.avro.Schema.Parser().parse(avro);
+    }
+    org.apache.avro.Schema converted =
+        new org.apache.parquet.avro.AvroSchemaConverter(new Configuration(false))
             .convert(meta.getSchema());
+    // Avro 1.11 has no timestamp-nanos, so the converter leaves a UTC TIMESTAMP(NANOS) column a
+    // plain long; mark it as parquet-avro itself writes it, so the column keeps its meaning.
+    for (org.apache.parquet.schema.Type t : meta.getSchema().getFields()) {
+      org.apache.parquet.schema.LogicalTypeAnnotation a = t.getLogicalTypeAnnotation();
+      if (t.isPrimitive()
+          && a instanceof org.apache.parquet.schema.LogicalTypeAnnotation.TimestampLogicalTypeAnnotation
+          && ((org.apache.parquet.schema.LogicalTypeAnnotation.TimestampLogicalTypeAnnotation) a)
+                  .getUnit()
+              == org.apache.parquet.schema.LogicalTypeAnnotation.TimeUnit.NANOS
+          && ((org.apache.parquet.schema.LogicalTypeAnnotation.TimestampLogicalTypeAnnotation) a)
+              .isAdjustedToUTC()) {
+        org.apache.avro.Schema.Field f = converted.getField(t.getName());
+        if (f == null) {
+          continue;
+        }
+        org.apache.avro.Schema fs = f.schema();
+        if (fs.getType() == org.apache.avro.Schema.Type.UNION) {
+          for (org.apache.avro.Schema u : fs.getTypes()) {
+            if (u.getType() == org.apache.avro.Schema.Type.LONG && u.getProp("logicalType") == null) {
+              u.addProp("logicalType", "timestamp-nanos");
+            }
+          }
+        } else if (fs.getType() == org.apache.avro.Schema.Type.LONG
+            && fs.getProp("logicalType") == null) {
+          fs.addProp("logicalType", "timestamp-nanos");
+        }
+      }
+    }
+    return converted;
   }
 
   /** The number of row groups in the file. */
