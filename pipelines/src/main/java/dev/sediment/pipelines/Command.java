@@ -25,6 +25,15 @@ public interface Command<OptionsT extends PipelineOptions> {
    */
   int run(OptionsT options, PrintStream out) throws Exception;
 
+  /**
+   * Defaults {@code --help} shows for options a shared interface declares without one, because
+   * each command defaults them differently ({@code --sample}: 1 for validate, 0.01 for rules
+   * infer); property name to shown value.
+   */
+  default java.util.Map<String, String> helpDefaults() {
+    return java.util.Map.of();
+  }
+
   /** The exit code of a wrong call (unknown option, bad value): 2 unless the command says. */
   default int usageErrorExitCode() {
     return 2;

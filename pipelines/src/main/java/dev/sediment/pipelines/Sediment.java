@@ -376,7 +376,7 @@ public final class Sediment {
     out.println(c.summary());
     out.println();
     out.println("Options:");
-    printOwnOptions(c.optionsClass(), out);
+    printOwnOptions(c.optionsClass(), c.helpDefaults(), out);
     out.println();
     out.println("Runner and common options:");
     row(out, "--runner=NAME", "DirectRunner (default), FlinkRunner or DataflowRunner.");
@@ -394,7 +394,8 @@ public final class Sediment {
     out.println("JVM settings come from JAVA_OPTS, e.g. JAVA_OPTS=-Xmx2g bin/sediment " + c.name());
   }
 
-  private static void printOwnOptions(Class<?> iface, PrintStream out) {
+  private static void printOwnOptions(
+      Class<?> iface, java.util.Map<String, String> defaults, PrintStream out) {
     List<Class<?>> chain = new ArrayList<>();
     chain.add(iface);
     for (Class<?> sup : iface.getInterfaces()) {
@@ -431,7 +432,7 @@ public final class Sediment {
         if (m.isAnnotationPresent(Validation.Required.class)) {
           text.insert(0, "(required) ");
         }
-        String def = defaultOf(m);
+        String def = defaults.containsKey(prop) ? defaults.get(prop) : defaultOf(m);
         if (def != null) {
           text.append(" Default: ").append(def.isEmpty() ? "none" : def).append('.');
         }

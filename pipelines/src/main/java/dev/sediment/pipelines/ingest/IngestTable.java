@@ -132,6 +132,11 @@ public final class IngestTable implements Command<IngestTableOptions> {
   }
 
   @Override
+  public java.util.Map<String, String> helpDefaults() {
+    return java.util.Map.of("sample", "1");
+  }
+
+  @Override
   public String name() {
     return "ingest-table";
   }

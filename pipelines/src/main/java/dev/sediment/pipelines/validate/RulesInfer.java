@@ -115,6 +115,11 @@ public final class RulesInfer implements Command<RulesInferOptions> {
   }
 
   @Override
+  public java.util.Map<String, String> helpDefaults() {
+    return java.util.Map.of("sample", "0.01");
+  }
+
+  @Override
   public String name() {
     return "rules infer";
   }

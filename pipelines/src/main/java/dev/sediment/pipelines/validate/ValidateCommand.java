@@ -146,6 +146,11 @@ public final class ValidateCommand implements Command<ValidateOptions> {
   }
 
   @Override
+  public java.util.Map<String, String> helpDefaults() {
+    return java.util.Map.of("sample", "1");
+  }
+
+  @Override
   public String name() {
     return "validate";
   }
