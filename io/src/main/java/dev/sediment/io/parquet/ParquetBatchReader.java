@@ -24,6 +24,7 @@ import org.apache.parquet.VersionParser;
 import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.impl.ColumnReaderImpl;
 import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
@@ -86,6 +87,7 @@ public final class ParquetBatchReader implements Closeable {
   private int endGroup;
   private @Nullable PageReadStore store;
   private ColumnReader[] readers = new ColumnReader[0];
+  private @Nullable PageColumn[] pageColumns = new PageColumn[0];
   private long[] consumed = new long[0];
   private int group = -1;
   private long groupRowsLeft;
@@ -285,19 +287,35 @@ public final class ParquetBatchReader implements Closeable {
       throw new IOException(name + ": row group " + g + " cannot be read");
     }
     readers = new ColumnReader[columns.size()];
+    pageColumns = new PageColumn[columns.size()];
     consumed = new long[columns.size()];
     long estimate = 0;
     for (int c = 0; c < readers.length; c++) {
       ParquetBatchSchema.Column col = columns.get(c);
+      ColumnChunkMetaData chunk = null;
+      for (ColumnChunkMetaData m : blocks.get(g).getColumns()) {
+        if (Arrays.equals(m.getPath().toArray(), col.descriptor.getPath())) {
+          chunk = m;
+        }
+      }
+      if (chunk == null) {
+        throw new IOException(name + ": row group " + g + " lacks column '" + col.path() + "'");
+      }
+      estimate += chunk.getTotalUncompressedSize();
+      long values;
       try {
-        readers[c] =
-            new ColumnReaderImpl(
-                col.descriptor, s.getPageReader(col.descriptor), NoConverter.INSTANCE, version);
+        PageReader pages = s.getPageReader(col.descriptor);
+        values = pages.getTotalValueCount();
+        if (PageColumn.handles(col, chunk)) {
+          pageColumns[c] = new PageColumn(name, col, pages);
+        } else {
+          readers[c] = new ColumnReaderImpl(col.descriptor, pages, NoConverter.INSTANCE, version);
+          values = readers[c].getTotalValueCount();
+        }
       } catch (RuntimeException e) {
         throw new IOException(
             name + ": column '" + col.path() + "' of row group " + g + " cannot be read: " + e, e);
       }
-      long values = readers[c].getTotalValueCount();
       if (col.isList() ? values < groupRowsLeft : values != groupRowsLeft) {
         throw new IOException(
             name
@@ -310,11 +328,6 @@ public final class ParquetBatchReader implements Closeable {
                 + " values for "
                 + groupRowsLeft
                 + " rows");
-      }
-      for (ColumnChunkMetaData m : blocks.get(g).getColumns()) {
-        if (Arrays.equals(m.getPath().toArray(), col.descriptor.getPath())) {
-          estimate += m.getTotalUncompressedSize();
-        }
       }
     }
     if (bytesPerRow == 0) {
@@ -342,6 +355,10 @@ public final class ParquetBatchReader implements Closeable {
 
   private ColumnVector decodeColumn(int c, int n) throws IOException {
     ParquetBatchSchema.Column col = columns.get(c);
+    PageColumn pc = pageColumns[c];
+    if (pc != null) {
+      return pc.read(n, nextRow);
+    }
     ColumnReader r = readers[c];
     if (col.isList()) {
       return decodeList(c, col, r, n);
