@@ -147,14 +147,17 @@ public final class ParquetBatchReader implements Closeable {
     ParquetFileReader r;
     try {
       r = ParquetFileReader.open(file);
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       throw new IOException(file + ": the Parquet footer cannot be decoded: " + e, e);
     }
     try {
       return new ParquetBatchReader(file, source, r, target);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
       r.close();
       throw e;
+    } catch (RuntimeException e) {
+      r.close();
+      throw new IOException(file + ": the Parquet schema cannot be read: " + e, e);
     }
   }
 
@@ -234,7 +237,16 @@ public final class ParquetBatchReader implements Closeable {
           store = null;
           return null;
         }
-        openGroup(nextGroup++);
+        int g = nextGroup++;
+        try {
+          openGroup(g);
+        } catch (CorruptPageException | ParquetColumnException e) {
+          throw e;
+        } catch (IOException e) {
+          throw e.getMessage() != null && e.getMessage().startsWith(name)
+              ? e
+              : new IOException(name + ": row group " + g + " cannot be read: " + e, e);
+        }
         continue;
       }
       int n = planRows();
@@ -243,6 +255,12 @@ public final class ParquetBatchReader implements Closeable {
         b = decode(n);
       } catch (ParquetColumnException e) {
         throw e;
+      } catch (IOException e) {
+        throw e.getMessage() != null && e.getMessage().startsWith(name)
+            ? e
+            : new IOException(
+                name + ": row group " + group + " cannot be decoded near row " + nextRow + ": " + e,
+                e);
       } catch (RuntimeException e) {
         throw new IOException(
             name + ": row group " + group + " cannot be decoded near row " + nextRow + ": " + e, e);

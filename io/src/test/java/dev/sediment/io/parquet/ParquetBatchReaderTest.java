@@ -15,6 +15,7 @@ import dev.sediment.io.batch.IntColumn;
 import dev.sediment.io.batch.ListColumn;
 import dev.sediment.io.batch.LongColumn;
 import dev.sediment.io.batch.TimeUnit;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -268,6 +269,40 @@ public class ParquetBatchReaderTest {
       assertEquals(r.rowCount(0), rows);
       assertEquals(r.firstRow(1), r.position());
     }
+  }
+
+  @Test
+  public void mutatedFiles_readOrFailWithIOException_only() throws Exception {
+    Path valid = tmp.getRoot().toPath().resolve("valid.parquet");
+    ColumnBatch b = ParquetBatchRoundTripTest.allTypes("src", 300, 0);
+    try (ParquetBatchWriter w =
+        ParquetBatchWriter.create(
+            valid, ParquetBatchRoundTripTest.ALL,
+            ParquetBatchWriter.Options.defaults().withPageBytes(2 << 10))) {
+      w.write(b);
+    }
+    byte[] bytes = Files.readAllBytes(valid);
+    java.util.Random random = new java.util.Random(13);
+    Path f = tmp.getRoot().toPath().resolve("mutated.parquet");
+    int failed = 0;
+    for (int round = 0; round < 300; round++) {
+      byte[] m = bytes.clone();
+      for (int k = 0; k < 1 + round % 4; k++) {
+        m[random.nextInt(m.length)] = (byte) random.nextInt(256);
+      }
+      Files.write(f, m);
+      try (ParquetBatchReader r = ParquetBatchReader.open(LocalParquetFile.of(f), "m")) {
+        long rows = 0;
+        for (ColumnBatch x = r.next(); x != null; x = r.next()) {
+          rows += x.rowCount();
+        }
+        assertEquals(r.rowCount(), rows);
+      } catch (IOException e) {
+        failed++; // typed or not, a checked failure naming the file
+        assertTrue(e.getMessage(), e.getMessage().contains(f.toString()));
+      }
+    }
+    assertTrue("failed " + failed, failed > 0);
   }
 
   @Test
