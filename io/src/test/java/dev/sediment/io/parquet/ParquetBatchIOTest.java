@@ -246,6 +246,37 @@ public class ParquetBatchIOTest {
   }
 
   @Test
+  public void read_withSchema_readsOnlyItsColumns_asDeclared() throws Exception {
+    Path dir = tmp.getRoot().toPath();
+    idNameFile(dir.resolve("a.parquet"), 2_500, 16 << 10);
+    BatchSchema idOnly = BatchSchema.of(BatchField.of("id", ColumnType.INT64, true));
+    PCollection<ColumnBatch> batches =
+        p.apply(ParquetBatchIO.read().from(dir + "/*.parquet").withSchema(idOnly));
+    PAssert.that(batches.apply(ParDo.of(new RunsFn())))
+        .satisfies(
+            runs -> {
+              List<long[]> tiles = new ArrayList<>();
+              for (String r : runs) {
+                String[] x = r.split(":");
+                tiles.add(new long[] {Long.parseLong(x[1]), Long.parseLong(x[2])});
+              }
+              assertTiles(tiles, 2_500);
+              return null;
+            });
+    PAssert.that(
+            batches.apply(
+                MapElements.into(TypeDescriptors.strings()).via(b -> b.schema().toString())))
+        .satisfies(
+            schemas -> {
+              for (String s : schemas) {
+                assertEquals(idOnly.toString(), s);
+              }
+              return null;
+            });
+    p.run().waitUntilFinish();
+  }
+
+  @Test
   public void read_withoutHandler_stopsOnTheFirstBadFile() throws Exception {
     Path dir = tmp.getRoot().toPath();
     idNameFile(dir.resolve("a.parquet"), 10, 1 << 20);
