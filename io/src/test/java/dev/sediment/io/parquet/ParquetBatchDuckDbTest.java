@@ -59,6 +59,16 @@ public class ParquetBatchDuckDbTest {
 
   @Test
   public void duckDbFile_ofEveryType_readsBackExactly() throws Exception {
+    duckDbFileReadsBackExactly("");
+  }
+
+  @Test
+  public void duckDbFile_v2Pages_ofEveryType_readsBackExactly() throws Exception {
+    // Data pages v2 and the v2 encodings (DELTA_BINARY_PACKED, ...).
+    duckDbFileReadsBackExactly(", PARQUET_VERSION V2");
+  }
+
+  private void duckDbFileReadsBackExactly(String options) throws Exception {
     Path file = tmp.getRoot().toPath().resolve("duck.parquet");
     duckdb(
         "SET threads = 1",
@@ -98,7 +108,7 @@ public class ParquetBatchDuckDbTest {
             + ROWS
             + ") t(i) ORDER BY i) TO '"
             + file
-            + "' (FORMAT parquet, ROW_GROUP_SIZE 2048)");
+            + "' (FORMAT parquet, ROW_GROUP_SIZE 2048" + options + ")");
 
     BatchSchema expectedSchema =
         BatchSchema.of(

@@ -18,7 +18,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Distinct;
@@ -242,6 +247,44 @@ public class ParquetBatchIOTest {
             "CORRUPT_PAGE c-page.parquet " + (firstGroup + 1),
             "TYPE_MISMATCH d-unsigned.parquet 0",
             "HEADER_MISMATCH e-missing.parquet 0");
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    // Counts add up: every row read, plus one bad record per file or range not read.
+    long parsed = 100 + 20_000 - secondGroup;
+    assertEquals(5L, counter(result, "files_read"));
+    assertEquals(4L, counter(result, "records_bad"));
+    assertEquals(parsed, counter(result, "records_parsed"));
+    assertEquals(parsed + 4, counter(result, "records_in"));
+  }
+
+  @Test
+  public void read_withSchema_readsOnlyItsColumns_asDeclared() throws Exception {
+    Path dir = tmp.getRoot().toPath();
+    idNameFile(dir.resolve("a.parquet"), 2_500, 16 << 10);
+    BatchSchema idOnly = BatchSchema.of(BatchField.of("id", ColumnType.INT64, true));
+    PCollection<ColumnBatch> batches =
+        p.apply(ParquetBatchIO.read().from(dir + "/*.parquet").withSchema(idOnly));
+    PAssert.that(batches.apply(ParDo.of(new RunsFn())))
+        .satisfies(
+            runs -> {
+              List<long[]> tiles = new ArrayList<>();
+              for (String r : runs) {
+                String[] x = r.split(":");
+                tiles.add(new long[] {Long.parseLong(x[1]), Long.parseLong(x[2])});
+              }
+              assertTiles(tiles, 2_500);
+              return null;
+            });
+    PAssert.that(
+            batches.apply(
+                MapElements.into(TypeDescriptors.strings()).via(b -> b.schema().toString())))
+        .satisfies(
+            schemas -> {
+              for (String s : schemas) {
+                assertEquals(idOnly.toString(), s);
+              }
+              return null;
+            });
     p.run().waitUntilFinish();
   }
 
@@ -282,7 +325,26 @@ public class ParquetBatchIOTest {
         p.apply(ParquetBatchIO.read().from(f.toString()).withSample(0.1, 7))
             .apply(ParDo.of(new RowsFn()));
     PAssert.that(rows).containsInAnyOrder(expected);
-    p.run().waitUntilFinish();
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    // The other row groups are never fetched.
+    assertEquals(40L - kept, counter(result, "row_groups_skipped"));
+    assertEquals((long) kept, counter(result, "row_groups_read"));
+  }
+
+  static long counter(PipelineResult result, String name) {
+    MetricQueryResults m =
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.named(ParquetBatchIO.METRICS_NAMESPACE, name))
+                    .build());
+    long sum = 0;
+    for (MetricResult<Long> c : m.getCounters()) {
+      sum += c.getAttempted();
+    }
+    return sum;
   }
 
   @Test

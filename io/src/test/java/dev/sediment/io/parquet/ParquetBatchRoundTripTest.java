@@ -215,6 +215,35 @@ public class ParquetBatchRoundTripTest {
   }
 
   @Test
+  public void everyType_plainPagesWithoutDictionary_roundTripExactly() throws Exception {
+    Path file = tmp.getRoot().toPath().resolve("plain.parquet");
+    ColumnBatch batch = allTypes("src", 3000, 0);
+    try (ParquetBatchWriter w =
+        ParquetBatchWriter.create(
+            file,
+            ALL,
+            ParquetBatchWriter.Options.defaults()
+                .withDictionary(false)
+                .withPageBytes(4 << 10)
+                .withCompression(CompressionCodecName.UNCOMPRESSED))) {
+      w.write(batch);
+    }
+    try (ParquetFileReader r = ParquetFileReader.open(LocalParquetFile.of(file))) {
+      for (ColumnChunkMetaData c : r.getFooter().getBlocks().get(0).getColumns()) {
+        assertTrue(c.getPath() + ": " + c.getEncodings(), !c.hasDictionaryPage());
+      }
+    }
+    List<ColumnBatch> read = readAll(file);
+    ColumnBatch.Builder all = ColumnBatch.builder(ALL, 3000, Long.MAX_VALUE);
+    for (ColumnBatch b : read) {
+      for (int i = 0; i < b.rowCount(); i++) {
+        all.appendRow(b, i);
+      }
+    }
+    assertBatchEquals(batch, all.build());
+  }
+
+  @Test
   public void writer_annotatesParquetTypesAsTheSchemaSays() throws Exception {
     Path file = tmp.getRoot().toPath().resolve("types.parquet");
     try (ParquetBatchWriter w = ParquetBatchWriter.create(file, ALL)) {
