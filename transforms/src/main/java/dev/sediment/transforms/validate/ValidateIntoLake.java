@@ -155,8 +155,10 @@ public final class ValidateIntoLake {
      * A validation with the rules file at {@code rulesPath} (local, {@code s3://}, {@code gs://});
      * a null or empty {@code runId} gets a new one ({@link #newRunId}).
      *
-     * @throws RulesException if the file is not a valid rules file (message {@code FILE:LINE: ...})
-     * @throws IllegalArgumentException if the file cannot be read, or a name is not valid
+     * @throws RulesException if the file cannot be read or is not a valid rules file (message
+     *     {@code FILE:LINE: ...})
+     * @throws IllegalArgumentException if no file system serves the path's scheme, or a name is
+     *     not valid
      */
     public static Spec of(
         String rulesPath, String lake, String dataset, @Nullable String runId, Instant now) {
