@@ -166,6 +166,31 @@ public class ValidateCommandTest {
   }
 
   @Test
+  public void validate_onASample_readsAboutThatFraction_saysSoInSummaryAndReport_sameSeedSameCounts()
+      throws Exception {
+    assertThat(err, validate(rules.toString(), "--sample=0.75", "--sampleSeed=11"), equalTo(0));
+    assertThat(
+        out,
+        containsString(
+            "  sample:      ran on a sample (about 75 % of the rows (--sample=0.75"
+                + " --sampleSeed=11)); counts are of the sample only"));
+    JsonNode report = report("run1");
+    assertThat(
+        report.get("sample").asText(), equalTo("about 75 % of the rows (--sample=0.75 --sampleSeed=11)"));
+    long in = report.get("records_in").asLong();
+    assertThat(String.valueOf(in), in > 1300 && in < 1700, equalTo(true));
+    assertThat(
+        in,
+        equalTo(report.get("records_valid").asLong() + report.get("records_quarantined").asLong()));
+    String first = report.get("totals").toString();
+    Files.walk(lake.resolve("reports")).sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    assertThat(err, validate(rules.toString(), "--sample=0.75", "--sampleSeed=11"), equalTo(0));
+    assertThat(report("run1").get("totals").toString(), equalTo(first));
+    assertThat(validate(rules.toString(), "--sample=0"), equalTo(1));
+    assertThat(err, containsString("--sample=0.0 is not a fraction in (0, 1]"));
+  }
+
+  @Test
   public void validate_partitionValueTooLong_quarantinedBeforeValidation_reportAddsUp_published()
       throws Exception {
     Path csv = tmp.newFolder("venues").toPath();
