@@ -106,14 +106,16 @@ public class DataflowTranslationIT {
     assertThat(
         names,
         hasItems(
-            "ReadTable/MatchFiles/Via MatchAll/Match filepatterns",
-            "ReadTable/ParseFiles/ParseRecords",
-            "ReadTable/ParseFiles/SpreadRows/Reshuffle/GroupByKey",
-            "CheckPartitions/CheckPartitionPaths",
-            "WriteProcessed/ToAvro",
-            "WriteProcessed/WriteParquet/WriteShard",
+            "ReadTable/ReadText/MatchFiles/Via MatchAll/Match filepatterns",
+            "ReadTable/ReadText/PlanRanges",
+            "ReadTable/ReadText/SpreadRanges/Reshuffle/GroupByKey",
+            "ReadTable/ReadText/ParseRanges",
+            "CheckPartitions/CheckPartitionValues",
+            "WriteProcessed/SplitByPartition",
+            "WriteProcessed/GroupByShard",
+            "WriteProcessed/WriteShard",
             "Write to error Sink/ToJson"));
-    assertThat(names.size(), equalTo(51));
+    assertThat(names.size(), equalTo(57));
     assertThat(job.path("environment").path("tempStoragePrefix").asText(), containsString("sediment-test"));
   }
 
@@ -151,11 +153,13 @@ public class DataflowTranslationIT {
     assertThat(
         names,
         hasItems(
-            "ReadTable/ParseFiles/ParseRecords",
-            "Validate/EvaluateRules",
+            "ReadTable/ReadText/ParseRanges",
+            "Validate/BatchesToRows",
+            "Validate/ValidateRows/EvaluateRules",
+            "Validate/RowsToBatches",
             "ViolationsToJson",
             "WriteReport",
-            "WriteProcessed/ToAvro",
+            "WriteProcessed/SplitByPartition",
             "Write to error Sink/Quarantine/ToJson"));
     assertThat(
         names.stream()
