@@ -69,7 +69,7 @@ public class IngestTableKillIT {
     // The reference: one uninterrupted run into an empty lake, timed to place the kills.
     Path reference = work.resolve("reference");
     List<Sediment.Result> results = new ArrayList<>();
-    long[] times = LakeOutputs.timed(ingest(reference, input), "ingest-table trades: reading 4 files", results);
+    long[] times = LakeOutputs.timedFromStaging(ingest(reference, input), reference, "trades", results);
     Sediment.Result ref = results.get(0);
     assertThat(ref.toString(), ref.exitCode, equalTo(0));
     assertThat(
@@ -88,9 +88,10 @@ public class IngestTableKillIT {
                     "quarantine/trades/_SUCCESS",
                     "quarantine/trades/records-00000-of-00001.jsonl"))));
     assertThat(LakeOutputs.leftovers(reference), empty());
-    long[] delays = LakeOutputs.delays(times[0], times[1], KILLS);
+    // Kill moments after the run starts staging, spread over what the reference run took then.
+    long[] delays = LakeOutputs.delays(0, times[1] - times[0], KILLS);
     System.out.printf(
-        "reference run: pipeline started after %d ms, ended after %d ms; kills after %s ms%n",
+        "reference run: staging after %d ms, ended after %d ms; kills %s ms after staging%n",
         times[0], times[1], Arrays.toString(delays));
 
     // The lake under test first holds the output of a run over other input.
@@ -102,8 +103,9 @@ public class IngestTableKillIT {
 
     int caughtMidway = 0;
     for (int i = 0; i < KILLS; i++) {
-      String where = "kill " + (i + 1) + " after " + delays[i] + " ms";
-      boolean killed = LakeOutputs.killAfter(ingest(lake, input), delays[i], where);
+      String where = "kill " + (i + 1) + " " + delays[i] + " ms after staging";
+      boolean killed =
+          LakeOutputs.killAfterStaging(ingest(lake, input), lake, "trades", delays[i], where);
       caughtMidway += killed && LakeOutputs.staging(lake, "trades") ? 1 : 0;
       Map<String, String> seen = LakeOutputs.visible(lake, OUTPUTS);
       if (!LakeOutputs.commitInProgress(lake, "trades")) {

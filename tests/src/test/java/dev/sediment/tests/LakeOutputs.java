@@ -120,6 +120,56 @@ final class LakeOutputs {
     return Files.isDirectory(lake.resolve("_staging").resolve(dataset));
   }
 
+  /**
+   * Times a run from the moment its staging directory {@code LAKE/_staging/DATASET} appears (the
+   * run is writing) to its end; returns both, in milliseconds from the start. Kills placed after
+   * that moment catch a run midway however long the JVM and Beam take to start on a busy machine.
+   */
+  static long[] timedFromStaging(
+      Sediment.Running run, Path lake, String dataset, List<Sediment.Result> result)
+      throws Exception {
+    try (run) {
+      long t0 = System.nanoTime();
+      long staged = -1;
+      while (!run.process.waitFor(5, TimeUnit.MILLISECONDS)) {
+        if (staged < 0 && staging(lake, dataset)) {
+          staged = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        }
+      }
+      long end = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      result.add(run.await(0, TimeUnit.SECONDS));
+      return new long[] {staged < 0 ? end : staged, end};
+    }
+  }
+
+  /**
+   * Starts a run, waits until its staging directory appears, then kills its JVM with SIGKILL
+   * {@code millis} later; false if it had ended by itself (then it must have succeeded).
+   */
+  static boolean killAfterStaging(
+      Sediment.Running run, Path lake, String dataset, long millis, String where) throws Exception {
+    try (run) {
+      while (!staging(lake, dataset)) {
+        if (run.process.waitFor(5, TimeUnit.MILLISECONDS)) {
+          Sediment.Result r = run.await(0, TimeUnit.SECONDS);
+          assertThat(where + "\n" + r, r.exitCode, equalTo(0));
+          return false;
+        }
+      }
+      if (run.process.waitFor(millis, TimeUnit.MILLISECONDS)) {
+        Sediment.Result r = run.await(0, TimeUnit.SECONDS);
+        assertThat(where + "\n" + r, r.exitCode, equalTo(0));
+        return false;
+      }
+      Sediment.Result r = run.kill();
+      if (r.exitCode == 0) {
+        return false;
+      }
+      assertThat(where + "\n" + r, r.exitCode, equalTo(128 + 9));
+      return true;
+    }
+  }
+
   /** {@code n} kill moments spread from {@code from} to 95% of {@code end} (milliseconds). */
   static long[] delays(long from, long end, int n) {
     long to = Math.max(from, end * 95 / 100);

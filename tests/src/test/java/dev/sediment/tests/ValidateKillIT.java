@@ -94,7 +94,7 @@ public class ValidateKillIT {
     Path reference = work.resolve("reference");
     List<Sediment.Result> results = new ArrayList<>();
     long[] times =
-        LakeOutputs.timed(validate(reference, input, "kill"), "validate trades: reading", results);
+        LakeOutputs.timedFromStaging(validate(reference, input, "kill"), reference, "trades", results);
     Sediment.Result ref = results.get(0);
     assertThat(ref.toString(), ref.exitCode, equalTo(0));
     assertThat(ref.stdout, containsString(String.format(SUMMARY, rules)));
@@ -114,9 +114,10 @@ public class ValidateKillIT {
                     REPORT + "/report.html",
                     REPORT + "/report.json"))));
     assertThat(LakeOutputs.leftovers(reference), empty());
-    long[] delays = LakeOutputs.delays(times[0], times[1], KILLS);
+    // Kill moments after the run starts staging, spread over what the reference run took then.
+    long[] delays = LakeOutputs.delays(0, times[1] - times[0], KILLS);
     System.out.printf(
-        "reference run: pipeline started after %d ms, ended after %d ms; kills after %s ms%n",
+        "reference run: staging after %d ms, ended after %d ms; kills %s ms after staging%n",
         times[0], times[1], Arrays.toString(delays));
 
     Path lake = work.resolve("lake");
@@ -127,8 +128,9 @@ public class ValidateKillIT {
 
     int caughtMidway = 0;
     for (int i = 0; i < KILLS; i++) {
-      String where = "kill " + (i + 1) + " after " + delays[i] + " ms";
-      boolean killed = LakeOutputs.killAfter(validate(lake, input, "kill"), delays[i], where);
+      String where = "kill " + (i + 1) + " " + delays[i] + " ms after staging";
+      boolean killed =
+          LakeOutputs.killAfterStaging(validate(lake, input, "kill"), lake, "trades", delays[i], where);
       caughtMidway += killed && LakeOutputs.staging(lake, "trades") ? 1 : 0;
       Map<String, String> seen = LakeOutputs.visible(lake, OUTPUTS);
       Map<String, String> report = LakeOutputs.below(seen, REPORT);
