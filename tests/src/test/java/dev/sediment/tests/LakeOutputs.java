@@ -181,43 +181,6 @@ final class LakeOutputs {
   }
 
   /**
-   * Starts a run and kills its JVM with SIGKILL after {@code millis}; false if it had ended by
-   * itself (then it must have succeeded).
-   */
-  static boolean killAfter(Sediment.Running run, long millis, String where) throws Exception {
-    try (run) {
-      if (run.process.waitFor(millis, TimeUnit.MILLISECONDS)) {
-        Sediment.Result r = run.await(0, TimeUnit.SECONDS);
-        assertThat(where + "\n" + r, r.exitCode, equalTo(0));
-        return false;
-      }
-      Sediment.Result r = run.kill();
-      if (r.exitCode == 0) {
-        return false;
-      }
-      assertThat(where + "\n" + r, r.exitCode, equalTo(128 + 9));
-      return true;
-    }
-  }
-
-  /** Runs to the end and returns how long it took to print {@code marker} and to finish (ms). */
-  static long[] timed(Sediment.Running run, String marker, List<Sediment.Result> result)
-      throws Exception {
-    try (run) {
-      long t0 = System.nanoTime();
-      long started = -1;
-      while (!run.process.waitFor(25, TimeUnit.MILLISECONDS)) {
-        if (started < 0 && run.stdoutSoFar().contains(marker)) {
-          started = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        }
-      }
-      long end = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-      result.add(run.await(0, TimeUnit.SECONDS));
-      return new long[] {started < 0 ? 500 : started, end};
-    }
-  }
-
-  /**
    * Writes {@code files} CSV files of trades ({@code trades.avsc}) over 3 dates; every 500th
    * line has a price that is not a number, every 400th a negative price, every 700th the side
    * {@code hold}. {@code seed} changes ids and values, so two seeds give different outputs.
