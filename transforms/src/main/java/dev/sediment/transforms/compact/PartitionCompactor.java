@@ -66,6 +66,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       an object store) is {@link CompactJob}'s part.
  * </ol>
  *
+ * <p>A partition of flat columns ({@link BatchOrder#of}) goes through all of this as column
+ * batches ({@link ColumnarMerge}): runs spill as encoded batches rather than Avro, the merge moves
+ * (batch, row) positions, and rows are written from the vectors with the same bytes.
+ *
  * <p>Inputs are files of any Beam file system (local, {@code s3://}, {@code gs://}); they are
  * read at random positions, as Parquet needs, without being copied.
  *
