@@ -66,6 +66,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       an object store) is {@link CompactJob}'s part.
  * </ol>
  *
+ * <p>A partition of flat columns ({@link BatchOrder#of}) goes through all of this as column
+ * batches ({@link ColumnarMerge}): runs spill as encoded batches rather than Avro, the merge moves
+ * (batch, row) positions, and rows are written from the vectors with the same bytes.
+ *
  * <p>Inputs are files of any Beam file system (local, {@code s3://}, {@code gs://}); they are
  * read at random positions, as Parquet needs, without being copied.
  *
@@ -84,6 +88,16 @@ public final class PartitionCompactor {
     int maxOpenRuns = 64;
     long readerMemory = Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 4);
     boolean undatedNullKeys = true;
+    boolean columnar = true;
+
+    /**
+     * Whether partitions of flat rows are merged as column batches ({@link ColumnarMerge});
+     * default true. The record path writes the same bytes; tests compare the two.
+     */
+    Settings withColumnar(boolean value) {
+      columnar = value;
+      return this;
+    }
 
     public Settings withSortKeys(List<String> keys) {
       if (keys.isEmpty()) {
@@ -190,7 +204,7 @@ public final class PartitionCompactor {
   }
 
   /** A file that failed while the merge read it. */
-  private static final class RunFailed extends RuntimeException {
+  static final class RunFailed extends RuntimeException {
     private static final long serialVersionUID = 1L;
     final int run;
 
@@ -277,6 +291,9 @@ public final class PartitionCompactor {
       }
     }
 
+    BatchOrder batchOrder =
+        settings.columnar ? BatchOrder.of(schema, settings.sortKeys, parquetSchemas) : null;
+
     // 2. Which files to read, and how: straight from Parquet while their readers fit.
     List<ResourceId> direct = new ArrayList<>();
     List<ResourceId> toSpill = new ArrayList<>();
@@ -315,41 +332,15 @@ public final class PartitionCompactor {
     Path spill = Files.createDirectory(workDir.resolve("spill-" + UUID.randomUUID()));
     NullKeyRows nullRows = new NullKeyRows(schema, spill, date, settings.undatedNullKeys);
     try {
-      // 3. Spill what does not fit, one file at a time.
-      List<RunSource> spilled = new ArrayList<>();
-      for (ResourceId f : toSpill) {
-        spillFile(f, in.get(f), schema, order, key, unitOf(footers, f), dayStart, spill, spilled, rowsOf, result, nullRows);
+      if (batchOrder != null) {
+        mergeColumnar(
+            new ColumnarMerge(settings, batchOrder, spill),
+            direct, toSpill, in, footers, dayStart, output, rowsOf, result, nullRows, parquetSchemas, t0);
+      } else {
+        mergeRecords(
+            direct, toSpill, in, footers, schema, order, key, dayStart, spill, output, rowsOf, result,
+            nullRows, parquetSchemas, t0);
       }
-      long t1 = System.nanoTime();
-      result.millisSpill = (t1 - t0) / 1_000_000 - result.millisFooters;
-      // 4. Merge; a straight file that proves unsorted is spilled, one that fails is rejected.
-      while (true) {
-        int room = Math.max(1, settings.maxOpenRuns - direct.size());
-        spilled = shrink(spilled, room, schema, order, spill, result);
-        List<RunSource> runs = new ArrayList<>();
-        for (ResourceId f : direct) {
-          runs.add(new ParquetRun(f, in.get(f), order, key, unitOf(footers, f), dayStart, nullRows));
-        }
-        runs.addAll(spilled);
-        Map<ResourceId, Long> counted = new HashMap<>();
-        try {
-          write(runs, schema, order, output, result, key, counted, parquetSchemas);
-          rowsOf.putAll(counted);
-          break;
-        } catch (RunFailed e) {
-          Files.deleteIfExists(output);
-          ResourceId f = ((ParquetRun) runs.get(e.run)).file;
-          direct.remove(f);
-          if (e.getCause() instanceof UnsortedRunException) {
-            spillFile(f, in.get(f), schema, order, key, unitOf(footers, f), dayStart, spill, spilled, rowsOf, result, nullRows);
-          } else {
-            nullRows.drop(f);
-            SpoolFileCheck.Rejected r = SpoolFileCheck.classify(e.getCause());
-            result.rejected.add(new Rejection(f, r.type, r.getMessage()));
-          }
-        }
-      }
-      result.millisMerge = (System.nanoTime() - t1) / 1_000_000;
       java.util.Set<ResourceId> rejectedFiles = new java.util.HashSet<>();
       result.rejected.forEach(r -> rejectedFiles.add(r.file));
       boolean kept = false;
@@ -388,7 +379,11 @@ public final class PartitionCompactor {
     long t2 = System.nanoTime();
     try {
       CanonicalFooter.sortEncodings(output);
-      verify(output, order, result.rowCount);
+      if (batchOrder != null) {
+        new ColumnarMerge(settings, batchOrder, workDir).verify(output, result.rowCount, settings.readerMemory);
+      } else {
+        verify(output, order, result.rowCount);
+      }
       result.sha256 = LakeFiles.sha256(output);
       result.millisVerify = (System.nanoTime() - t2) / 1_000_000;
       done = true;
@@ -398,6 +393,140 @@ public final class PartitionCompactor {
       }
     }
     return result;
+  }
+
+  /** Steps 3 and 4 over Avro records: spill what does not fit, then merge and write. */
+  private void mergeRecords(
+      List<ResourceId> direct,
+      List<ResourceId> toSpill,
+      Map<ResourceId, InputFile> in,
+      Map<ResourceId, SpoolFileCheck.Footer> footers,
+      Schema schema,
+      RecordOrder order,
+      int key,
+      long dayStart,
+      Path spill,
+      Path output,
+      Map<ResourceId, Long> rowsOf,
+      Result result,
+      NullKeyRows nullRows,
+      List<MessageType> parquetSchemas,
+      long t0)
+      throws IOException {
+    // 3. Spill what does not fit, one file at a time.
+    List<RunSource> spilled = new ArrayList<>();
+    for (ResourceId f : toSpill) {
+      spillFile(f, in.get(f), schema, order, key, unitOf(footers, f), dayStart, spill, spilled, rowsOf, result, nullRows);
+    }
+    long t1 = System.nanoTime();
+    result.millisSpill = (t1 - t0) / 1_000_000 - result.millisFooters;
+    // 4. Merge; a straight file that proves unsorted is spilled, one that fails is rejected.
+    while (true) {
+      int room = Math.max(1, settings.maxOpenRuns - direct.size());
+      spilled = shrink(spilled, room, schema, order, spill, result);
+      List<RunSource> runs = new ArrayList<>();
+      for (ResourceId f : direct) {
+        runs.add(new ParquetRun(f, in.get(f), order, key, unitOf(footers, f), dayStart, nullRows));
+      }
+      runs.addAll(spilled);
+      Map<ResourceId, Long> counted = new HashMap<>();
+      try {
+        write(runs, schema, order, output, result, key, counted, parquetSchemas);
+        rowsOf.putAll(counted);
+        break;
+      } catch (RunFailed e) {
+        Files.deleteIfExists(output);
+        ResourceId f = ((ParquetRun) runs.get(e.run)).file;
+        direct.remove(f);
+        if (e.getCause() instanceof UnsortedRunException) {
+          spillFile(f, in.get(f), schema, order, key, unitOf(footers, f), dayStart, spill, spilled, rowsOf, result, nullRows);
+        } else {
+          nullRows.drop(f);
+          SpoolFileCheck.Rejected r = SpoolFileCheck.classify(e.getCause());
+          result.rejected.add(new Rejection(f, r.type, r.getMessage()));
+        }
+      }
+    }
+    result.millisMerge = (System.nanoTime() - t1) / 1_000_000;
+  }
+
+  /** Steps 3 and 4 over column batches ({@link ColumnarMerge}), with the same outcomes. */
+  private void mergeColumnar(
+      ColumnarMerge m,
+      List<ResourceId> direct,
+      List<ResourceId> toSpill,
+      Map<ResourceId, InputFile> in,
+      Map<ResourceId, SpoolFileCheck.Footer> footers,
+      long dayStart,
+      Path output,
+      Map<ResourceId, Long> rowsOf,
+      Result result,
+      NullKeyRows nullRows,
+      List<MessageType> parquetSchemas,
+      long t0)
+      throws IOException {
+    // 3. Spill what does not fit, one file at a time.
+    List<ColumnarRuns.Run> spilled = new ArrayList<>();
+    for (ResourceId f : toSpill) {
+      spillColumnar(m, f, in.get(f), unitOf(footers, f), dayStart, spilled, rowsOf, result, nullRows);
+    }
+    long t1 = System.nanoTime();
+    result.millisSpill = (t1 - t0) / 1_000_000 - result.millisFooters;
+    // 4. Merge; a straight file that proves unsorted is spilled, one that fails is rejected.
+    while (true) {
+      int room = Math.max(1, settings.maxOpenRuns - direct.size());
+      spilled = m.shrink(spilled, room, result);
+      List<ColumnarRuns.Run> runs = new ArrayList<>();
+      long batchBytes = ColumnarMerge.batchBytes(direct.size() + spilled.size());
+      for (ResourceId f : direct) {
+        runs.add(
+            new ColumnarRuns.ParquetRun(
+                f, in.get(f), m.order(), unitOf(footers, f), dayStart, nullRows, batchBytes));
+      }
+      runs.addAll(spilled);
+      Map<ResourceId, Long> counted = new HashMap<>();
+      try {
+        m.write(runs, output, result, counted, parquetSchemas);
+        rowsOf.putAll(counted);
+        break;
+      } catch (RunFailed e) {
+        Files.deleteIfExists(output);
+        ResourceId f = ((ColumnarRuns.ParquetRun) runs.get(e.run)).file;
+        direct.remove(f);
+        if (e.getCause() instanceof UnsortedRunException) {
+          spillColumnar(m, f, in.get(f), unitOf(footers, f), dayStart, spilled, rowsOf, result, nullRows);
+        } else {
+          nullRows.drop(f);
+          SpoolFileCheck.Rejected r = ColumnarMerge.classify(in.get(f), e.getCause());
+          result.rejected.add(new Rejection(f, r.type, r.getMessage()));
+        }
+      }
+    }
+    result.millisMerge = (System.nanoTime() - t1) / 1_000_000;
+  }
+
+  private void spillColumnar(
+      ColumnarMerge m,
+      ResourceId id,
+      InputFile file,
+      long nanosPerUnit,
+      long dayStart,
+      List<ColumnarRuns.Run> runs,
+      Map<ResourceId, Long> rowsOf,
+      Result result,
+      NullKeyRows nullRows)
+      throws IOException {
+    long rows;
+    try {
+      rows = m.spillFile(id, file, nanosPerUnit, dayStart, nullRows, runs);
+    } catch (IOException | RuntimeException e) {
+      nullRows.drop(id);
+      SpoolFileCheck.Rejected r = ColumnarMerge.classify(file, e);
+      result.rejected.add(new Rejection(id, r.type, r.getMessage()));
+      return;
+    }
+    rowsOf.put(id, rows);
+    result.filesSpilled++;
   }
 
   private static long unitOf(Map<ResourceId, SpoolFileCheck.Footer> footers, ResourceId f) {
@@ -597,14 +726,22 @@ public final class PartitionCompactor {
    */
   static ParquetWriter<GenericRecord> writer(Path file, Schema schema, List<MessageType> inputs)
       throws IOException {
-    return new AnnotatedWriter(LocalParquetFile.of(file), schema, inputs)
-        .withConf(new Configuration(false))
+    return configure(new AnnotatedWriter(LocalParquetFile.of(file), schema, inputs)).build();
+  }
+
+  /** The fixed settings of every file compaction writes, on {@code b}. */
+  static <T, B extends ParquetWriter.Builder<T, B>> B configure(B b) {
+    return b.withConf(new Configuration(false))
         .withCompressionCodec(CompressionCodecName.SNAPPY)
         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
         .withRowGroupSize(64L << 20)
         .withPageSize(1 << 20)
-        .withDictionaryEncoding(true)
-        .build();
+        .withDictionaryEncoding(true);
+  }
+
+  /** The Parquet schema of {@code schema}: Avro's conversion with the inputs' TIMESTAMP annotations. */
+  static MessageType parquetSchema(Configuration conf, Schema schema, List<MessageType> inputs) {
+    return TimestampColumns.restore(new AvroSchemaConverter(conf).convert(schema), inputs);
   }
 
   /**
@@ -630,8 +767,7 @@ public final class PartitionCompactor {
 
     @Override
     protected WriteSupport<GenericRecord> getWriteSupport(Configuration conf) {
-      MessageType converted = new AvroSchemaConverter(conf).convert(schema);
-      return new AvroWriteSupport<>(TimestampColumns.restore(converted, inputs), schema, null);
+      return new AvroWriteSupport<>(parquetSchema(conf, schema, inputs), schema, null);
     }
   }
 
