@@ -14,16 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.Row;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.junit.Rule;
@@ -35,13 +32,17 @@ import org.junit.rules.TemporaryFolder;
  * column values, more than the heap) written by a JVM of {@code -Xmx256m}, as the CLI runs it
  * ({@code --enforceImmutability=false --enforceEncodability=false}). Before the spill, every row
  * sat in the GroupByKey at once and this JVM ran out of heap.
+ *
+ * <p>The input comes from {@link GenerateSequence}, a source the DirectRunner reads 100 elements
+ * per bundle and then requeues behind the work those made: so the input itself is never all in
+ * memory (the DirectRunner has no backpressure: a plain DoFn that made all the batches in one go
+ * would queue them all before the write sees the first).
  */
 public class WriteBatchesBoundedMemoryTest {
   @Rule public final TemporaryFolder tmp = new TemporaryFolder();
 
-  static final int SEEDS = 40;
-  static final int ROWS_PER_SEED = 50_000;
-  static final int ROWS_PER_BATCH = 10_000;
+  static final int BATCHES = 1_000;
+  static final int ROWS_PER_BATCH = 2_000;
 
   static final Schema S = WriteBatchesSpillTest.S;
 
@@ -76,13 +77,13 @@ public class WriteBatchesBoundedMemoryTest {
         rows += r.getRecordCount();
       }
     }
-    assertEquals((long) SEEDS * ROWS_PER_SEED, rows);
+    assertEquals((long) BATCHES * ROWS_PER_BATCH, rows);
     try (Stream<Path> s = Files.walk(out)) {
       assertTrue(s.noneMatch(f -> f.getFileName().toString().startsWith(WriteBatches.SPILL_PREFIX)));
     }
   }
 
-  /** The child: generates the rows from {@value #SEEDS} seeds and writes them. */
+  /** The child: generates the rows, one batch per number of a sequence, and writes them. */
   public static final class Main {
     public static void main(String[] args) {
       Pipeline p =
@@ -90,8 +91,7 @@ public class WriteBatchesBoundedMemoryTest {
               PipelineOptionsFactory.fromArgs(
                       "--enforceImmutability=false", "--enforceEncodability=false")
                   .create());
-      p.apply(Create.of(IntStream.range(0, SEEDS).boxed().collect(Collectors.toList())).withCoder(VarIntCoder.of()))
-          .apply("Spread", Reshuffle.viaRandomKey())
+      p.apply("Numbers", GenerateSequence.from(0).to(BATCHES))
           .apply("Generate", ParDo.of(new GenerateFn()))
           .setCoder(ColumnBatchCoder.of(BatchRows.of(S).batchSchema()))
           .apply(
@@ -104,26 +104,19 @@ public class WriteBatchesBoundedMemoryTest {
     }
   }
 
-  /** {@value #ROWS_PER_SEED} rows per seed, in batches of {@value #ROWS_PER_BATCH}. */
-  static final class GenerateFn extends DoFn<Integer, ColumnBatch> {
+  /** Batch {@code k}: {@value #ROWS_PER_BATCH} rows of the source {@code file:/gen/k}. */
+  static final class GenerateFn extends DoFn<Long, ColumnBatch> {
     @ProcessElement
-    public void process(@Element Integer seed, OutputReceiver<ColumnBatch> out) {
-      BatchRows conv = BatchRows.of(S);
-      for (int b = 0; b < ROWS_PER_SEED / ROWS_PER_BATCH; b++) {
-        List<Row> rows = new ArrayList<>(ROWS_PER_BATCH);
-        for (int i = 0; i < ROWS_PER_BATCH; i++) {
-          long seq = (long) seed * ROWS_PER_SEED + (long) b * ROWS_PER_BATCH + i;
-          rows.add(
-              Row.withSchema(S)
-                  .addValues(
-                      "2026-01-0" + (1 + seq % 3),
-                      seq,
-                      seq * 0.5,
-                      "row " + seq + " " + "x".repeat(50))
-                  .build());
-        }
-        out.output(conv.toBatch(rows, "file:/gen/" + seed + "-" + b));
+    public void process(@Element Long k, OutputReceiver<ColumnBatch> out) {
+      List<Row> rows = new ArrayList<>(ROWS_PER_BATCH);
+      for (int i = 0; i < ROWS_PER_BATCH; i++) {
+        long seq = k * ROWS_PER_BATCH + i;
+        rows.add(
+            Row.withSchema(S)
+                .addValues("2026-01-0" + (1 + seq % 3), seq, seq * 0.5, "row " + seq + " " + "x".repeat(50))
+                .build());
       }
+      out.output(BatchRows.of(S).toBatch(rows, "file:/gen/" + k));
     }
   }
 }
