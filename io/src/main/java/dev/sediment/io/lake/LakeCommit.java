@@ -41,7 +41,9 @@ import org.apache.beam.sdk.io.fs.ResourceId;
  * Hive, Trino and DuckDB's hive partitioning skip names starting with {@code _} or {@code .}, and
  * the outputs' own directories never hold a staged or temporary file.
  *
- * <p>Commit, in this order: every staged dataset directory gets an empty {@value #SUCCESS} file
+ * <p>Commit, in this order: what {@link LakeIO#writeBatches()} may have left in a staged directory
+ * (its hidden {@code .spill-*} directories, if a pipeline stopped early) is deleted; every staged
+ * dataset directory gets an empty {@value #SUCCESS} file
  * (other outputs, such as a report directory, name a file of their own that must be there, e.g.
  * {@code report.json}); then the journal {@code RUN/_COMMIT.json} listing the moves is written
  * atomically; this is the commit point. Then each output is moved into place, in staging order:
@@ -197,6 +199,8 @@ public final class LakeCommit {
     ResourceId journal = LakeFiles.child(runDir, JOURNAL);
     try {
       for (Move m : moves) {
+        // Spills of LakeIO.writeBatches() are gone when its pipeline finished; never publish any.
+        WriteBatches.deleteSpills(LakeFiles.dir(m.staged));
         ResourceId marker = LakeFiles.child(LakeFiles.dir(m.staged), m.marker);
         if (m.createMarker) {
           LakeFiles.writeAtomically(marker, new byte[0]);

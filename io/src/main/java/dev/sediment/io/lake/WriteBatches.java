@@ -4,6 +4,7 @@ import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Pr
 
 import com.google.auto.value.AutoValue;
 import dev.sediment.io.batch.BatchRows;
+import dev.sediment.io.batch.BatchSchema;
 import dev.sediment.io.batch.ColumnBatch;
 import dev.sediment.io.batch.ColumnBatchCoder;
 import dev.sediment.io.parquet.ParquetBatchWriter;
@@ -15,19 +16,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MoveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -66,6 +75,25 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * LakeIO#writeParquet()} names them). Each block of 65,536 consecutive rows of a source goes to the
  * shard given by the hash of (source, block), and each file holds its rows in (source, row index)
  * order, the order of the input files. Splitting a batch by directory keeps rows as vectors: no record object per row.
+ * A file's bytes depend on its rows alone, not on how they were cut into batches.
+ *
+ * <p>Bounded memory on every runner: rows never go through the shuffle. Each bundle splits its
+ * batches into segments (the rows of one directory, source and block) and appends them,
+ * {@link ColumnBatchCoder}-encoded, to one spill file of its own in the run's hidden spill
+ * directory {@code DIR/.spill-UUID/} (beside the output, so every worker reaches it: local, {@code
+ * s3://}, {@code gs://}); only a {@link SpillRef} per segment (file, offset, length, source, first
+ * and last row index, rows, bytes) is grouped by shard. A shard's writer reads its segments back
+ * in (source, row index) order, one at a time, or merges those that overlap with at most {@value
+ * ShardSpills#FAN_IN} in memory ({@link ShardSpills#writeInOrder}). Spill file names are random
+ * per bundle attempt and only the references name rows: a retried bundle writes a new file and its
+ * failed attempt's file is never read. The spill directory is deleted once every shard is written
+ * (a shard may be written again by a retry until then); a run that stops before leaves it in
+ * {@code DIR}, where {@link LakeCommit} deletes it before anything is published (and {@link
+ * LakeCommit#recover} with the rest of an unfinished run). Spark, Hive, Trino and DuckDB skip
+ * names starting with {@code .} meanwhile.
+ *
+ * <p>Counters: {@code records_written} (rows spilled for writing), {@code write_spilled_bytes},
+ * {@code files_written}.
  *
  * <p>A row whose partition directory cannot be made (a {@code col=value} segment over {@value
  * HivePartition#MAX_SEGMENT_BYTES} bytes) goes to the bad-record handler as {@code
@@ -77,6 +105,9 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
 
   /** Rows of one source that go to the same file (see {@link AssignShardFn}). */
   static final long BLOCK_ROWS = 65_536;
+
+  /** The name prefix of the hidden directory, below the output directory, where a run spills. */
+  static final String SPILL_PREFIX = ".spill-";
 
   abstract @Nullable String getDirectory();
 
@@ -166,8 +197,6 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
     HivePartition partition = HivePartition.by(getPartitionColumns());
     partition.checkAgainst(rowSchema);
     BatchRows rows = BatchRows.of(rowSchema);
-    ColumnBatchCoder batchCoder = ColumnBatchCoder.of(rows.batchSchema());
-    KvCoder<String, ColumnBatch> keyed = KvCoder.of(StringUtf8Coder.of(), batchCoder);
     ErrorHandler<BadRecord, ?> handler = getBadRecordErrorHandler();
     Coder<RecordError> errorCoder;
     try {
@@ -175,39 +204,49 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
     } catch (NoSuchSchemaException e) {
       throw new IllegalStateException("RecordError has no schema", e);
     }
-    PCollectionTuple split =
+    // One spill directory per pipeline (the name is fixed here, when the pipeline is built, so
+    // every worker writes to and reads from the same one).
+    String spillDir =
+        LakeFiles.child(LakeFiles.dir(dir), SPILL_PREFIX + UUID.randomUUID() + "/").toString();
+    SpillRef.Coder refCoder = SpillRef.Coder.of();
+    refCoder.verifyDeterministic();
+    PCollectionTuple spilled =
         input.apply(
-            "SplitByPartition",
+            "SpillByPartition",
             ParDo.of(
-                    new SplitFn(
+                    new SpillFn(
                         rowSchema,
                         partition,
                         handler == null
                             ? BadRecordRouter.THROWING_ROUTER
                             : BadRecordRouter.RECORDING_ROUTER,
                         errorCoder,
-                        false))
-                .withOutputTags(SplitFn.PARTS, TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG)));
-    PCollection<BadRecord> errors = split.get(BadRecordRouter.BAD_RECORD_TAG);
+                        spillDir,
+                        getBlockRows()))
+                .withOutputTags(SpillFn.REFS, TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG)));
+    PCollection<BadRecord> errors = spilled.get(BadRecordRouter.BAD_RECORD_TAG);
     errors.setCoder(BadRecord.getCoder(input.getPipeline()));
     if (handler != null) {
       handler.addErrorCollection(errors);
     }
-    PCollection<KV<String, ColumnBatch>> parts = split.get(SplitFn.PARTS).setCoder(keyed);
+    PCollection<SpillRef> refs = spilled.get(SpillFn.REFS).setCoder(refCoder);
     PCollectionView<Map<String, Long>> sizes =
-        parts
-            .apply("BatchBytes", ParDo.of(new BytesFn()))
+        refs.apply("SegmentBytes", ParDo.of(new BytesFn()))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
             .apply("BytesPerDirectory", Sum.longsPerKey())
             .apply("SizesView", View.asMap());
-    return parts
-        .apply(
-            "AssignShard",
-            ParDo.of(new AssignShardFn(getShardBytes(), getBlockRows(), sizes)).withSideInputs(sizes))
-        .setCoder(keyed)
-        .apply("GroupByShard", GroupByKey.create())
-        .apply("WriteShard", ParDo.of(new WriteShardFn(dir, rows.batchSchema())))
-        .setCoder(StringUtf8Coder.of());
+    PCollection<String> files =
+        refs.apply(
+                "AssignShard",
+                ParDo.of(new AssignShardFn(getShardBytes(), sizes)).withSideInputs(sizes))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), refCoder))
+            .apply("GroupByShard", GroupByKey.create())
+            .apply("WriteShard", ParDo.of(new WriteShardFn(dir, spillDir, rows.batchSchema())))
+            .setCoder(StringUtf8Coder.of());
+    files
+        .apply("AllShardsWritten", Count.globally())
+        .apply("DeleteSpills", ParDo.of(new DeleteSpillsFn(spillDir)));
+    return files;
   }
 
   @Override
@@ -281,110 +320,228 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
         }
         return;
       }
-      LinkedHashMap<String, List<Integer>> byPath = new LinkedHashMap<>();
-      for (int i = 0; i < n; i++) {
-        if (pathOf[i] != null) {
-          byPath.computeIfAbsent(pathOf[i], k -> new ArrayList<>()).add(i);
-        }
-      }
-      for (Map.Entry<String, List<Integer>> e : byPath.entrySet()) {
-        int k = e.getValue().size();
-        ColumnBatch part =
-            k == n
-                ? batch
-                : batch.select(e.getValue().stream().mapToInt(Integer::intValue).toArray(), k);
-        out.get(PARTS).output(KV.of(e.getKey(), part));
-        written.inc(k);
+      for (Map.Entry<String, ColumnBatch> e : byDirectory(batch, pathOf).entrySet()) {
+        out.get(PARTS).output(KV.of(e.getKey(), e.getValue()));
+        written.inc(e.getValue().rowCount());
       }
     }
   }
 
-  static final class BytesFn extends DoFn<KV<String, ColumnBatch>, KV<String, Long>> {
+  /** The rows of {@code batch} by their directory {@code pathOf[row]} (null: left out), in row order. */
+  static LinkedHashMap<String, ColumnBatch> byDirectory(ColumnBatch batch, @Nullable String[] pathOf) {
+    int n = batch.rowCount();
+    LinkedHashMap<String, List<Integer>> byPath = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      if (pathOf[i] != null) {
+        byPath.computeIfAbsent(pathOf[i], k -> new ArrayList<>()).add(i);
+      }
+    }
+    LinkedHashMap<String, ColumnBatch> out = new LinkedHashMap<>();
+    for (Map.Entry<String, List<Integer>> e : byPath.entrySet()) {
+      int k = e.getValue().size();
+      out.put(
+          e.getKey(),
+          k == n ? batch : batch.select(e.getValue().stream().mapToInt(Integer::intValue).toArray(), k));
+    }
+    return out;
+  }
+
+  /**
+   * Splits each batch by partition directory and, within one, by (source, block of {@code
+   * blockRows} row indexes): the unit that {@link AssignShardFn} places. Each such segment is put in
+   * row order and appended to the bundle's spill file; only its {@link SpillRef} is output.
+   */
+  static final class SpillFn extends DoFn<ColumnBatch, SpillRef> {
+    static final TupleTag<SpillRef> REFS = new TupleTag<SpillRef>() {};
+    private final Schema schema;
+    private final HivePartition partition;
+    private final BadRecordRouter router;
+    private final Coder<RecordError> errorCoder;
+    private final String spillDir;
+    private final long blockRows;
+    private final Counter written = Metrics.counter("sediment", "records_written");
+    private final Counter spilledBytes = Metrics.counter("sediment", "write_spilled_bytes");
+    private transient BatchPartitions partitions;
+    private transient ColumnBatchCoder coder;
+    private transient ShardSpills.@Nullable Spiller spiller;
+
+    SpillFn(
+        Schema schema,
+        HivePartition partition,
+        BadRecordRouter router,
+        Coder<RecordError> errorCoder,
+        String spillDir,
+        long blockRows) {
+      this.schema = schema;
+      this.partition = partition;
+      this.router = router;
+      this.errorCoder = errorCoder;
+      this.spillDir = spillDir;
+      this.blockRows = blockRows;
+    }
+
+    @Setup
+    public void setup() {
+      partitions = new BatchPartitions(schema, partition);
+      coder = ColumnBatchCoder.of(BatchRows.of(schema).batchSchema());
+    }
+
+    @StartBundle
+    public void startBundle() {
+      spiller = new ShardSpills.Spiller(LakeFiles.dir(spillDir), coder);
+    }
+
     @ProcessElement
-    public void process(@Element KV<String, ColumnBatch> e, OutputReceiver<KV<String, Long>> out) {
-      out.output(KV.of(e.getKey(), e.getValue().rowBytes()));
+    public void process(@Element ColumnBatch batch, MultiOutputReceiver out) throws Exception {
+      int n = batch.rowCount();
+      if (n == 0) {
+        return;
+      }
+      if (!partitions.partitioned()) {
+        spill("", batch, out);
+        return;
+      }
+      List<RecordError> invalid = new ArrayList<>();
+      String[] pathOf = partitions.paths(batch, invalid);
+      for (RecordError e : invalid) {
+        router.route(out, e, errorCoder, null, e.getErrorType() + ": " + e.getMessage());
+      }
+      for (Map.Entry<String, ColumnBatch> e : byDirectory(batch, pathOf).entrySet()) {
+        spill(e.getKey(), e.getValue(), out);
+      }
+    }
+
+    private void spill(String directory, ColumnBatch rows, MultiOutputReceiver out)
+        throws IOException {
+      ShardSpills.Spiller s = spiller;
+      for (Map.Entry<String, ColumnBatch> seg : segments(rows).entrySet()) {
+        ColumnBatch segment = ShardSpills.sorted(seg.getValue());
+        long block = Math.floorDiv(segment.rowIndex(0), blockRows);
+        SpillRef ref = s.spill(directory, block, segment);
+        spilledBytes.inc(ref.length);
+        out.get(REFS).output(ref);
+      }
+      written.inc(rows.rowCount());
+    }
+
+    /** The rows by (source, block), in order of first appearance; slices where they are runs. */
+    private LinkedHashMap<String, ColumnBatch> segments(ColumnBatch b) {
+      int n = b.rowCount();
+      List<int[]> runs = new ArrayList<>();
+      List<String> keys = new ArrayList<>();
+      Set<String> seen = new HashSet<>();
+      boolean repeated = false;
+      int start = 0;
+      String key = null;
+      for (int i = 0; i <= n; i++) {
+        String k = i == n ? null : b.source(i) + "\n" + Math.floorDiv(b.rowIndex(i), blockRows);
+        if (i == n || !k.equals(key)) {
+          if (key != null) {
+            runs.add(new int[] {start, i});
+            keys.add(key);
+            repeated |= !seen.add(key);
+          }
+          start = i;
+          key = k;
+        }
+      }
+      LinkedHashMap<String, ColumnBatch> out = new LinkedHashMap<>();
+      if (!repeated) {
+        for (int r = 0; r < runs.size(); r++) {
+          int[] run = runs.get(r);
+          out.put(keys.get(r), run[0] == 0 && run[1] == n ? b : b.slice(run[0], run[1]));
+        }
+        return out;
+      }
+      LinkedHashMap<String, List<Integer>> rows = new LinkedHashMap<>();
+      for (int r = 0; r < runs.size(); r++) {
+        List<Integer> idx = rows.computeIfAbsent(keys.get(r), x -> new ArrayList<>());
+        for (int i = runs.get(r)[0]; i < runs.get(r)[1]; i++) {
+          idx.add(i);
+        }
+      }
+      for (Map.Entry<String, List<Integer>> e : rows.entrySet()) {
+        int[] idx = e.getValue().stream().mapToInt(Integer::intValue).toArray();
+        out.put(e.getKey(), b.select(idx, idx.length));
+      }
+      return out;
+    }
+
+    @FinishBundle
+    public void finishBundle() throws IOException {
+      ShardSpills.Spiller s = spiller;
+      spiller = null;
+      if (s != null) {
+        s.close();
+      }
+    }
+
+    @Teardown
+    public void teardown() throws IOException {
+      finishBundle();
+    }
+  }
+
+  static final class BytesFn extends DoFn<SpillRef, KV<String, Long>> {
+    @ProcessElement
+    public void process(@Element SpillRef r, OutputReceiver<KV<String, Long>> out) {
+      out.output(KV.of(r.directory, r.rowBytes));
     }
   }
 
   /**
-   * Keys rows by their file: rows {@code [k * BLOCK_ROWS, (k + 1) * BLOCK_ROWS)} of a source go to
-   * the shard given by the hash of (source, k), so the assignment does not depend on how rows were
-   * cut into batches, and rows stay together in long runs.
+   * Keys segments by their file: rows {@code [k * BLOCK_ROWS, (k + 1) * BLOCK_ROWS)} of a source go
+   * to the shard given by the hash of (source, k), so the assignment does not depend on how rows
+   * were cut into batches, and rows stay together in long runs.
    */
-  static final class AssignShardFn extends DoFn<KV<String, ColumnBatch>, KV<String, ColumnBatch>> {
+  static final class AssignShardFn extends DoFn<SpillRef, KV<String, SpillRef>> {
     private final long shardBytes;
-    private final long blockRows;
     private final PCollectionView<Map<String, Long>> sizes;
 
-    AssignShardFn(long shardBytes, long blockRows, PCollectionView<Map<String, Long>> sizes) {
+    AssignShardFn(long shardBytes, PCollectionView<Map<String, Long>> sizes) {
       this.shardBytes = shardBytes;
-      this.blockRows = blockRows;
       this.sizes = sizes;
     }
 
     @ProcessElement
     public void process(ProcessContext c) {
-      KV<String, ColumnBatch> e = c.element();
-      Long bytes = c.sideInput(sizes).get(e.getKey());
+      SpillRef r = c.element();
+      Long bytes = c.sideInput(sizes).get(r.directory);
       int count = ShardedFiles.shards(bytes == null ? 0 : bytes, shardBytes);
-      ColumnBatch b = e.getValue();
-      int n = b.rowCount();
-      int[] shardOf = new int[n];
-      String lastSource = null;
-      long lastBlock = -1;
-      int shard = 0;
-      boolean one = true;
-      for (int i = 0; i < n; i++) {
-        String source = b.source(i);
-        long block = Math.floorDiv(b.rowIndex(i), blockRows);
-        if (block != lastBlock || !source.equals(lastSource)) {
-          String key = source + "\n" + block;
-          shard = Math.floorMod(Hashing.murmur3_32_fixed().hashString(key, StandardCharsets.UTF_8).asInt(), count);
-          lastSource = source;
-          lastBlock = block;
-        }
-        shardOf[i] = shard;
-        one &= shard == shardOf[0];
-      }
-      if (one) {
-        c.output(KV.of(ShardedFiles.fileName(e.getKey(), "part", shardOf[0], count, ".parquet"), b));
-        return;
-      }
-      Map<Integer, List<Integer>> rows = new java.util.TreeMap<>();
-      for (int i = 0; i < n; i++) {
-        rows.computeIfAbsent(shardOf[i], k -> new ArrayList<>()).add(i);
-      }
-      for (Map.Entry<Integer, List<Integer>> r : rows.entrySet()) {
-        int[] idx = r.getValue().stream().mapToInt(Integer::intValue).toArray();
-        c.output(
-            KV.of(
-                ShardedFiles.fileName(e.getKey(), "part", r.getKey(), count, ".parquet"),
-                b.select(idx, idx.length)));
-      }
+      String key = r.source + "\n" + r.block;
+      int shard =
+          Math.floorMod(Hashing.murmur3_32_fixed().hashString(key, StandardCharsets.UTF_8).asInt(), count);
+      c.output(KV.of(ShardedFiles.fileName(r.directory, "part", shard, count, ".parquet"), r));
     }
   }
 
-  /** Orders one shard's rows by (source, row index) and writes them as one Parquet file. */
-  static final class WriteShardFn extends DoFn<KV<String, Iterable<ColumnBatch>>, String> {
+  /**
+   * Reads one shard's segments back in (source, row index) order ({@link
+   * ShardSpills#writeInOrder}) and writes them as one Parquet file, published whole.
+   *
+   * <p>The spill files stay until every shard is written ({@link DeleteSpillsFn}): a runner may run
+   * this step again for a shard after it succeeded once (a retried bundle, a lost worker), and the
+   * second attempt must find the same segments.
+   */
+  static final class WriteShardFn extends DoFn<KV<String, Iterable<SpillRef>>, String> {
     private final String directory;
-    private final dev.sediment.io.batch.BatchSchema schema;
+    private final String spillDir;
+    private final BatchSchema schema;
     private final Counter files = Metrics.counter("sediment", "files_written");
 
-    WriteShardFn(String directory, dev.sediment.io.batch.BatchSchema schema) {
+    WriteShardFn(String directory, String spillDir, BatchSchema schema) {
       this.directory = directory;
+      this.spillDir = spillDir;
       this.schema = schema;
     }
 
     @ProcessElement
-    public void process(@Element KV<String, Iterable<ColumnBatch>> shard, OutputReceiver<String> out)
+    public void process(@Element KV<String, Iterable<SpillRef>> shard, OutputReceiver<String> out)
         throws IOException {
-      List<ColumnBatch> batches = new ArrayList<>();
-      for (ColumnBatch b : shard.getValue()) {
-        if (b.rowCount() > 0) {
-          batches.add(b);
-        }
+      List<SpillRef> refs = new ArrayList<>();
+      for (SpillRef r : shard.getValue()) {
+        refs.add(r);
       }
-      List<ColumnBatch> ordered = inRowOrder(batches);
       ResourceId dest = LakeFiles.child(LakeFiles.dir(directory), shard.getKey());
       Path tmp;
       if (LakeFiles.isLocal(dest)) {
@@ -397,9 +554,7 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
       }
       try {
         try (ParquetBatchWriter w = ParquetBatchWriter.create(tmp, schema)) {
-          for (ColumnBatch b : ordered) {
-            w.write(b);
-          }
+          ShardSpills.writeInOrder(refs, ColumnBatchCoder.of(schema), LakeFiles.dir(spillDir), w);
         }
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
           ch.force(true);
@@ -413,97 +568,49 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
     }
   }
 
+  /** Deletes the run's spill directory once every shard is written. */
+  static final class DeleteSpillsFn extends DoFn<Long, Void> {
+    private final String spillDir;
+
+    DeleteSpillsFn(String spillDir) {
+      this.spillDir = spillDir;
+    }
+
+    @ProcessElement
+    public void process(@Element Long shardsWritten) throws IOException {
+      LakeFiles.deleteRecursively(LakeFiles.dir(spillDir));
+    }
+  }
+
   /**
-   * The batches' rows in (source, row index) order. Batches that each hold one source's rows in
-   * rising order, and do not interleave, are only put in order; otherwise rows are sorted one by
-   * one (equal keys keep a content-independent but deterministic order: by their values' bytes).
+   * Deletes what {@link WriteBatches} left in {@code dir} when a run stopped before it finished:
+   * the hidden {@code .spill-*} directories directly below it.
    */
-  static List<ColumnBatch> inRowOrder(List<ColumnBatch> batches) {
-    List<ColumnBatch> sorted = new ArrayList<>(batches);
-    sorted.sort(
-        Comparator.comparing((ColumnBatch b) -> b.source(0)).thenComparingLong(b -> b.rowIndex(0)));
-    boolean runs = true;
-    for (int k = 0; k < sorted.size() && runs; k++) {
-      ColumnBatch b = sorted.get(k);
-      runs = b.sources().size() == 1;
-      for (int i = 1; i < b.rowCount() && runs; i++) {
-        runs = b.rowIndex(i) > b.rowIndex(i - 1);
+  static void deleteSpills(ResourceId dir) throws IOException {
+    if (LakeFiles.isLocal(dir)) {
+      Path d = LakeFiles.localPath(dir);
+      if (!Files.isDirectory(d)) {
+        return;
       }
-      if (runs && k > 0) {
-        ColumnBatch prev = sorted.get(k - 1);
-        runs =
-            !prev.source(0).equals(b.source(0))
-                || prev.rowIndex(prev.rowCount() - 1) < b.rowIndex(0);
+      List<Path> spills;
+      try (Stream<Path> s = Files.list(d)) {
+        spills =
+            s.filter(p -> p.getFileName().toString().startsWith(SPILL_PREFIX))
+                .collect(Collectors.toList());
       }
+      for (Path p : spills) {
+        LakeFiles.deleteRecursively(LakeFiles.dir(p));
+      }
+      return;
     }
-    if (runs) {
-      return sorted;
-    }
-    List<long[]> refs = new ArrayList<>();
-    for (int k = 0; k < sorted.size(); k++) {
-      for (int i = 0; i < sorted.get(k).rowCount(); i++) {
-        refs.add(new long[] {k, i});
+    List<ResourceId> files = new ArrayList<>();
+    for (MatchResult.Metadata m : LakeFiles.listRecursively(dir)) {
+      if (LakeFiles.relative(dir, m.resourceId()).startsWith(SPILL_PREFIX)) {
+        files.add(m.resourceId());
       }
     }
-    refs.sort(
-        (x, y) -> {
-          ColumnBatch a = sorted.get((int) x[0]);
-          ColumnBatch b = sorted.get((int) y[0]);
-          int c = a.source((int) x[1]).compareTo(b.source((int) y[1]));
-          if (c != 0) {
-            return c;
-          }
-          c = Long.compare(a.rowIndex((int) x[1]), b.rowIndex((int) y[1]));
-          if (c != 0) {
-            return c;
-          }
-          return java.util.Arrays.compare(rowBytes(a, (int) x[1]), rowBytes(b, (int) y[1]));
-        });
-    List<ColumnBatch> out = new ArrayList<>();
-    ColumnBatch.Builder builder = null;
-    for (long[] r : refs) {
-      if (builder == null) {
-        builder = ColumnBatch.builder(sorted.get(0).schema());
-      }
-      builder.appendRow(sorted.get((int) r[0]), (int) r[1]);
-      if (builder.isFull()) {
-        out.add(builder.build());
-        builder = null;
-      }
+    if (!files.isEmpty()) {
+      FileSystems.delete(files, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
     }
-    if (builder != null && builder.rowCount() > 0) {
-      out.add(builder.build());
-    }
-    return out;
-  }
-
-  /** One row encoded alone, to order rows that share a source and row index. */
-  private static byte[] rowBytes(ColumnBatch b, int row) {
-    try {
-      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-      ColumnBatch one = b.slice(row, row + 1);
-      ColumnBatch bare =
-          new ColumnBatch(
-              one.schema(),
-              1,
-              columnsOf(one),
-              List.of(""),
-              null,
-              new long[1],
-              null,
-              null);
-      ColumnBatchCoder.of(one.schema()).encode(bare, bytes);
-      return bytes.toByteArray();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static dev.sediment.io.batch.ColumnVector[] columnsOf(ColumnBatch b) {
-    dev.sediment.io.batch.ColumnVector[] v = new dev.sediment.io.batch.ColumnVector[b.schema().size()];
-    for (int c = 0; c < v.length; c++) {
-      v[c] = b.column(c);
-    }
-    return v;
   }
 }
