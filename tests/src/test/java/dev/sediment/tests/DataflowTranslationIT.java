@@ -111,11 +111,11 @@ public class DataflowTranslationIT {
             "ReadTable/ReadText/SpreadRanges/Reshuffle/GroupByKey",
             "ReadTable/ReadText/ParseRanges",
             "CheckPartitions/CheckPartitionValues",
-            "WriteProcessed/SplitByPartition",
+            "WriteProcessed/SpillByPartition",
             "WriteProcessed/GroupByShard",
             "WriteProcessed/WriteShard",
             "Write to error Sink/ToJson"));
-    assertThat(names.size(), equalTo(57));
+    assertThat(names.size(), equalTo(68));
     assertThat(job.path("environment").path("tempStoragePrefix").asText(), containsString("sediment-test"));
   }
 
@@ -159,7 +159,7 @@ public class DataflowTranslationIT {
             "Validate/RowsToBatches",
             "ViolationsToJson",
             "WriteReport",
-            "WriteProcessed/SplitByPartition",
+            "WriteProcessed/SpillByPartition",
             "Write to error Sink/Quarantine/ToJson"));
     assertThat(
         names.stream()

@@ -179,10 +179,11 @@ public final class TextBatchIO {
 
     /**
      * Reads about {@code fraction} of the records, the same ones for the same {@code seed} and
-     * files. Files are cut into ranges of about {@code fraction / 4} of their size (at most {@link
-     * #withRangeBytes}) and a range is read when the hash of (seed, file, range start) falls
-     * below {@code fraction}, so a 1 % sample parses about 1 % of the bytes. A file too small to
-     * give {@code 1 / fraction} ranges is read whole and keeps each record when the hash of (seed,
+     * files. Files are cut into ranges of about {@code fraction / 8} of their size (at most {@link
+     * #withRangeBytes}, at least 64 KiB) and a range is read when the hash of (seed, file, range
+     * start) falls below {@code fraction}, so a 1 % sample parses about 1 % of the bytes. A file
+     * too small to give {@code 4 / fraction} ranges is read whole and keeps each record when the
+     * hash of (seed,
      * file, row index) falls below {@code fraction} (a bad record: of its line). CSV files are still pre-scanned once for
      * record boundaries (a quoted field may hold line breaks), reading every byte but parsing
      * none. Counters count the records read, not the ones left out.
@@ -300,7 +301,7 @@ public final class TextBatchIO {
       ResourceId id = file.resourceId();
       long bytes = rangeBytes;
       if (fraction < 1.0) {
-        bytes = Math.max(1L << 16, Math.min(rangeBytes, (long) (file.sizeBytes() * fraction / 4)));
+        bytes = Math.max(1L << 16, Math.min(rangeBytes, (long) (file.sizeBytes() * fraction / 8)));
       }
       List<TextRange> ranges =
           TextRangePlanner.plan(
@@ -317,7 +318,7 @@ public final class TextBatchIO {
         }
         return;
       }
-      if (ranges.size() < Math.ceil(1 / fraction)) {
+      if (ranges.size() < Math.ceil(RANGES_PER_SAMPLED_RANGE / fraction)) {
         for (TextRange r : ranges) {
           out.output(KV.of(fraction, r));
         }
@@ -330,6 +331,12 @@ public final class TextBatchIO {
       }
     }
   }
+
+  /**
+   * A file is sampled by range only when it gives at least this many ranges per range kept, so
+   * the sample's size stays near the fraction; a smaller file is sampled by row.
+   */
+  static final int RANGES_PER_SAMPLED_RANGE = 4;
 
   /** The deterministic choice of a sample. */
   static final class Sample {

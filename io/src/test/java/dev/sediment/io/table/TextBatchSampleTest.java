@@ -66,12 +66,14 @@ public class TextBatchSampleTest {
   /** The rows of the ranges {@link TextBatchIO.PlanRangesFn} keeps, computed independently. */
   static Set<String> expectedByRange(File f, int rows, double fraction, long seed) throws Exception {
     long size = f.length();
-    long rangeBytes = Math.max(1L << 16, (long) (size * fraction / 4));
+    long rangeBytes = Math.max(1L << 16, (long) (size * fraction / 8));
     List<TextRange> ranges =
         TextRangePlanner.plan(
             f.toString(), size, false, TableIO.Format.CSV, rangeBytes, 8 << 20,
             () -> Files.newInputStream(f.toPath()));
-    assertTrue("the file must give enough ranges: " + ranges.size(), ranges.size() >= Math.ceil(1 / fraction));
+    assertTrue(
+        "the file must give enough ranges: " + ranges.size(),
+        ranges.size() >= Math.ceil(TextBatchIO.RANGES_PER_SAMPLED_RANGE / fraction));
     Set<String> out = new TreeSet<>();
     for (int r = 0; r < ranges.size(); r++) {
       TextRange range = ranges.get(r);
@@ -89,7 +91,7 @@ public class TextBatchSampleTest {
   @Test
   public void largeFile_sampledByRange_onlyChosenRangesRead_sameSeedSameRows() throws Exception {
     File dir = tmp.newFolder("big");
-    int rows = 60_000;
+    int rows = 120_000;
     File f = csv(dir, "big.csv", rows);
     Set<String> want = expectedByRange(f, rows, 0.1, 7);
     Set<String> got = read(dir + "/*.csv", 0.1, 7);
