@@ -134,6 +134,11 @@ public final class ColumnBatch {
     return sources.get(sourceIds == null ? 0 : sourceIds[i]);
   }
 
+  /** The index in {@link #sources} of row {@code i}'s source. */
+  public int sourceId(int i) {
+    return sourceIds == null ? 0 : sourceIds[i];
+  }
+
   /** The 0-based position of row {@code i} in its source. */
   public long rowIndex(int i) {
     return rowIndex[i];

@@ -3,25 +3,21 @@ package dev.sediment.io.lake;
 import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
 
 import com.google.auto.value.AutoValue;
-import dev.sediment.io.batch.BatchRows;
+import dev.sediment.io.batch.BatchStage;
+import dev.sediment.io.batch.BatchStages;
 import dev.sediment.io.batch.ColumnBatch;
-import dev.sediment.io.batch.ColumnBatchCoder;
 import dev.sediment.schemas.RecordError;
 import java.util.List;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
 import org.apache.beam.sdk.transforms.errorhandling.BadRecordRouter;
 import org.apache.beam.sdk.transforms.errorhandling.ErrorHandler;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.TupleTagList;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -79,41 +75,42 @@ public abstract class CheckBatchPartitions
   public PCollection<ColumnBatch> expand(PCollection<ColumnBatch> input) {
     Schema schema = getRowSchema();
     checkArgument(schema != null, "LakeIO.checkBatchPartitions() needs withRowSchema(schema)");
-    HivePartition partition = HivePartition.by(getColumns());
-    partition.checkAgainst(schema);
-    ColumnBatchCoder coder = ColumnBatchCoder.of(BatchRows.of(schema).batchSchema());
     if (getColumns().isEmpty()) {
+      HivePartition.by(getColumns()).checkAgainst(schema);
       return input;
     }
+    BatchStage stage = asStage(input.getPipeline());
+    PCollectionTuple out =
+        input.apply("CheckPartitionValues", BatchStages.of(List.of(stage)).asParDo());
+    ErrorHandler<BadRecord, ?> handler = getBadRecordErrorHandler();
+    if (handler != null) {
+      handler.addErrorCollection(out.get(BadRecordRouter.BAD_RECORD_TAG));
+    }
+    return out.get(BatchStages.PASSED);
+  }
+
+  /**
+   * This check as a {@link BatchStage}, to run inside the step that makes the batches ({@code
+   * TableBatchIO.read().through(stages)}). With a bad-record handler its bad records are a side
+   * output ({@link BadRecordRouter#BAD_RECORD_TAG}), which the fused step hands to its own handler;
+   * without one the first stops the pipeline.
+   */
+  public BatchStage asStage(Pipeline pipeline) {
+    Schema schema = getRowSchema();
+    checkArgument(schema != null, "LakeIO.checkBatchPartitions() needs withRowSchema(schema)");
+    HivePartition partition = HivePartition.by(getColumns());
+    partition.checkAgainst(schema);
     Coder<RecordError> errorCoder;
     try {
-      errorCoder = input.getPipeline().getSchemaRegistry().getSchemaCoder(RecordError.class);
+      errorCoder = pipeline.getSchemaRegistry().getSchemaCoder(RecordError.class);
     } catch (NoSuchSchemaException e) {
       throw new IllegalStateException("RecordError has no schema", e);
     }
-    ErrorHandler<BadRecord, ?> handler = getBadRecordErrorHandler();
-    PCollectionTuple out =
-        input.apply(
-            "CheckPartitionValues",
-            ParDo.of(
-                    new WriteBatches.SplitFn(
-                        schema,
-                        partition,
-                        handler == null
-                            ? BadRecordRouter.THROWING_ROUTER
-                            : BadRecordRouter.RECORDING_ROUTER,
-                        errorCoder,
-                        true))
-                .withOutputTags(
-                    WriteBatches.SplitFn.PARTS, TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG)));
-    PCollection<BadRecord> errors = out.get(BadRecordRouter.BAD_RECORD_TAG);
-    errors.setCoder(BadRecord.getCoder(input.getPipeline()));
-    if (handler != null) {
-      handler.addErrorCollection(errors);
-    }
-    return out.get(WriteBatches.SplitFn.PARTS)
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), coder))
-        .apply("DropKeys", Values.create())
-        .setCoder(coder);
+    return new PartitionCheckStage(
+        schema,
+        partition,
+        getBadRecordErrorHandler() != null,
+        errorCoder,
+        BadRecord.getCoder(pipeline));
   }
 }

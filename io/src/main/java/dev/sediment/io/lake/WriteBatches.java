@@ -5,6 +5,8 @@ import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Pr
 import com.google.auto.value.AutoValue;
 import dev.sediment.io.batch.BatchRows;
 import dev.sediment.io.batch.BatchSchema;
+import dev.sediment.io.batch.BatchStage;
+import dev.sediment.io.batch.BatchStages;
 import dev.sediment.io.batch.ColumnBatch;
 import dev.sediment.io.batch.ColumnBatchCoder;
 import dev.sediment.io.parquet.ParquetBatchWriter;
@@ -24,6 +26,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -190,17 +193,33 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
 
   @Override
   public PCollection<String> expand(PCollection<ColumnBatch> input) {
+    Staged staged = staged(input.getPipeline());
+    PCollectionTuple spilled =
+        input.apply("SpillByPartition", BatchStages.of(List.of(staged.stage())).asParDo());
+    ErrorHandler<BadRecord, ?> handler = getBadRecordErrorHandler();
+    if (handler != null) {
+      handler.addErrorCollection(spilled.get(BadRecordRouter.BAD_RECORD_TAG));
+    }
+    return staged.finish(spilled);
+  }
+
+  /**
+   * This write cut in two: a {@link BatchStage} that spills each batch where it is made (run it
+   * inside the reading step, {@code TableBatchIO.read().through(stages)}, or on its own), and
+   * {@link Staged#finish}, which writes the files from what the stage spilled. With a bad-record
+   * handler, rows whose partition directory cannot be made are the stage's side output {@link
+   * BadRecordRouter#BAD_RECORD_TAG} (the fused step hands them to its own handler).
+   */
+  public Staged staged(Pipeline pipeline) {
     String dir = getDirectory();
     Schema rowSchema = getRowSchema();
     checkArgument(dir != null, "LakeIO.writeBatches() needs to(directory)");
     checkArgument(rowSchema != null, "LakeIO.writeBatches() needs withRowSchema(schema)");
     HivePartition partition = HivePartition.by(getPartitionColumns());
     partition.checkAgainst(rowSchema);
-    BatchRows rows = BatchRows.of(rowSchema);
-    ErrorHandler<BadRecord, ?> handler = getBadRecordErrorHandler();
     Coder<RecordError> errorCoder;
     try {
-      errorCoder = input.getPipeline().getSchemaRegistry().getSchemaCoder(RecordError.class);
+      errorCoder = pipeline.getSchemaRegistry().getSchemaCoder(RecordError.class);
     } catch (NoSuchSchemaException e) {
       throw new IllegalStateException("RecordError has no schema", e);
     }
@@ -208,45 +227,64 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
     // every worker writes to and reads from the same one).
     String spillDir =
         LakeFiles.child(LakeFiles.dir(dir), SPILL_PREFIX + UUID.randomUUID() + "/").toString();
-    SpillRef.Coder refCoder = SpillRef.Coder.of();
-    refCoder.verifyDeterministic();
-    PCollectionTuple spilled =
-        input.apply(
-            "SpillByPartition",
-            ParDo.of(
-                    new SpillFn(
-                        rowSchema,
-                        partition,
-                        handler == null
-                            ? BadRecordRouter.THROWING_ROUTER
-                            : BadRecordRouter.RECORDING_ROUTER,
-                        errorCoder,
-                        spillDir,
-                        getBlockRows()))
-                .withOutputTags(SpillFn.REFS, TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG)));
-    PCollection<BadRecord> errors = spilled.get(BadRecordRouter.BAD_RECORD_TAG);
-    errors.setCoder(BadRecord.getCoder(input.getPipeline()));
-    if (handler != null) {
-      handler.addErrorCollection(errors);
+    SpillStage stage =
+        new SpillStage(
+            rowSchema,
+            partition,
+            getBadRecordErrorHandler() != null,
+            errorCoder,
+            BadRecord.getCoder(pipeline),
+            spillDir,
+            getBlockRows());
+    return new Staged(stage, dir, spillDir, BatchRows.of(rowSchema).batchSchema(), getShardBytes());
+  }
+
+  /** A {@link WriteBatches} cut in two: see {@link #staged}. */
+  public static final class Staged {
+    private final SpillStage stage;
+    private final String dir;
+    private final String spillDir;
+    private final BatchSchema schema;
+    private final long shardBytes;
+
+    private Staged(
+        SpillStage stage, String dir, String spillDir, BatchSchema schema, long shardBytes) {
+      this.stage = stage;
+      this.dir = dir;
+      this.spillDir = spillDir;
+      this.schema = schema;
+      this.shardBytes = shardBytes;
     }
-    PCollection<SpillRef> refs = spilled.get(SpillFn.REFS).setCoder(refCoder);
-    PCollectionView<Map<String, Long>> sizes =
-        refs.apply("SegmentBytes", ParDo.of(new BytesFn()))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
-            .apply("BytesPerDirectory", Sum.longsPerKey())
-            .apply("SizesView", View.asMap());
-    PCollection<String> files =
-        refs.apply(
-                "AssignShard",
-                ParDo.of(new AssignShardFn(getShardBytes(), sizes)).withSideInputs(sizes))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), refCoder))
-            .apply("GroupByShard", GroupByKey.create())
-            .apply("WriteShard", ParDo.of(new WriteShardFn(dir, spillDir, rows.batchSchema())))
-            .setCoder(StringUtf8Coder.of());
-    files
-        .apply("AllShardsWritten", Count.globally())
-        .apply("DeleteSpills", ParDo.of(new DeleteSpillsFn(spillDir)));
-    return files;
+
+    /** The stage that spills each batch; it passes nothing on. */
+    public BatchStage stage() {
+      return stage;
+    }
+
+    /**
+     * Writes the files from what {@link #stage} spilled: {@code stageOutputs} is the output of the
+     * step that ran it. Returns the files written.
+     */
+    public PCollection<String> finish(PCollectionTuple stageOutputs) {
+      PCollection<SpillRef> refs = stageOutputs.get(SpillStage.REFS);
+      PCollectionView<Map<String, Long>> sizes =
+          refs.apply("SegmentBytes", ParDo.of(new BytesFn()))
+              .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
+              .apply("BytesPerDirectory", Sum.longsPerKey())
+              .apply("SizesView", View.asMap());
+      PCollection<String> files =
+          refs.apply(
+                  "AssignShard",
+                  ParDo.of(new AssignShardFn(shardBytes, sizes)).withSideInputs(sizes))
+              .setCoder(KvCoder.of(StringUtf8Coder.of(), SpillRef.Coder.of()))
+              .apply("GroupByShard", GroupByKey.create())
+              .apply("WriteShard", ParDo.of(new WriteShardFn(dir, spillDir, schema)))
+              .setCoder(StringUtf8Coder.of());
+      files
+          .apply("AllShardsWritten", Count.globally())
+          .apply("DeleteSpills", ParDo.of(new DeleteSpillsFn(spillDir)));
+      return files;
+    }
   }
 
   @Override
@@ -256,75 +294,6 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
         .addIfNotNull(DisplayData.item("directory", getDirectory()))
         .add(DisplayData.item("partitionBy", String.join(",", getPartitionColumns())))
         .add(DisplayData.item("shardBytes", getShardBytes()));
-  }
-
-  /** Splits each batch into one sub-batch per partition directory, in row order. */
-  static final class SplitFn extends DoFn<ColumnBatch, KV<String, ColumnBatch>> {
-    static final TupleTag<KV<String, ColumnBatch>> PARTS = new TupleTag<KV<String, ColumnBatch>>() {};
-    private final Schema schema;
-    private final HivePartition partition;
-    private final BadRecordRouter router;
-    private final Coder<RecordError> errorCoder;
-    private final boolean emitRows;
-    private final Counter written = Metrics.counter("sediment", "records_written");
-    private transient BatchPartitions partitions;
-
-    /**
-     * With {@code emitRows}, outputs the batch's valid rows as one batch (keyed by ""), for {@link
-     * LakeIO#checkBatchPartitions()}; else one sub-batch per directory.
-     */
-    SplitFn(
-        Schema schema,
-        HivePartition partition,
-        BadRecordRouter router,
-        Coder<RecordError> errorCoder,
-        boolean emitRows) {
-      this.schema = schema;
-      this.partition = partition;
-      this.router = router;
-      this.errorCoder = errorCoder;
-      this.emitRows = emitRows;
-    }
-
-    @Setup
-    public void setup() {
-      partitions = new BatchPartitions(schema, partition);
-    }
-
-    @ProcessElement
-    public void process(@Element ColumnBatch batch, MultiOutputReceiver out) throws Exception {
-      int n = batch.rowCount();
-      if (n == 0) {
-        return;
-      }
-      if (!partitions.partitioned()) {
-        out.get(PARTS).output(KV.of("", batch));
-        if (!emitRows) {
-          written.inc(n);
-        }
-        return;
-      }
-      List<RecordError> invalid = new ArrayList<>();
-      String[] pathOf = partitions.paths(batch, invalid);
-      for (RecordError e : invalid) {
-        router.route(out, e, errorCoder, null, e.getErrorType() + ": " + e.getMessage());
-      }
-      if (emitRows) {
-        boolean[] keep = new boolean[n];
-        for (int i = 0; i < n; i++) {
-          keep[i] = pathOf[i] != null;
-        }
-        ColumnBatch kept = batch.filter(keep);
-        if (kept.rowCount() > 0) {
-          out.get(PARTS).output(KV.of("", kept));
-        }
-        return;
-      }
-      for (Map.Entry<String, ColumnBatch> e : byDirectory(batch, pathOf).entrySet()) {
-        out.get(PARTS).output(KV.of(e.getKey(), e.getValue()));
-        written.inc(e.getValue().rowCount());
-      }
-    }
   }
 
   /** The rows of {@code batch} by their directory {@code pathOf[row]} (null: left out), in row order. */
@@ -349,57 +318,76 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
   /**
    * Splits each batch by partition directory and, within one, by (source, block of {@code
    * blockRows} row indexes): the unit that {@link AssignShardFn} places. Each such segment is put in
-   * row order and appended to the bundle's spill file; only its {@link SpillRef} is output.
+   * row order and appended to the bundle's spill file; only its {@link SpillRef} is output ({@link
+   * #REFS}). Passes nothing on.
    */
-  static final class SpillFn extends DoFn<ColumnBatch, SpillRef> {
-    static final TupleTag<SpillRef> REFS = new TupleTag<SpillRef>() {};
+  static final class SpillStage extends BatchStage {
+    private static final long serialVersionUID = 1L;
+    static final TupleTag<SpillRef> REFS = new TupleTag<SpillRef>("spilled") {};
     private final Schema schema;
     private final HivePartition partition;
-    private final BadRecordRouter router;
+    private final boolean recording;
     private final Coder<RecordError> errorCoder;
+    private final Coder<BadRecord> badRecordCoder;
     private final String spillDir;
     private final long blockRows;
-    private final Counter written = Metrics.counter("sediment", "records_written");
-    private final Counter spilledBytes = Metrics.counter("sediment", "write_spilled_bytes");
+    private transient BadRecordRouter router;
+    private transient Counter written;
+    private transient Counter spilledBytes;
     private transient BatchPartitions partitions;
     private transient ColumnBatchCoder coder;
     private transient ShardSpills.@Nullable Spiller spiller;
 
-    SpillFn(
+    SpillStage(
         Schema schema,
         HivePartition partition,
-        BadRecordRouter router,
+        boolean recording,
         Coder<RecordError> errorCoder,
+        Coder<BadRecord> badRecordCoder,
         String spillDir,
         long blockRows) {
       this.schema = schema;
       this.partition = partition;
-      this.router = router;
+      this.recording = recording;
       this.errorCoder = errorCoder;
+      this.badRecordCoder = badRecordCoder;
       this.spillDir = spillDir;
       this.blockRows = blockRows;
     }
 
-    @Setup
+    @Override
+    public List<SideOutput<?>> sideOutputs() {
+      return recording
+          ? List.of(
+              SideOutput.of(REFS, SpillRef.Coder.of()),
+              SideOutput.of(BadRecordRouter.BAD_RECORD_TAG, badRecordCoder))
+          : List.of(SideOutput.of(REFS, SpillRef.Coder.of()));
+    }
+
+    @Override
     public void setup() {
+      router = recording ? BadRecordRouter.RECORDING_ROUTER : BadRecordRouter.THROWING_ROUTER;
+      written = Metrics.counter("sediment", "records_written");
+      spilledBytes = Metrics.counter("sediment", "write_spilled_bytes");
       partitions = new BatchPartitions(schema, partition);
       coder = ColumnBatchCoder.of(BatchRows.of(schema).batchSchema());
     }
 
-    @StartBundle
+    @Override
     public void startBundle() {
       spiller = new ShardSpills.Spiller(LakeFiles.dir(spillDir), coder);
     }
 
-    @ProcessElement
-    public void process(@Element ColumnBatch batch, MultiOutputReceiver out) throws Exception {
+    @Override
+    public @Nullable ColumnBatch process(ColumnBatch batch, DoFn.MultiOutputReceiver out)
+        throws Exception {
       int n = batch.rowCount();
       if (n == 0) {
-        return;
+        return null;
       }
       if (!partitions.partitioned()) {
         spill("", batch, out);
-        return;
+        return null;
       }
       List<RecordError> invalid = new ArrayList<>();
       String[] pathOf = partitions.paths(batch, invalid);
@@ -409,13 +397,18 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
       for (Map.Entry<String, ColumnBatch> e : byDirectory(batch, pathOf).entrySet()) {
         spill(e.getKey(), e.getValue(), out);
       }
+      return null;
     }
 
-    private void spill(String directory, ColumnBatch rows, MultiOutputReceiver out)
+    private void spill(String directory, ColumnBatch rows, DoFn.MultiOutputReceiver out)
         throws IOException {
       ShardSpills.Spiller s = spiller;
-      for (Map.Entry<String, ColumnBatch> seg : segments(rows).entrySet()) {
-        ColumnBatch segment = ShardSpills.sorted(seg.getValue());
+      if (s == null) {
+        s = new ShardSpills.Spiller(LakeFiles.dir(spillDir), coder);
+        spiller = s;
+      }
+      for (ColumnBatch seg : segments(rows, blockRows)) {
+        ColumnBatch segment = ShardSpills.sorted(seg);
         long block = Math.floorDiv(segment.rowIndex(0), blockRows);
         SpillRef ref = s.spill(directory, block, segment);
         spilledBytes.inc(ref.length);
@@ -424,51 +417,8 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
       written.inc(rows.rowCount());
     }
 
-    /** The rows by (source, block), in order of first appearance; slices where they are runs. */
-    private LinkedHashMap<String, ColumnBatch> segments(ColumnBatch b) {
-      int n = b.rowCount();
-      List<int[]> runs = new ArrayList<>();
-      List<String> keys = new ArrayList<>();
-      Set<String> seen = new HashSet<>();
-      boolean repeated = false;
-      int start = 0;
-      String key = null;
-      for (int i = 0; i <= n; i++) {
-        String k = i == n ? null : b.source(i) + "\n" + Math.floorDiv(b.rowIndex(i), blockRows);
-        if (i == n || !k.equals(key)) {
-          if (key != null) {
-            runs.add(new int[] {start, i});
-            keys.add(key);
-            repeated |= !seen.add(key);
-          }
-          start = i;
-          key = k;
-        }
-      }
-      LinkedHashMap<String, ColumnBatch> out = new LinkedHashMap<>();
-      if (!repeated) {
-        for (int r = 0; r < runs.size(); r++) {
-          int[] run = runs.get(r);
-          out.put(keys.get(r), run[0] == 0 && run[1] == n ? b : b.slice(run[0], run[1]));
-        }
-        return out;
-      }
-      LinkedHashMap<String, List<Integer>> rows = new LinkedHashMap<>();
-      for (int r = 0; r < runs.size(); r++) {
-        List<Integer> idx = rows.computeIfAbsent(keys.get(r), x -> new ArrayList<>());
-        for (int i = runs.get(r)[0]; i < runs.get(r)[1]; i++) {
-          idx.add(i);
-        }
-      }
-      for (Map.Entry<String, List<Integer>> e : rows.entrySet()) {
-        int[] idx = e.getValue().stream().mapToInt(Integer::intValue).toArray();
-        out.put(e.getKey(), b.select(idx, idx.length));
-      }
-      return out;
-    }
-
-    @FinishBundle
-    public void finishBundle() throws IOException {
+    @Override
+    public void finishBundle(DoFn<?, ?>.FinishBundleContext c) throws IOException {
       ShardSpills.Spiller s = spiller;
       spiller = null;
       if (s != null) {
@@ -476,10 +426,64 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
       }
     }
 
-    @Teardown
+    @Override
     public void teardown() throws IOException {
-      finishBundle();
+      finishBundle(null);
     }
+  }
+
+  /**
+   * The rows of {@code b} by (source, block of {@code blockRows} row indexes), in order of first
+   * appearance; slices where they are runs, which they are unless a batch interleaves sources.
+   */
+  static List<ColumnBatch> segments(ColumnBatch b, long blockRows) {
+    int n = b.rowCount();
+    List<int[]> runs = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    boolean repeated = false;
+    int start = 0;
+    for (int i = 1; i <= n; i++) {
+      if (i == n
+          || b.sourceId(i) != b.sourceId(start)
+          || block(b, i, blockRows) != block(b, start, blockRows)) {
+        String key = b.sourceId(start) + "/" + block(b, start, blockRows);
+        runs.add(new int[] {start, i});
+        keys.add(key);
+        repeated |= !seen.add(key);
+        start = i;
+      }
+    }
+    List<ColumnBatch> out = new ArrayList<>();
+    if (!repeated) {
+      for (int[] run : runs) {
+        out.add(run[0] == 0 && run[1] == n ? b : b.slice(run[0], run[1]));
+      }
+      return out;
+    }
+    LinkedHashMap<String, List<int[]>> byKey = new LinkedHashMap<>();
+    for (int r = 0; r < runs.size(); r++) {
+      byKey.computeIfAbsent(keys.get(r), x -> new ArrayList<>()).add(runs.get(r));
+    }
+    for (List<int[]> parts : byKey.values()) {
+      int k = 0;
+      for (int[] run : parts) {
+        k += run[1] - run[0];
+      }
+      int[] idx = new int[k];
+      int j = 0;
+      for (int[] run : parts) {
+        for (int i = run[0]; i < run[1]; i++) {
+          idx[j++] = i;
+        }
+      }
+      out.add(b.select(idx, k));
+    }
+    return out;
+  }
+
+  private static long block(ColumnBatch b, int row, long blockRows) {
+    return Math.floorDiv(b.rowIndex(row), blockRows);
   }
 
   static final class BytesFn extends DoFn<SpillRef, KV<String, Long>> {

@@ -4,6 +4,8 @@ import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Pr
 
 import com.google.auto.value.AutoValue;
 import dev.sediment.io.batch.BatchSchema;
+import dev.sediment.io.batch.BatchStage;
+import dev.sediment.io.batch.BatchStages;
 import dev.sediment.io.batch.ColumnBatch;
 import dev.sediment.io.batch.ColumnBatchCoder;
 import dev.sediment.schemas.ErrorType;
@@ -205,6 +207,27 @@ public final class ParquetBatchIO {
 
     @Override
     public PCollection<ColumnBatch> expand(PBegin input) {
+      return expandThrough(input, BatchStages.none()).get(BatchStages.PASSED);
+    }
+
+    /**
+     * This read with {@code stages} run on each batch inside the step that decodes it, so that
+     * no batch waits in memory between steps ({@link BatchStage}). The output holds the batches
+     * the last stage passed on ({@link BatchStages#PASSED}) and every stage's side outputs; bad
+     * records the stages record go to this read's handler, which they then need.
+     */
+    public PTransform<PBegin, PCollectionTuple> through(List<? extends BatchStage> stages) {
+      BatchStages chain = BatchStages.of(stages);
+      Read read = this;
+      return new PTransform<PBegin, PCollectionTuple>() {
+        @Override
+        public PCollectionTuple expand(PBegin input) {
+          return read.expandThrough(input, chain);
+        }
+      };
+    }
+
+    private PCollectionTuple expandThrough(PBegin input, BatchStages stages) {
       String pattern = getFilepattern();
       checkArgument(pattern != null, "ParquetBatchIO.read() needs from(filepattern)");
       BatchSchema schema = getSchema();
@@ -225,6 +248,9 @@ public final class ParquetBatchIO {
       ErrorHandler<BadRecord, ?> handler = getBadRecordErrorHandler();
       BadRecordRouter router =
           handler == null ? BadRecordRouter.THROWING_ROUTER : BadRecordRouter.RECORDING_ROUTER;
+      checkArgument(
+          handler != null || !stages.emits(BadRecordRouter.BAD_RECORD_TAG),
+          "stages that record bad records need a bad-record handler on the read");
 
       PCollectionTuple split =
           input
@@ -254,8 +280,19 @@ public final class ParquetBatchIO {
                   "ReadRowGroups",
                   ParDo.of(
                           new ReadFn(
-                              schema, getSampleFraction(), getSampleSeed(), router, errorCoder))
-                      .withOutputTags(ReadFn.BATCHES, TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG)));
+                              schema,
+                              getSampleFraction(),
+                              getSampleSeed(),
+                              router,
+                              errorCoder,
+                              stages))
+                      .withOutputTags(
+                          ReadFn.BATCHES,
+                          TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG)
+                              .and(
+                                  stages
+                                      .sideTags(BadRecordRouter.BAD_RECORD_TAG)
+                                      .getAll())));
       Coder<BadRecord> badCoder = BadRecord.getCoder(input.getPipeline());
       PCollection<BadRecord> errors =
           PCollectionList.of(split.get(BadRecordRouter.BAD_RECORD_TAG).setCoder(badCoder))
@@ -265,7 +302,14 @@ public final class ParquetBatchIO {
       if (handler != null) {
         handler.addErrorCollection(errors);
       }
-      return read.get(ReadFn.BATCHES).setCoder(ColumnBatchCoder.of(schema));
+      stages.setCoders(read, BadRecordRouter.BAD_RECORD_TAG);
+      PCollectionTuple out =
+          PCollectionTuple.of(
+              BatchStages.PASSED, read.get(ReadFn.BATCHES).setCoder(ColumnBatchCoder.of(schema)));
+      for (TupleTag<?> tag : stages.sideTags(BadRecordRouter.BAD_RECORD_TAG).getAll()) {
+        out = and(out, tag, read);
+      }
+      return out;
     }
 
     @Override
@@ -279,6 +323,11 @@ public final class ParquetBatchIO {
           .add(DisplayData.item("sampleFraction", getSampleFraction()))
           .add(DisplayData.item("sampleSeed", getSampleSeed()));
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> PCollectionTuple and(PCollectionTuple out, TupleTag<T> tag, PCollectionTuple from) {
+    return out.and(tag, from.get(tag));
   }
 
   /** Row groups {@code [from, to)} of one file; {@code rowSample}: sample its rows one by one. */
@@ -497,17 +546,41 @@ public final class ParquetBatchIO {
     private final Counter recordsParsed = Metrics.counter(METRICS_NAMESPACE, "records_parsed");
     private final Counter recordsBad = Metrics.counter(METRICS_NAMESPACE, "records_bad");
 
+    private final BatchStages stages;
+
     ReadFn(
         BatchSchema schema,
         double fraction,
         long seed,
         BadRecordRouter router,
-        Coder<RecordError> errorCoder) {
+        Coder<RecordError> errorCoder,
+        BatchStages stages) {
       this.schema = schema;
       this.fraction = fraction;
       this.seed = seed;
       this.router = router;
       this.errorCoder = errorCoder;
+      this.stages = stages;
+    }
+
+    @Setup
+    public void setup() throws Exception {
+      stages.setup();
+    }
+
+    @StartBundle
+    public void startBundle() throws Exception {
+      stages.startBundle();
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext c) throws Exception {
+      stages.finishBundle(c);
+    }
+
+    @Teardown
+    public void teardown() throws Exception {
+      stages.teardown();
     }
 
     @ProcessElement
@@ -530,10 +603,15 @@ public final class ParquetBatchIO {
           recordsIn.inc(b.rowCount());
           recordsParsed.inc(b.rowCount());
           batchesRead.inc();
-          out.get(BATCHES).output(b);
+          ColumnBatch passed = stages.process(b, out);
+          if (passed != null) {
+            out.get(BATCHES).output(passed);
+          }
           position = r.position();
         }
         rowGroupsRead.inc(range.to - range.from);
+      } catch (BatchStages.StageException e) {
+        throw e.stageFailure();
       } catch (IOException | RuntimeException e) {
         recordsIn.inc();
         recordsBad.inc();

@@ -1,11 +1,15 @@
 package dev.sediment.io.table;
 
 import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
+import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.auto.value.AutoValue;
 import dev.sediment.io.batch.BatchRows;
+import dev.sediment.io.batch.BatchStage;
+import dev.sediment.io.batch.BatchStages;
 import dev.sediment.io.batch.ColumnBatch;
 import dev.sediment.io.parquet.ParquetBatchIO;
+import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.display.DisplayData;
@@ -13,6 +17,7 @@ import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
 import org.apache.beam.sdk.transforms.errorhandling.ErrorHandler;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -118,29 +123,65 @@ public final class TableBatchIO {
     @Override
     public PCollection<ColumnBatch> expand(PBegin input) {
       String glob = getFilepattern();
-      Schema schema = getSchema();
       checkArgument(glob != null, "TableBatchIO.read() needs from(filepattern)");
+      return getFormat() == TableIO.Format.PARQUET
+          ? input.apply("ReadParquet", parquet())
+          : input.apply("ReadText", text());
+    }
+
+    /**
+     * This read with {@code stages} run on each batch inside the step that makes it ({@link
+     * BatchStage}): the output holds the batches the last stage passed on ({@link
+     * BatchStages#PASSED}) and every stage's side outputs. Bad records the stages record go to
+     * this read's handler.
+     */
+    public PTransform<PBegin, PCollectionTuple> through(List<? extends BatchStage> stages) {
+      Read read = this;
+      List<BatchStage> chain = List.copyOf(stages);
+      return new PTransform<PBegin, PCollectionTuple>() {
+        @Override
+        public PCollectionTuple expand(PBegin input) {
+          checkArgument(read.getFilepattern() != null, "TableBatchIO.read() needs from(filepattern)");
+          return read.getFormat() == TableIO.Format.PARQUET
+              ? input.apply("ReadParquet", read.parquet().through(chain))
+              : input.apply("ReadText", read.text().through(chain));
+        }
+      };
+    }
+
+    private ParquetBatchIO.Read parquet() {
+      Schema schema = getSchema();
       checkArgument(schema != null, "TableBatchIO.read() needs withSchema(schema)");
       ErrorHandler<BadRecord, ?> handler = getBadRecordErrorHandler();
-      if (getFormat() == TableIO.Format.PARQUET) {
-        ParquetBatchIO.Read read =
-            ParquetBatchIO.read().from(glob).withSchema(BatchRows.of(schema).batchSchema());
-        if (getSampleFraction() < 1.0) {
-          read = read.withSample(getSampleFraction(), getSampleSeed());
-        }
-        if (handler != null) {
-          read = read.withBadRecordErrorHandler(handler);
-        }
-        return input.apply("ReadParquet", read);
-      }
-      TextBatchIO.Read read = TextBatchIO.read().from(glob).withFormat(getFormat()).withSchema(schema);
+      ParquetBatchIO.Read read =
+          ParquetBatchIO.read()
+              .from(checkNotNull(getFilepattern()))
+              .withSchema(BatchRows.of(schema).batchSchema());
       if (getSampleFraction() < 1.0) {
         read = read.withSample(getSampleFraction(), getSampleSeed());
       }
       if (handler != null) {
         read = read.withBadRecordErrorHandler(handler);
       }
-      return input.apply("ReadText", read);
+      return read;
+    }
+
+    private TextBatchIO.Read text() {
+      Schema schema = getSchema();
+      checkArgument(schema != null, "TableBatchIO.read() needs withSchema(schema)");
+      ErrorHandler<BadRecord, ?> handler = getBadRecordErrorHandler();
+      TextBatchIO.Read read =
+          TextBatchIO.read()
+              .from(checkNotNull(getFilepattern()))
+              .withFormat(getFormat())
+              .withSchema(schema);
+      if (getSampleFraction() < 1.0) {
+        read = read.withSample(getSampleFraction(), getSampleSeed());
+      }
+      if (handler != null) {
+        read = read.withBadRecordErrorHandler(handler);
+      }
+      return read;
     }
 
     @Override

@@ -6,6 +6,8 @@ import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Pr
 import com.google.auto.value.AutoValue;
 import dev.sediment.io.batch.BatchRows;
 import dev.sediment.io.batch.BatchSchema;
+import dev.sediment.io.batch.BatchStage;
+import dev.sediment.io.batch.BatchStages;
 import dev.sediment.io.batch.ColumnBatch;
 import dev.sediment.io.batch.ColumnBatchCoder;
 import dev.sediment.schemas.ErrorType;
@@ -202,6 +204,27 @@ public final class TextBatchIO {
 
     @Override
     public PCollection<ColumnBatch> expand(PBegin input) {
+      return expandThrough(input, BatchStages.none()).get(BatchStages.PASSED);
+    }
+
+    /**
+     * This read with {@code stages} run on each batch inside the step that parses it, so that no
+     * batch waits in memory between steps ({@link BatchStage}). The output holds the batches the
+     * last stage passed on ({@link BatchStages#PASSED}) and every stage's side outputs; bad
+     * records the stages record go to this read's handler, which they then need.
+     */
+    public PTransform<PBegin, PCollectionTuple> through(List<? extends BatchStage> stages) {
+      BatchStages chain = BatchStages.of(stages);
+      Read read = this;
+      return new PTransform<PBegin, PCollectionTuple>() {
+        @Override
+        public PCollectionTuple expand(PBegin input) {
+          return read.expandThrough(input, chain);
+        }
+      };
+    }
+
+    private PCollectionTuple expandThrough(PBegin input, BatchStages stages) {
       String pattern = getFilepattern();
       checkArgument(pattern != null, "TextBatchIO.read() needs from(filepattern)");
       Schema schema = getSchema();
@@ -216,6 +239,9 @@ public final class TextBatchIO {
       ErrorHandler<BadRecord, ?> handler = getBadRecordErrorHandler();
       BadRecordRouter router =
           handler == null ? BadRecordRouter.THROWING_ROUTER : BadRecordRouter.RECORDING_ROUTER;
+      checkArgument(
+          handler != null || !stages.emits(BadRecordRouter.BAD_RECORD_TAG),
+          "stages that record bad records need a bad-record handler on the read");
       KvCoder<Double, TextRange> rangeCoder = KvCoder.of(DoubleCoder.of(), TextRangeCoder.of());
       PCollection<KV<Double, TextRange>> ranges =
           input
@@ -247,15 +273,26 @@ public final class TextBatchIO {
                           getMaxRecordBytes(),
                           router,
                           errorCoder,
-                          getSampleSeed()))
+                          getSampleSeed(),
+                          stages))
                   .withOutputTags(
-                      ParseRangeFn.BATCHES, TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG)));
+                      ParseRangeFn.BATCHES,
+                      TupleTagList.of(BadRecordRouter.BAD_RECORD_TAG)
+                          .and(stages.sideTags(BadRecordRouter.BAD_RECORD_TAG).getAll())));
       PCollection<BadRecord> errors = out.get(BadRecordRouter.BAD_RECORD_TAG);
       errors.setCoder(BadRecord.getCoder(input.getPipeline()));
       if (handler != null) {
         handler.addErrorCollection(errors);
       }
-      return out.get(ParseRangeFn.BATCHES).setCoder(ColumnBatchCoder.of(batchSchema));
+      stages.setCoders(out, BadRecordRouter.BAD_RECORD_TAG);
+      PCollectionTuple result =
+          PCollectionTuple.of(
+              BatchStages.PASSED,
+              out.get(ParseRangeFn.BATCHES).setCoder(ColumnBatchCoder.of(batchSchema)));
+      for (TupleTag<?> tag : stages.sideTags(BadRecordRouter.BAD_RECORD_TAG).getAll()) {
+        result = and(result, tag, out);
+      }
+      return result;
     }
 
     @Override
@@ -269,6 +306,11 @@ public final class TextBatchIO {
           .addIfNotNull(
               DisplayData.item("schema", getSchema() == null ? null : getSchema().toString()));
     }
+  }
+
+  private static <T> PCollectionTuple and(
+      PCollectionTuple out, TupleTag<T> tag, PCollectionTuple from) {
+    return out.and(tag, from.get(tag));
   }
 
   private static boolean compressed(ResourceId file) {
@@ -368,6 +410,7 @@ public final class TextBatchIO {
     private final boolean recording;
     private final Coder<RecordError> errorCoder;
     private final long seed;
+    private final BatchStages stages;
 
     private final Counter recordsIn = Metrics.counter(TableIO.METRICS_NAMESPACE, "records_in");
     private final Counter recordsParsed =
@@ -384,7 +427,9 @@ public final class TextBatchIO {
         int maxRecordBytes,
         BadRecordRouter router,
         Coder<RecordError> errorCoder,
-        long seed) {
+        long seed,
+        BatchStages stages) {
+      this.stages = stages;
       this.format = format;
       this.schema = schema;
       this.maxRecordBytes = maxRecordBytes;
@@ -394,8 +439,24 @@ public final class TextBatchIO {
       this.seed = seed;
     }
 
+    @StartBundle
+    public void startBundle() throws Exception {
+      stages.startBundle();
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext c) throws Exception {
+      stages.finishBundle(c);
+    }
+
+    @Teardown
+    public void teardown() throws Exception {
+      stages.teardown();
+    }
+
     @Setup
-    public void setup() {
+    public void setup() throws Exception {
+      stages.setup();
       badRecords = new BadRecords(errorCoder);
       if (format == TableIO.Format.CSV) {
         csv = new CsvBatchReader(schema, maxRecordBytes);
@@ -414,7 +475,7 @@ public final class TextBatchIO {
       BatchSink sink =
           new BatchSink() {
             @Override
-            public void batch(ColumnBatch batch) {
+            public void batch(ColumnBatch batch) throws BatchStages.StageException {
               if (fraction < 1.0) {
                 boolean[] keep = new boolean[batch.rowCount()];
                 for (int i = 0; i < keep.length; i++) {
@@ -425,7 +486,10 @@ public final class TextBatchIO {
               recordsIn.inc(batch.rowCount());
               recordsParsed.inc(batch.rowCount());
               if (batch.rowCount() > 0) {
-                out.get(BATCHES).output(batch);
+                ColumnBatch passed = stages.process(batch, out);
+                if (passed != null) {
+                  out.get(BATCHES).output(passed);
+                }
               }
             }
 
@@ -468,6 +532,8 @@ public final class TextBatchIO {
         } else {
           checkStateNotNull(jsonl).read(source, in, range, sink);
         }
+      } catch (BatchStages.StageException e) {
+        throw e.stageFailure();
       }
     }
 

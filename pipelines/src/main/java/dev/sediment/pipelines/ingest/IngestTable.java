@@ -1,21 +1,24 @@
 package dev.sediment.pipelines.ingest;
 
 import com.google.auto.value.AutoValue;
+import dev.sediment.io.batch.BatchStage;
+import dev.sediment.io.batch.ColumnBatch;
+import dev.sediment.io.lake.CheckBatchPartitions;
 import dev.sediment.io.lake.HivePartition;
 import dev.sediment.io.lake.LakeCommit;
 import dev.sediment.io.lake.LakeIO;
 import dev.sediment.io.lake.LakeLayout;
 import dev.sediment.io.lake.LakePaths;
+import dev.sediment.io.lake.WriteBatches;
 import dev.sediment.io.table.AvroTableSchema;
-import dev.sediment.io.batch.ColumnBatch;
 import dev.sediment.io.table.TableBatchIO;
 import dev.sediment.io.table.TableIO;
-import dev.sediment.pipelines.TableSample;
 import dev.sediment.pipelines.Command;
 import dev.sediment.pipelines.CommandFailedException;
 import dev.sediment.pipelines.Parallelism;
 import dev.sediment.pipelines.RunCounts;
 import dev.sediment.pipelines.StagedRun;
+import dev.sediment.pipelines.TableSample;
 import dev.sediment.pipelines.UsageException;
 import dev.sediment.pipelines.validate.ValidationRun;
 import dev.sediment.transforms.validate.ValidateIntoLake;
@@ -38,6 +41,7 @@ import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
 import org.apache.beam.sdk.transforms.errorhandling.ErrorHandler.BadRecordErrorHandler;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.POutput;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.io.ByteStreams;
@@ -237,33 +241,48 @@ public final class IngestTable implements Command<IngestTableOptions> {
         validation == null
             ? p.registerBadRecordErrorHandler(LakeIO.quarantine().to(quarantineDir))
             : p.registerBadRecordErrorHandler(ValidateIntoLake.countingQuarantine(quarantineDir));
-    PCollection<ColumnBatch> batches =
-        p.apply(
-                "ReadTable",
-                TableBatchIO.read()
-                    .from(spec.input())
-                    .withFormat(spec.format())
-                    .withSchema(schema)
-                    .withSample(spec.sample(), spec.sampleSeed())
-                    .withBadRecordErrorHandler(quarantine))
-            .apply(
-                "CheckPartitions",
-                LakeIO.checkBatchPartitions()
-                    .by(spec.partitionBy())
-                    .withRowSchema(schema)
-                    .withBadRecordErrorHandler(quarantine));
-    quarantine.close();
-    if (validation != null) {
-      @SuppressWarnings("unchecked")
-      PCollection<Long> unparsed = (PCollection<Long>) quarantine.getOutput();
-      batches = ValidationRun.expandBatches(batches, schema, validation, unparsed);
-    }
-    batches.apply(
-        "WriteProcessed",
-        LakeIO.writeBatches()
-            .to(processedDir)
+    TableBatchIO.Read read =
+        TableBatchIO.read()
+            .from(spec.input())
+            .withFormat(spec.format())
+            .withSchema(schema)
+            .withSample(spec.sample(), spec.sampleSeed())
+            .withBadRecordErrorHandler(quarantine);
+    CheckBatchPartitions check =
+        LakeIO.checkBatchPartitions()
+            .by(spec.partitionBy())
             .withRowSchema(schema)
-            .partitionBy(spec.partitionBy()));
+            .withBadRecordErrorHandler(quarantine);
+    WriteBatches write =
+        LakeIO.writeBatches().to(processedDir).withRowSchema(schema).partitionBy(spec.partitionBy());
+    ValidateIntoLake.StagedBatches validate =
+        validation == null ? null : ValidationRun.stagedBatches(p, schema, validation);
+    if (validation == null || validate != null) {
+      // Read, check, (validate) and spill each batch in one step: no batch waits between steps.
+      WriteBatches.Staged spill = write.staged(p);
+      List<BatchStage> stages = new ArrayList<>();
+      stages.add(check.asStage(p));
+      if (validate != null) {
+        stages.add(validate.stage());
+      }
+      stages.add(spill.stage());
+      PCollectionTuple out = p.apply("ReadAndSpill", read.through(stages));
+      quarantine.close();
+      if (validate != null) {
+        @SuppressWarnings("unchecked")
+        PCollection<Long> unparsed = (PCollection<Long>) quarantine.getOutput();
+        validate.finish(out, unparsed);
+      }
+      spill.finish(out);
+      return;
+    }
+    PCollection<ColumnBatch> batches =
+        p.apply("ReadTable", read).apply("CheckPartitions", check);
+    quarantine.close();
+    @SuppressWarnings("unchecked")
+    PCollection<Long> unparsed = (PCollection<Long>) quarantine.getOutput();
+    batches = ValidationRun.expandBatches(batches, schema, validation, unparsed);
+    batches.apply("WriteProcessed", write);
   }
 
   /** Prints the summary; returns 0, or 1 when the counts do not add up. */

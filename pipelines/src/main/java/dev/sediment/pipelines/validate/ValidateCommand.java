@@ -1,16 +1,17 @@
 package dev.sediment.pipelines.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sediment.io.batch.ColumnBatch;
+import dev.sediment.io.lake.CheckBatchPartitions;
 import dev.sediment.io.lake.HivePartition;
 import dev.sediment.io.lake.LakeCommit;
 import dev.sediment.io.lake.LakeIO;
 import dev.sediment.io.lake.LakeLayout;
 import dev.sediment.io.lake.LakePaths;
+import dev.sediment.io.lake.WriteBatches;
 import dev.sediment.io.table.AvroTableSchema;
-import dev.sediment.io.batch.ColumnBatch;
 import dev.sediment.io.table.TableBatchIO;
 import dev.sediment.io.table.TableIO;
-import dev.sediment.pipelines.TableSample;
 import dev.sediment.io.table.TableSchemaInference;
 import dev.sediment.pipelines.Command;
 import dev.sediment.pipelines.CommandFailedException;
@@ -18,6 +19,7 @@ import dev.sediment.pipelines.Names;
 import dev.sediment.pipelines.Parallelism;
 import dev.sediment.pipelines.RunCounts;
 import dev.sediment.pipelines.StagedRun;
+import dev.sediment.pipelines.TableSample;
 import dev.sediment.pipelines.UsageException;
 import dev.sediment.pipelines.ingest.IngestTable;
 import dev.sediment.transforms.validate.ValidateIntoLake;
@@ -32,6 +34,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.errorhandling.ErrorHandler.BadRecordErrorHandler;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 import org.joda.time.Instant;
 
@@ -344,27 +347,39 @@ public final class ValidateCommand implements Command<ValidateOptions> {
     Schema schema = AvroTableSchema.toBeamSchema(spec.avroSchemaJson);
     BadRecordErrorHandler<PCollection<Long>> quarantine =
         p.registerBadRecordErrorHandler(ValidateIntoLake.countingQuarantine(quarantineDir));
+    TableBatchIO.Read read =
+        TableBatchIO.read()
+            .from(spec.input)
+            .withFormat(spec.format)
+            .withSchema(schema)
+            .withSample(spec.sample, spec.sampleSeed)
+            .withBadRecordErrorHandler(quarantine);
+    CheckBatchPartitions check =
+        LakeIO.checkBatchPartitions()
+            .by(spec.partitionBy)
+            .withRowSchema(schema)
+            .withBadRecordErrorHandler(quarantine);
+    WriteBatches write =
+        LakeIO.writeBatches().to(processedDir).withRowSchema(schema).partitionBy(spec.partitionBy);
+    ValidateIntoLake.StagedBatches validate = ValidationRun.stagedBatches(p, schema, validation);
+    if (validate != null) {
+      // Read, check, validate and spill each batch in one step: no batch waits between steps.
+      WriteBatches.Staged spill = write.staged(p);
+      PCollectionTuple out =
+          p.apply(
+              "ReadValidateSpill",
+              read.through(List.of(check.asStage(p), validate.stage(), spill.stage())));
+      quarantine.close();
+      validate.finish(out, quarantine.getOutput());
+      spill.finish(out);
+      return;
+    }
     PCollection<ColumnBatch> batches =
-        p.apply(
-                "ReadTable",
-                TableBatchIO.read()
-                    .from(spec.input)
-                    .withFormat(spec.format)
-                    .withSchema(schema)
-                    .withSample(spec.sample, spec.sampleSeed)
-                    .withBadRecordErrorHandler(quarantine))
-            .apply(
-                "CheckPartitions",
-                LakeIO.checkBatchPartitions()
-                    .by(spec.partitionBy)
-                    .withRowSchema(schema)
-                    .withBadRecordErrorHandler(quarantine));
+        p.apply("ReadTable", read).apply("CheckPartitions", check);
     quarantine.close();
     PCollection<ColumnBatch> valid =
         ValidationRun.expandBatches(batches, schema, validation, quarantine.getOutput());
-    valid.apply(
-        "WriteProcessed",
-        LakeIO.writeBatches().to(processedDir).withRowSchema(schema).partitionBy(spec.partitionBy));
+    valid.apply("WriteProcessed", write);
   }
 
   /** Reads the report the run wrote, prints the summary; returns the exit code. */

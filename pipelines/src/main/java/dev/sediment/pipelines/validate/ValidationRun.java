@@ -2,15 +2,16 @@ package dev.sediment.pipelines.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sediment.io.batch.ColumnBatch;
 import dev.sediment.pipelines.CommandFailedException;
 import dev.sediment.pipelines.Names;
-import dev.sediment.io.batch.ColumnBatch;
 import dev.sediment.pipelines.Parallelism;
 import dev.sediment.transforms.validate.Rules;
 import dev.sediment.transforms.validate.RulesException;
 import dev.sediment.transforms.validate.ValidateIntoLake;
 import java.io.IOException;
 import java.util.List;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
@@ -87,6 +88,16 @@ public final class ValidationRun {
         rowSchema,
         spec.withKeyBuckets(Parallelism.buckets(batches.getPipeline().getOptions())),
         unparsed);
+  }
+
+  /**
+   * {@link ValidateIntoLake#stagedBatches} with as many key buckets as the runner uses well; null
+   * when the rules need the row transform.
+   */
+  public static ValidateIntoLake.@Nullable StagedBatches stagedBatches(
+      Pipeline p, Schema rowSchema, ValidateIntoLake.Spec spec) {
+    return ValidateIntoLake.stagedBatches(
+        rowSchema, spec.withKeyBuckets(Parallelism.buckets(p.getOptions())));
   }
 
   /** Reads the report a finished run wrote. */

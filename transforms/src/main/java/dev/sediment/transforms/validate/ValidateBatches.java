@@ -1,8 +1,11 @@
 package dev.sediment.transforms.validate;
 
 import dev.sediment.io.batch.BatchRows;
+import dev.sediment.io.batch.BatchStage;
+import dev.sediment.io.batch.BatchStages;
 import dev.sediment.io.batch.ColumnBatch;
 import dev.sediment.io.batch.ColumnBatchCoder;
+import java.util.List;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
@@ -81,59 +84,118 @@ public final class ValidateBatches
           r.valid().apply("RowsToBatches", ParDo.of(new ToBatchesFn(rowSchema))).setCoder(batchCoder);
       return new BatchValidationResult(input.getPipeline(), valid, r.violations(), r.report());
     }
-    TupleTag<ColumnBatch> validTag = new TupleTag<ColumnBatch>("valid") {};
-    TupleTag<Violation> violationsTag = new TupleTag<Violation>("violations") {};
-    TupleTag<Partial> partialsTag = new TupleTag<Partial>("partials") {};
+    Staged staged = stagedOrNull(rules);
     PCollectionTuple out =
         input.apply(
-            "EvaluateRulesOnBatches",
-            ParDo.of(
-                    new EvaluateBatchFn(
-                        rules, rowSchema, rows.maxExamples(), validTag, violationsTag, partialsTag))
-                .withOutputTags(validTag, TupleTagList.of(violationsTag).and(partialsTag)));
-    PCollection<ColumnBatch> valid = out.get(validTag).setCoder(batchCoder);
-    PCollection<Violation> violations = out.get(violationsTag).setCoder(ViolationCoder.of(rowSchema));
-    int n = rules.rules().size();
-    PCollection<ValidationReport> report =
-        out.get(partialsTag)
-            .setCoder(PartialCoder.of())
-            .apply("MergeReportParts", Combine.globally(new Partial.MergeFn(n, rows.maxExamples())))
-            .setCoder(PartialCoder.of())
-            .apply("BuildReport", ParDo.of(new Validate.ReportFn(rules, rowSchema, rows.now())))
-            .setCoder(ValidationReportCoder.of());
-    return new BatchValidationResult(input.getPipeline(), valid, violations, report);
+            "EvaluateRulesOnBatches", BatchStages.of(List.of(staged.stage())).asParDo());
+    return staged.finish(out);
+  }
+
+  /**
+   * This validation cut in two: a {@link BatchStage} that evaluates the rules on each batch where
+   * it is made (inside the reading step, {@code TableBatchIO.read().through(stages)}, or on its
+   * own), passing on the valid rows, and {@link Staged#finish}, which builds the report from the
+   * stage's side outputs. Null when a rule compares rows with each other (column or dataset
+   * {@code unique}, keyed rules): those need the shuffles of the row transform, so apply this
+   * transform instead.
+   */
+  public @Nullable Staged staged() {
+    Rules rules = rows.rules();
+    rules.checkAgainst(rowSchema);
+    return stagedOrNull(rules);
+  }
+
+  private @Nullable Staged stagedOrNull(Rules rules) {
+    for (Rule r : rules.rules()) {
+      if (Validate.isKeyed(r) || (r.level() == Rule.Level.DATASET && r.name().equals("unique"))) {
+        return null;
+      }
+    }
+    return new Staged(
+        new EvaluateStage(
+            rules,
+            rowSchema,
+            rows.maxExamples(),
+            new TupleTag<Violation>("violations") {},
+            new TupleTag<Partial>("partials") {}),
+        rows,
+        rowSchema);
+  }
+
+  /** A {@link ValidateBatches} cut in two: see {@link #staged}. */
+  public static final class Staged {
+    private final EvaluateStage stage;
+    private final Validate.Rows rows;
+    private final Schema rowSchema;
+
+    private Staged(EvaluateStage stage, Validate.Rows rows, Schema rowSchema) {
+      this.stage = stage;
+      this.rows = rows;
+      this.rowSchema = rowSchema;
+    }
+
+    /** The stage: evaluates each batch and passes its valid rows on. */
+    public BatchStage stage() {
+      return stage;
+    }
+
+    /**
+     * The violations and the report, from {@code stageOutputs}, the output of the step that ran
+     * {@link #stage}; {@code valid()} of the result is its {@link BatchStages#PASSED} batches
+     * (empty when a later stage took them).
+     */
+    public BatchValidationResult finish(PCollectionTuple stageOutputs) {
+      Rules rules = rows.rules();
+      PCollection<Violation> violations = stageOutputs.get(stage.violationsTag);
+      int n = rules.rules().size();
+      PCollection<ValidationReport> report =
+          stageOutputs
+              .get(stage.partialsTag)
+              .apply(
+                  "MergeReportParts", Combine.globally(new Partial.MergeFn(n, rows.maxExamples())))
+              .setCoder(PartialCoder.of())
+              .apply("BuildReport", ParDo.of(new Validate.ReportFn(rules, rowSchema, rows.now())))
+              .setCoder(ValidationReportCoder.of());
+      return new BatchValidationResult(
+          stageOutputs.getPipeline(), stageOutputs.get(BatchStages.PASSED), violations, report);
+    }
   }
 
   /** Evaluates each batch column-wise; one report part per bundle. */
-  static final class EvaluateBatchFn extends DoFn<ColumnBatch, ColumnBatch> {
+  static final class EvaluateStage extends BatchStage {
+    private static final long serialVersionUID = 1L;
     private final Rules rules;
     private final Schema schema;
     private final int maxExamples;
-    private final TupleTag<ColumnBatch> validTag;
-    private final TupleTag<Violation> violationsTag;
-    private final TupleTag<Partial> partialsTag;
+    final TupleTag<Violation> violationsTag;
+    final TupleTag<Partial> partialsTag;
     private transient @Nullable BatchEvaluator evaluator;
     private transient @Nullable Partial partial;
     private transient Validate.RuleCounters ruleCounters;
     private transient Validate.RecordCounters recordCounters;
     private transient Counter validated;
 
-    EvaluateBatchFn(
+    EvaluateStage(
         Rules rules,
         Schema schema,
         int maxExamples,
-        TupleTag<ColumnBatch> validTag,
         TupleTag<Violation> violationsTag,
         TupleTag<Partial> partialsTag) {
       this.rules = rules;
       this.schema = schema;
       this.maxExamples = maxExamples;
-      this.validTag = validTag;
       this.violationsTag = violationsTag;
       this.partialsTag = partialsTag;
     }
 
-    @Setup
+    @Override
+    public List<SideOutput<?>> sideOutputs() {
+      return List.of(
+          SideOutput.of(violationsTag, ViolationCoder.of(schema)),
+          SideOutput.of(partialsTag, PartialCoder.of()));
+    }
+
+    @Override
     public void setup() {
       evaluator = new BatchEvaluator(rules, schema);
       ruleCounters = new Validate.RuleCounters(rules);
@@ -141,7 +203,7 @@ public final class ValidateBatches
       validated = Metrics.counter(Validate.NAMESPACE, "records_validated");
     }
 
-    @StartBundle
+    @Override
     public void startBundle() {
       Partial p = new Partial(rules.rules().size(), maxExamples);
       p.columns = new ColumnAcc[schema.getFieldCount()];
@@ -151,20 +213,21 @@ public final class ValidateBatches
       partial = p;
     }
 
-    @ProcessElement
-    public void process(@Element ColumnBatch batch, MultiOutputReceiver out) {
+    @Override
+    public @Nullable ColumnBatch process(ColumnBatch batch, DoFn.MultiOutputReceiver out) {
       BatchEvaluator.Outcome o = evaluator.evaluate(batch, partial);
-      if (o.valid.rowCount() > 0) {
-        out.get(validTag).output(o.valid);
-      }
       for (Violation v : o.violations) {
         out.get(violationsTag).output(v);
       }
+      return o.valid;
     }
 
-    @FinishBundle
-    public void finishBundle(FinishBundleContext c) {
+    @Override
+    public void finishBundle(DoFn<?, ?>.FinishBundleContext c) {
       Partial p = partial;
+      if (p == null) {
+        return;
+      }
       validated.inc(p.in);
       ruleCounters.flush(p);
       recordCounters.flush(p);

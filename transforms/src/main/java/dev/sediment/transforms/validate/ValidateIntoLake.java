@@ -1,10 +1,11 @@
 package dev.sediment.transforms.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sediment.io.batch.ColumnBatch;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sediment.io.batch.BatchStage;
+import dev.sediment.io.batch.ColumnBatch;
 import dev.sediment.io.lake.LakeFiles;
 import dev.sediment.io.lake.LakeIO;
 import dev.sediment.io.lake.LakeLayout;
@@ -28,6 +29,7 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -35,8 +37,8 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
 import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.io.ByteStreams;
@@ -342,6 +344,47 @@ public final class ValidateIntoLake {
                 .onBatches(rowSchema));
     writeOutcome(result.violations(), result.report(), spec, unparsed);
     return result.valid();
+  }
+
+  /**
+   * {@link #expandBatches} cut in two: a {@link BatchStage} that validates each batch where it is
+   * made and passes the valid rows on (run it inside the reading step, {@code
+   * TableBatchIO.read().through(stages)}, with the stage that writes them after it), and {@link
+   * StagedBatches#finish}, which writes the violations and the report. Null when a rule compares
+   * rows with each other ({@link ValidateBatches#staged}): use {@link #expandBatches} then.
+   */
+  public static @Nullable StagedBatches stagedBatches(Schema rowSchema, Spec spec) {
+    ValidateBatches.Staged staged =
+        Validate.against(spec.rules)
+            .withNow(spec.now)
+            .withKeyBuckets(spec.keyBuckets)
+            .onBatches(rowSchema)
+            .staged();
+    return staged == null ? null : new StagedBatches(staged, spec);
+  }
+
+  /** See {@link #stagedBatches}. */
+  public static final class StagedBatches {
+    private final ValidateBatches.Staged staged;
+    private final Spec spec;
+
+    private StagedBatches(ValidateBatches.Staged staged, Spec spec) {
+      this.staged = staged;
+      this.spec = spec;
+    }
+
+    public BatchStage stage() {
+      return staged.stage();
+    }
+
+    /**
+     * Writes the violations and the report from {@code stageOutputs} (the output of the step
+     * that ran {@link #stage}); {@code unparsed} counts the records that never became rows.
+     */
+    public void finish(PCollectionTuple stageOutputs, PCollection<Long> unparsed) {
+      BatchValidationResult result = staged.finish(stageOutputs);
+      writeOutcome(result.violations(), result.report(), spec, unparsed);
+    }
   }
 
   private static void writeOutcome(
