@@ -266,7 +266,21 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
      * step that ran it. Returns the files written.
      */
     public PCollection<String> finish(PCollectionTuple stageOutputs) {
-      PCollection<SpillRef> refs = stageOutputs.get(SpillStage.REFS);
+      return stageOutputs.get(SpillStage.REFS).apply("WriteShards", new WriteShards(this));
+    }
+  }
+
+  /** From the spilled segments' references to the files: group by shard, write, clean up. */
+  private static final class WriteShards
+      extends PTransform<PCollection<SpillRef>, PCollection<String>> {
+    private final Staged staged;
+
+    WriteShards(Staged staged) {
+      this.staged = staged;
+    }
+
+    @Override
+    public PCollection<String> expand(PCollection<SpillRef> refs) {
       PCollectionView<Map<String, Long>> sizes =
           refs.apply("SegmentBytes", ParDo.of(new BytesFn()))
               .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
@@ -275,44 +289,18 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
       PCollection<String> files =
           refs.apply(
                   "AssignShard",
-                  ParDo.of(new AssignShardFn(shardBytes, sizes)).withSideInputs(sizes))
+                  ParDo.of(new AssignShardFn(staged.shardBytes, sizes)).withSideInputs(sizes))
               .setCoder(KvCoder.of(StringUtf8Coder.of(), SpillRef.Coder.of()))
               .apply("GroupByShard", GroupByKey.create())
-              .apply("WriteShard", ParDo.of(new WriteShardFn(dir, spillDir, schema)))
+              .apply(
+                  "WriteShard",
+                  ParDo.of(new WriteShardFn(staged.dir, staged.spillDir, staged.schema)))
               .setCoder(StringUtf8Coder.of());
       files
           .apply("AllShardsWritten", Count.globally())
-          .apply("DeleteSpills", ParDo.of(new DeleteSpillsFn(spillDir)));
+          .apply("DeleteSpills", ParDo.of(new DeleteSpillsFn(staged.spillDir)));
       return files;
     }
-  }
-
-  @Override
-  public void populateDisplayData(DisplayData.Builder builder) {
-    super.populateDisplayData(builder);
-    builder
-        .addIfNotNull(DisplayData.item("directory", getDirectory()))
-        .add(DisplayData.item("partitionBy", String.join(",", getPartitionColumns())))
-        .add(DisplayData.item("shardBytes", getShardBytes()));
-  }
-
-  /** The rows of {@code batch} by their directory {@code pathOf[row]} (null: left out), in row order. */
-  static LinkedHashMap<String, ColumnBatch> byDirectory(ColumnBatch batch, @Nullable String[] pathOf) {
-    int n = batch.rowCount();
-    LinkedHashMap<String, List<Integer>> byPath = new LinkedHashMap<>();
-    for (int i = 0; i < n; i++) {
-      if (pathOf[i] != null) {
-        byPath.computeIfAbsent(pathOf[i], k -> new ArrayList<>()).add(i);
-      }
-    }
-    LinkedHashMap<String, ColumnBatch> out = new LinkedHashMap<>();
-    for (Map.Entry<String, List<Integer>> e : byPath.entrySet()) {
-      int k = e.getValue().size();
-      out.put(
-          e.getKey(),
-          k == n ? batch : batch.select(e.getValue().stream().mapToInt(Integer::intValue).toArray(), k));
-    }
-    return out;
   }
 
   /**
