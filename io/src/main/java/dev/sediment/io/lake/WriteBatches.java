@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -301,6 +302,58 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
           .apply("DeleteSpills", ParDo.of(new DeleteSpillsFn(staged.spillDir)));
       return files;
     }
+  }
+
+  /** The rows of {@code batch} by their directory {@code pathOf[row]} (null: left out), in row order. */
+  static LinkedHashMap<String, ColumnBatch> byDirectory(ColumnBatch batch, @Nullable String[] pathOf) {
+    int n = batch.rowCount();
+    LinkedHashMap<String, Integer> ids = new LinkedHashMap<>();
+    int[] idOf = new int[n];
+    int[] counts = new int[8];
+    String last = null;
+    int lastId = -1;
+    for (int i = 0; i < n; i++) {
+      String path = pathOf[i];
+      if (path == null) {
+        idOf[i] = -1;
+        continue;
+      }
+      if (!path.equals(last)) {
+        Integer id = ids.get(path);
+        if (id == null) {
+          id = ids.size();
+          ids.put(path, id);
+          if (id == counts.length) {
+            counts = Arrays.copyOf(counts, 2 * id);
+          }
+        }
+        last = path;
+        lastId = id;
+      }
+      idOf[i] = lastId;
+      counts[lastId]++;
+    }
+    LinkedHashMap<String, ColumnBatch> out = new LinkedHashMap<>();
+    if (ids.size() == 1 && counts[0] == n) {
+      out.put(ids.keySet().iterator().next(), batch);
+      return out;
+    }
+    int[][] rowsOf = new int[ids.size()][];
+    for (int id = 0; id < rowsOf.length; id++) {
+      rowsOf[id] = new int[counts[id]];
+    }
+    int[] filled = new int[rowsOf.length];
+    for (int i = 0; i < n; i++) {
+      int id = idOf[i];
+      if (id >= 0) {
+        rowsOf[id][filled[id]++] = i;
+      }
+    }
+    for (Map.Entry<String, Integer> e : ids.entrySet()) {
+      int[] rows = rowsOf[e.getValue()];
+      out.put(e.getKey(), batch.select(rows, rows.length));
+    }
+    return out;
   }
 
   /**
