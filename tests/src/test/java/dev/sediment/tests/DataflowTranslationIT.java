@@ -106,16 +106,14 @@ public class DataflowTranslationIT {
     assertThat(
         names,
         hasItems(
-            "ReadTable/ReadText/MatchFiles/Via MatchAll/Match filepatterns",
-            "ReadTable/ReadText/PlanRanges",
-            "ReadTable/ReadText/SpreadRanges/Reshuffle/GroupByKey",
-            "ReadTable/ReadText/ParseRanges",
-            "CheckPartitions/CheckPartitionValues",
-            "WriteProcessed/SpillByPartition",
-            "WriteProcessed/GroupByShard",
-            "WriteProcessed/WriteShard",
+            "ReadAndSpill/ReadText/MatchFiles/Via MatchAll/Match filepatterns",
+            "ReadAndSpill/ReadText/PlanRanges",
+            "ReadAndSpill/ReadText/SpreadRanges/Reshuffle/GroupByKey",
+            "ReadAndSpill/ReadText/ParseRanges",
+            "WriteShards/GroupByShard",
+            "WriteShards/WriteShard",
             "Write to error Sink/ToJson"));
-    assertThat(names.size(), equalTo(68));
+    assertThat(names.size(), equalTo(65));
     assertThat(job.path("environment").path("tempStoragePrefix").asText(), containsString("sediment-test"));
   }
 
@@ -159,7 +157,7 @@ public class DataflowTranslationIT {
             "Validate/RowsToBatches",
             "ViolationsToJson",
             "WriteReport",
-            "WriteProcessed/SpillByPartition",
+            "WriteProcessed/SpillByPartition/RunStages",
             "Write to error Sink/Quarantine/ToJson"));
     assertThat(
         names.stream()

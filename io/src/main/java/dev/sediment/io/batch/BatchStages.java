@@ -176,6 +176,7 @@ public final class BatchStages implements Serializable {
       public PCollectionTuple expand(PCollection<ColumnBatch> input) {
         PCollectionTuple out =
             input.apply(
+                "RunStages",
                 ParDo.of(new StagesFn(chain)).withOutputTags(PASSED, chain.sideTags(PASSED)));
         out.get(PASSED).setCoder(input.getCoder());
         chain.setCoders(out);
