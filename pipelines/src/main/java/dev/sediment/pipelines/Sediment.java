@@ -310,6 +310,20 @@ public final class Sediment {
     if (args.stream().noneMatch(a -> a.startsWith("--enforceEncodability"))) {
       direct.setEnforceEncodability(false);
     }
+    if (args.stream().noneMatch(a -> a.startsWith("--targetParallelism"))) {
+      direct.setTargetParallelism(directRunnerThreads(Runtime.getRuntime().availableProcessors()));
+    }
+  }
+
+  /**
+   * Worker threads for the DirectRunner: one per core (at least 2), not Beam's default of at least
+   * 3. The DirectRunner's scheduler runs on the same thread pool and resubmits itself without
+   * waiting, so a thread beyond the cores spins through every step's timers beside the bundles
+   * that are running: validating 10 M rows on 2 cores took 47 s of CPU with 3 threads and 35 s
+   * with 2.
+   */
+  static int directRunnerThreads(int cores) {
+    return Math.max(2, cores);
   }
 
   /** Beam's own S3 client, plus path-style access and the endpoint fixes S3-compatible servers need. */

@@ -192,4 +192,12 @@ public class SedimentCliTest {
     assertThat(run(ingest("--config=" + tmp.getRoot() + "/none.properties")), equalTo(2));
     assertThat(err, containsString("cannot read --config="));
   }
+
+  /** The DirectRunner's scheduler spins on a thread beyond the cores: one worker per core. */
+  @Test
+  public void directRunnerThreads_oneWorkerPerCore_atLeastTwo() {
+    assertThat(Sediment.directRunnerThreads(1), equalTo(2));
+    assertThat(Sediment.directRunnerThreads(2), equalTo(2));
+    assertThat(Sediment.directRunnerThreads(16), equalTo(16));
+  }
 }
