@@ -209,44 +209,83 @@ final class PageColumn {
           System.arraycopy(doubles, valuePos, outDoubles, i, k);
         }
         valuePos += k;
-      } else {
+      } else if (outOffsets != null) {
+        // Present values are contiguous in the page's buffer: one copy for the chunk's bytes.
+        int first = valuePos;
+        int base = offsets[first];
+        int v = first;
         for (int j = 0; j < k; j++) {
-          boolean present = d == null || d[pagePos + j] == maxDef;
-          if (!present) {
+          if (d == null || d[pagePos + j] == maxDef) {
+            v++;
+          } else {
             if (nulls == null) {
               nulls = new boolean[n];
             }
             nulls[i + j] = true;
-          } else if (outInts != null) {
-            outInts[i + j] = ints[valuePos++];
-          } else if (outLongs != null) {
-            outLongs[i + j] = longs[valuePos++];
-          } else if (outFloats != null) {
-            outFloats[i + j] = floats[valuePos++];
-          } else if (outDoubles != null) {
-            outDoubles[i + j] = doubles[valuePos++];
-          } else {
-            int from = offsets[valuePos];
-            int len = offsets[valuePos + 1] - from;
-            valuePos++;
-            if (len > outData.length - outBytes) {
-              long need = (long) outBytes + len;
-              if (need > Integer.MAX_VALUE - 16) {
-                throw new IOException(
-                    file + ": column '" + path() + "' holds more than 2 GiB of bytes in " + n
-                        + " rows near row " + firstRow);
-              }
-              outData =
-                  Arrays.copyOf(
-                      outData, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(need, 2L * outData.length)));
-            }
-            System.arraycopy(data, from, outData, outBytes, len);
-            outBytes += len;
           }
-          if (outOffsets != null) {
-            outOffsets[i + j + 1] = outBytes;
+          outOffsets[i + j + 1] = outBytes + (offsets[v] - base);
+        }
+        int len = offsets[v] - base;
+        if (len > outData.length - outBytes) {
+          long need = (long) outBytes + len;
+          if (need > Integer.MAX_VALUE - 16) {
+            throw new IOException(
+                file + ": column '" + path() + "' holds more than 2 GiB of bytes in " + n
+                    + " rows near row " + firstRow);
+          }
+          outData =
+              Arrays.copyOf(
+                  outData,
+                  (int) Math.min(Integer.MAX_VALUE - 16, Math.max(need, 2L * outData.length)));
+        }
+        System.arraycopy(data, base, outData, outBytes, len);
+        outBytes += len;
+        valuePos = v;
+      } else {
+        if (nulls == null) {
+          for (int j = 0; j < k; j++) {
+            if (d[pagePos + j] != maxDef) {
+              nulls = new boolean[n];
+              break;
+            }
           }
         }
+        int v = valuePos;
+        int at = pagePos;
+        if (outInts != null) {
+          for (int j = 0; j < k; j++) {
+            if (d[at + j] == maxDef) {
+              outInts[i + j] = ints[v++];
+            } else {
+              nulls[i + j] = true;
+            }
+          }
+        } else if (outLongs != null) {
+          for (int j = 0; j < k; j++) {
+            if (d[at + j] == maxDef) {
+              outLongs[i + j] = longs[v++];
+            } else {
+              nulls[i + j] = true;
+            }
+          }
+        } else if (outFloats != null) {
+          for (int j = 0; j < k; j++) {
+            if (d[at + j] == maxDef) {
+              outFloats[i + j] = floats[v++];
+            } else {
+              nulls[i + j] = true;
+            }
+          }
+        } else {
+          for (int j = 0; j < k; j++) {
+            if (d[at + j] == maxDef) {
+              outDoubles[i + j] = doubles[v++];
+            } else {
+              nulls[i + j] = true;
+            }
+          }
+        }
+        valuePos = v;
       }
       pagePos += k;
       i += k;
