@@ -15,10 +15,11 @@ import java.util.stream.Stream;
 
 /**
  * Wall time of reading and of writing Parquet batches in process, not a test: {@code BatchIoBench
- * read|write DIR [ROUNDS]}. {@code read} decodes every {@code *.parquet} file of DIR with {@link
+ * read|write DIR [ROUNDS [--no-dictionary]]}. {@code read} decodes every {@code *.parquet} file of DIR with {@link
  * ParquetBatchReader} (default batch limits) ROUNDS times; {@code write} reads them once into
  * memory, then writes all batches to one file with {@link ParquetBatchWriter} (default options)
- * ROUNDS times and prints the written file's SHA-256, so a change that must keep the bytes can be
+ * ROUNDS times (with dictionary encoding off if asked, to see its share) and prints the written
+ * file's SHA-256, so a change that must keep the bytes can be
  * checked. Each round's milliseconds are printed; the best is the figure to compare.
  *
  * <pre>{@code
@@ -34,7 +35,7 @@ public final class BatchIoBench {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 2) {
-      throw new IllegalArgumentException("usage: BatchIoBench read|write DIR [ROUNDS]");
+      throw new IllegalArgumentException("usage: BatchIoBench read|write DIR [ROUNDS [--no-dictionary]]");
     }
     String mode = args[0];
     List<Path> files;
@@ -45,6 +46,7 @@ public final class BatchIoBench {
               .collect(Collectors.toList());
     }
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+    boolean dictionary = !(args.length > 3 && args[3].equals("--no-dictionary"));
     long best = Long.MAX_VALUE;
     long bestCpu = Long.MAX_VALUE;
     if (mode.equals("read")) {
@@ -83,7 +85,11 @@ public final class BatchIoBench {
         for (int r = 0; r < rounds; r++) {
           long t0 = System.nanoTime();
         long c0 = CPU.getCurrentThreadCpuTime();
-          try (ParquetBatchWriter w = ParquetBatchWriter.create(out, batches.get(0).schema())) {
+          try (ParquetBatchWriter w =
+              ParquetBatchWriter.create(
+                  out,
+                  batches.get(0).schema(),
+                  ParquetBatchWriter.Options.defaults().withDictionary(dictionary))) {
             for (ColumnBatch b : batches) {
               w.write(b);
             }
