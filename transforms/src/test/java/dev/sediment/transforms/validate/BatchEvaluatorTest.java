@@ -100,6 +100,40 @@ public class BatchEvaluatorTest {
   }
 
   @Test
+  public void stringMinMaxOfNearNeighbours() {
+    // Short strings over a, b, c and NUL: values that differ only in their first byte, or only in
+    // their last byte or length.
+    Rules rules = Rules.parse("columns:\n  s:\n    - {rule: not_null, severity: warn}\n", "r.yaml");
+    BatchEvaluator e = new BatchEvaluator(rules, S);
+    BatchRows conv = BatchRows.of(S);
+    Random r = new Random(23);
+    String[] alphabet = {"a", "b", "\0", "c"};
+    for (int round = 0; round < 2000; round++) {
+      int n = 1 + r.nextInt(12);
+      List<Row> rows = new ArrayList<>();
+      String min = null;
+      String max = null;
+      for (int i = 0; i < n; i++) {
+        // No empty string (it would be the min, and nothing is skipped below an empty min).
+        StringBuilder b = new StringBuilder(alphabet[r.nextInt(round % 2 == 0 ? 1 : 3)]);
+        int len = r.nextInt(r.nextInt(5) == 0 ? 10 : 7);
+        for (int k = 0; k < len; k++) {
+          b.append(alphabet[r.nextInt(k < 4 ? 1 : alphabet.length)]);
+        }
+        String v = b.toString();
+        rows.add(Row.withSchema(S).addValue(v).build());
+        min = min == null || v.compareTo(min) < 0 ? v : min;
+        max = max == null || v.compareTo(max) > 0 ? v : max;
+      }
+      Partial p = new Partial(1, 5);
+      p.columns = new ColumnAcc[] {new ColumnAcc(ColumnKind.of(S.getField(0)))};
+      e.evaluate(conv.toBatch(rows, "mem:" + round), p);
+      assertEquals("round " + round + " min", min, p.columns[0].smin);
+      assertEquals("round " + round + " max", max, p.columns[0].smax);
+    }
+  }
+
+  @Test
   public void compareUtf16OnRandomStringsAsStringCompareTo() {
     Random r = new Random(3);
     String[] s = new String[400];
