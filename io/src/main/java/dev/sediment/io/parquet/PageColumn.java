@@ -25,7 +25,6 @@ import org.apache.parquet.column.page.DataPageV2;
 import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.column.values.ValuesReader;
-import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridDecoder;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -61,6 +60,7 @@ final class PageColumn {
   private int @Nullable [] dictOffsets;
   private byte @Nullable [] dictData;
   private @Nullable Dictionary dictionary;
+  private int dictionarySize;
 
   // The current page: levels for all its entries, values for its non-null ones.
   private int pageSize;
@@ -73,6 +73,8 @@ final class PageColumn {
   private double[] doubles = new double[0];
   private int[] offsets = new int[1];
   private byte[] data = new byte[0];
+  private int[] ids = new int[0];
+  private byte[] scratch = new byte[0];
 
   /** True if {@code column}'s chunk can be decoded here. */
   static boolean handles(ParquetBatchSchema.Column column, ColumnChunkMetaData chunk) {
@@ -153,6 +155,7 @@ final class PageColumn {
           }
       }
       dictionary = d;
+      dictionarySize = n;
     }
   }
 
@@ -206,44 +209,83 @@ final class PageColumn {
           System.arraycopy(doubles, valuePos, outDoubles, i, k);
         }
         valuePos += k;
-      } else {
+      } else if (outOffsets != null) {
+        // Present values are contiguous in the page's buffer: one copy for the chunk's bytes.
+        int first = valuePos;
+        int base = offsets[first];
+        int v = first;
         for (int j = 0; j < k; j++) {
-          boolean present = d == null || d[pagePos + j] == maxDef;
-          if (!present) {
+          if (d == null || d[pagePos + j] == maxDef) {
+            v++;
+          } else {
             if (nulls == null) {
               nulls = new boolean[n];
             }
             nulls[i + j] = true;
-          } else if (outInts != null) {
-            outInts[i + j] = ints[valuePos++];
-          } else if (outLongs != null) {
-            outLongs[i + j] = longs[valuePos++];
-          } else if (outFloats != null) {
-            outFloats[i + j] = floats[valuePos++];
-          } else if (outDoubles != null) {
-            outDoubles[i + j] = doubles[valuePos++];
-          } else {
-            int from = offsets[valuePos];
-            int len = offsets[valuePos + 1] - from;
-            valuePos++;
-            if (len > outData.length - outBytes) {
-              long need = (long) outBytes + len;
-              if (need > Integer.MAX_VALUE - 16) {
-                throw new IOException(
-                    file + ": column '" + path() + "' holds more than 2 GiB of bytes in " + n
-                        + " rows near row " + firstRow);
-              }
-              outData =
-                  Arrays.copyOf(
-                      outData, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(need, 2L * outData.length)));
-            }
-            System.arraycopy(data, from, outData, outBytes, len);
-            outBytes += len;
           }
-          if (outOffsets != null) {
-            outOffsets[i + j + 1] = outBytes;
+          outOffsets[i + j + 1] = outBytes + (offsets[v] - base);
+        }
+        int len = offsets[v] - base;
+        if (len > outData.length - outBytes) {
+          long need = (long) outBytes + len;
+          if (need > Integer.MAX_VALUE - 16) {
+            throw new IOException(
+                file + ": column '" + path() + "' holds more than 2 GiB of bytes in " + n
+                    + " rows near row " + firstRow);
+          }
+          outData =
+              Arrays.copyOf(
+                  outData,
+                  (int) Math.min(Integer.MAX_VALUE - 16, Math.max(need, 2L * outData.length)));
+        }
+        System.arraycopy(data, base, outData, outBytes, len);
+        outBytes += len;
+        valuePos = v;
+      } else {
+        if (nulls == null) {
+          for (int j = 0; j < k; j++) {
+            if (d[pagePos + j] != maxDef) {
+              nulls = new boolean[n];
+              break;
+            }
           }
         }
+        int v = valuePos;
+        int at = pagePos;
+        if (outInts != null) {
+          for (int j = 0; j < k; j++) {
+            if (d[at + j] == maxDef) {
+              outInts[i + j] = ints[v++];
+            } else {
+              nulls[i + j] = true;
+            }
+          }
+        } else if (outLongs != null) {
+          for (int j = 0; j < k; j++) {
+            if (d[at + j] == maxDef) {
+              outLongs[i + j] = longs[v++];
+            } else {
+              nulls[i + j] = true;
+            }
+          }
+        } else if (outFloats != null) {
+          for (int j = 0; j < k; j++) {
+            if (d[at + j] == maxDef) {
+              outFloats[i + j] = floats[v++];
+            } else {
+              nulls[i + j] = true;
+            }
+          }
+        } else {
+          for (int j = 0; j < k; j++) {
+            if (d[at + j] == maxDef) {
+              outDoubles[i + j] = doubles[v++];
+            } else {
+              nulls[i + j] = true;
+            }
+          }
+        }
+        valuePos = v;
       }
       pagePos += k;
       i += k;
@@ -274,11 +316,18 @@ final class PageColumn {
       ByteBufferInputStream in = p.getBytes().toInputStream();
       // maxRep is 0: no repetition levels.
       if (maxDef > 0) {
-        ValuesReader dl = p.getDlEncoding().getValuesReader(descriptor, ValuesType.DEFINITION_LEVEL);
-        dl.initFromPage(count, in);
         levels = new int[count];
-        for (int j = 0; j < count; j++) {
-          levels[j] = dl.readInteger();
+        if (p.getDlEncoding() == Encoding.RLE) {
+          // A 4-byte little-endian length, then the hybrid runs.
+          int length = BytesUtils.readIntLittleEndian(in);
+          rle(in.slice(length), BytesUtils.getWidthFromMaxInt(maxDef), levels, count, row);
+        } else {
+          ValuesReader dl =
+              p.getDlEncoding().getValuesReader(descriptor, ValuesType.DEFINITION_LEVEL);
+          dl.initFromPage(count, in);
+          for (int j = 0; j < count; j++) {
+            levels[j] = dl.readInteger();
+          }
         }
       }
       values = in.remainingStream();
@@ -286,13 +335,13 @@ final class PageColumn {
     } else {
       DataPageV2 p = (DataPageV2) page;
       if (maxDef > 0) {
-        RunLengthBitPackingHybridDecoder dl =
-            new RunLengthBitPackingHybridDecoder(
-                BytesUtils.getWidthFromMaxInt(maxDef), p.getDefinitionLevels().toInputStream());
         levels = new int[count];
-        for (int j = 0; j < count; j++) {
-          levels[j] = dl.readInt();
-        }
+        rle(
+            p.getDefinitionLevels().toByteBuffer(),
+            BytesUtils.getWidthFromMaxInt(maxDef),
+            levels,
+            count,
+            row);
       }
       values = p.getData().toInputStream();
       encoding = p.getDataEncoding();
@@ -315,10 +364,7 @@ final class PageColumn {
         throw new IOException(
             file + ": column '" + path() + "' has a dictionary-encoded page but no dictionary");
       }
-      ValuesReader ids =
-          encoding.getDictionaryBasedValuesReader(descriptor, ValuesType.VALUES, dictionary);
-      ids.initFromPage(count, values);
-      fromDictionary(ids, present);
+      fromDictionary(dictionaryIds(values, present, row), present);
     } else if (encoding == Encoding.PLAIN) {
       plain(values, present, row);
     } else {
@@ -331,52 +377,97 @@ final class PageColumn {
     valuePos = 0;
   }
 
-  private void fromDictionary(ValuesReader ids, int present) {
+  /**
+   * The dictionary ids of a page's {@code present} values: a byte holding their bit width, then
+   * RLE / bit-packed runs (as parquet-java's {@code DictionaryValuesReader} reads them).
+   */
+  private int[] dictionaryIds(ByteBufferInputStream values, int present, long row)
+      throws IOException {
+    ids = ensure(ids, present);
+    if (present == 0) {
+      return ids;
+    }
+    if (values.available() == 0) {
+      throw new IOException(
+          file + ": a dictionary-encoded page of column '" + path() + "' holds no ids for "
+              + present + " values near row " + row);
+    }
+    int width = values.read() & 0xFF;
+    rle(values.slice(values.available()), width, ids, present, row);
+    int size = dictionarySize;
+    for (int j = 0; j < present; j++) {
+      int id = ids[j];
+      if (id < 0 || id >= size) {
+        throw new IOException(
+            file + ": a page of column '" + path() + "' refers to dictionary entry " + id + " of "
+                + size + " near row " + row);
+      }
+    }
+    return ids;
+  }
+
+  /** Decodes {@code count} RLE / bit-packed values of {@code width} bits from {@code b}. */
+  private void rle(ByteBuffer b, int width, int[] out, int count, long row) throws IOException {
+    byte[] buf;
+    int pos;
+    if (b.hasArray()) {
+      buf = b.array();
+      pos = b.arrayOffset() + b.position();
+    } else {
+      scratch = b.remaining() > scratch.length ? new byte[b.remaining()] : scratch;
+      buf = scratch;
+      pos = 0;
+      b.duplicate().get(buf, 0, b.remaining());
+    }
+    try {
+      RleInts.decode(buf, pos, pos + b.remaining(), width, out, count);
+    } catch (IOException e) {
+      throw new IOException(
+          file + ": a page of column '" + path() + "' near row " + row + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void fromDictionary(int[] ids, int present) {
     switch (type) {
       case INT32:
         ints = ensure(ints, present);
         for (int j = 0; j < present; j++) {
-          ints[j] = dictInts[ids.readValueDictionaryId()];
+          ints[j] = dictInts[ids[j]];
         }
         return;
       case INT64:
         longs = ensure(longs, present);
         for (int j = 0; j < present; j++) {
-          longs[j] = dictLongs[ids.readValueDictionaryId()];
+          longs[j] = dictLongs[ids[j]];
         }
         return;
       case FLOAT:
         floats = ensure(floats, present);
         for (int j = 0; j < present; j++) {
-          floats[j] = dictFloats[ids.readValueDictionaryId()];
+          floats[j] = dictFloats[ids[j]];
         }
         return;
       case DOUBLE:
         doubles = ensure(doubles, present);
         for (int j = 0; j < present; j++) {
-          doubles[j] = dictDoubles[ids.readValueDictionaryId()];
+          doubles[j] = dictDoubles[ids[j]];
         }
         return;
       default:
         {
-          // Offsets into the dictionary's own buffer: no copy until read() gathers.
           if (offsets.length < present + 1) {
             offsets = new int[present + 1];
           }
-          int[] starts = new int[present];
-          for (int j = 0; j < present; j++) {
-            starts[j] = ids.readValueDictionaryId();
-          }
           long total = 0;
           for (int j = 0; j < present; j++) {
-            total += dictOffsets[starts[j] + 1] - dictOffsets[starts[j]];
+            total += dictOffsets[ids[j] + 1] - dictOffsets[ids[j]];
           }
           if (data.length < total) {
             data = new byte[(int) Math.min(Integer.MAX_VALUE - 16, total)];
           }
           int pos = 0;
           for (int j = 0; j < present; j++) {
-            int id = starts[j];
+            int id = ids[j];
             int len = dictOffsets[id + 1] - dictOffsets[id];
             System.arraycopy(dictData, dictOffsets[id], data, pos, len);
             pos += len;

@@ -46,6 +46,9 @@ final class BatchEvaluator {
   private final List<Map<BytesKey, Boolean>> memos = new ArrayList<>();
   private final BytesKey probe = new BytesKey();
   private final List<byte @Nullable [][]> inBytes = new ArrayList<>();
+  /** Per check: the allowed values of a string in check packed as ShortValueMemo keys, if all fit. */
+  private final List<long @Nullable []> inKeys = new ArrayList<>();
+  private final List<ShortValueMemo> shortMemos = new ArrayList<>();
 
   /** What {@link #evaluate} found in one batch. */
   static final class Outcome {
@@ -75,6 +78,19 @@ final class BatchEvaluator {
         }
       }
       inBytes.add(allowed);
+      long[] keys = null;
+      if (allowed != null) {
+        keys = new long[allowed.length];
+        for (int a = 0; a < allowed.length && keys != null; a++) {
+          if (allowed[a].length > ShortValueMemo.MAX_BYTES) {
+            keys = null;
+          } else {
+            keys[a] = ShortValueMemo.key(allowed[a], 0, allowed[a].length);
+          }
+        }
+      }
+      inKeys.add(keys);
+      shortMemos.add(new ShortValueMemo());
     }
   }
 
@@ -206,6 +222,22 @@ final class BatchEvaluator {
       if (allowed != null && v instanceof BinaryColumn) {
         // A handful of allowed values compare faster than a hash lookup.
         BinaryColumn s = (BinaryColumn) v;
+        long[] keys = inKeys.get(k);
+        if (keys != null) {
+          // Every allowed value fits a long: compare packed keys; a longer value is not allowed.
+          byte[] data = s.data();
+          int[] offsets = s.offsets();
+          for (int i = 0; i < n; i++) {
+            if (nulls == null || !nulls[i]) {
+              int from = offsets[i];
+              int len = offsets[i + 1] - from;
+              failed[i] =
+                  len > ShortValueMemo.MAX_BYTES
+                      || !contains(keys, ShortValueMemo.key(data, from, len));
+            }
+          }
+          return checked;
+        }
         for (int i = 0; i < n; i++) {
           if (nulls == null || !nulls[i]) {
             failed[i] = !in(s, i, allowed);
@@ -273,6 +305,15 @@ final class BatchEvaluator {
     return -1;
   }
 
+  private static boolean contains(long[] keys, long key) {
+    for (long x : keys) {
+      if (x == key) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static boolean in(BinaryColumn s, int i, byte[][] allowed) {
     for (byte[] a : allowed) {
       if (s.equalsBytes(i, a)) {
@@ -286,9 +327,25 @@ final class BatchEvaluator {
   private void memoized(
       int k, BinaryColumn s, boolean @Nullable [] nulls, boolean[] failed, BytesTest test) {
     Map<BytesKey, Boolean> memo = memos.get(k);
+    ShortValueMemo shortMemo = shortMemos.get(k);
     byte[] data = s.data();
+    int[] offsets = s.offsets();
     for (int i = 0; i < s.size(); i++) {
       if (nulls != null && nulls[i]) {
+        continue;
+      }
+      int from = offsets[i];
+      int len = offsets[i + 1] - from;
+      if (len <= ShortValueMemo.MAX_BYTES) {
+        long key = ShortValueMemo.key(data, from, len);
+        int known = shortMemo.get(key);
+        if (known == ShortValueMemo.UNKNOWN) {
+          boolean fails = test.fails(s.getBytes(i));
+          shortMemo.put(key, fails);
+          failed[i] = fails;
+        } else {
+          failed[i] = known == ShortValueMemo.FAILS;
+        }
         continue;
       }
       probe.set(data, s.start(i), s.length(i));
@@ -447,15 +504,43 @@ final class BatchEvaluator {
         case STRING:
           if (v instanceof BinaryColumn) {
             BinaryColumn s = (BinaryColumn) v;
+            byte[] data = s.data();
+            int[] offsets = s.offsets();
             int min = -1;
             int max = -1;
+            // The first bytes of min and max when ASCII, else 256 and -1: a value whose first
+            // byte lies strictly between them differs from both at byte 0, in ASCII, so it is
+            // above min and below max, and needs no comparison.
+            int minFirst = 256;
+            int maxFirst = -1;
+            // min and max as asciiKey()s, or -1: a short ASCII value orders as its key.
+            long minKey = -1;
+            long maxKey = -1;
             for (int i = 0; i < n; i++) {
               if (nulls == null || !nulls[i]) {
+                int from = offsets[i];
+                int to = offsets[i + 1];
+                if (from < to) {
+                  int first = data[from];
+                  if (first > minFirst && first < maxFirst) {
+                    continue;
+                  }
+                }
+                if (minKey >= 0 && maxKey >= 0) {
+                  long key = asciiKey(data, from, to);
+                  if (key >= minKey && key <= maxKey) {
+                    continue;
+                  }
+                }
                 if (min < 0 || compareUtf16(s, i, min) < 0) {
                   min = i;
+                  minFirst = asciiFirst(s, i, 256);
+                  minKey = asciiKey(data, from, to);
                 }
                 if (max < 0 || compareUtf16(s, i, max) > 0) {
                   max = i;
+                  maxFirst = asciiFirst(s, i, -1);
+                  maxKey = asciiKey(data, from, to);
                 }
               }
             }
@@ -481,22 +566,75 @@ final class BatchEvaluator {
   }
 
   /**
+   * {@code data[from, to)} as a non-negative long that orders as {@link #compareUtf16} does, if it
+   * is at most 7 bytes, all ASCII (each a UTF-16 code unit of its own); else -1. The bytes fill
+   * the long from its top byte down, then the length, so a prefix sorts first.
+   */
+  static long asciiKey(byte[] data, int from, int to) {
+    int len = to - from;
+    if (len > 7) {
+      return -1;
+    }
+    long key = 0;
+    int any = 0;
+    for (int k = from; k < to; k++) {
+      byte b = data[k];
+      any |= b;
+      key = (key << 8) | b;
+    }
+    if (any < 0) {
+      return -1;
+    }
+    return (key << (8 * (8 - len))) | len;
+  }
+
+  /** The first byte of entry {@code i} if it is ASCII (0 to 127), else {@code otherwise}. */
+  private static int asciiFirst(BinaryColumn s, int i, int otherwise) {
+    if (s.length(i) == 0) {
+      return otherwise;
+    }
+    int b = s.data()[s.start(i)];
+    return b >= 0 ? b : otherwise;
+  }
+
+  /**
    * Compares two UTF-8 entries of {@code s} as {@link String#compareTo} compares the strings
    * (UTF-16 code units), which differs from byte order only between a supplementary character
-   * and a BMP character at or above U+E000.
+   * and a BMP character at or above U+E000. The sign is what matters.
    */
   static int compareUtf16(BinaryColumn s, int i, int j) {
     byte[] d = s.data();
     int a = s.start(i);
-    int aEnd = a + s.length(i);
+    int aLen = s.length(i);
+    int aEnd = a + aLen;
     int b = s.start(j);
-    int bEnd = b + s.length(j);
-    int k = Arrays.mismatch(d, a, aEnd, d, b, bEnd);
-    if (k < 0) {
-      return 0;
+    int bLen = s.length(j);
+    int bEnd = b + bLen;
+    int k;
+    int common = Math.min(aLen, bLen);
+    if (common <= 16) {
+      // Short values: a plain loop beats Arrays.mismatch's setup.
+      k = 0;
+      while (k < common && d[a + k] == d[b + k]) {
+        k++;
+      }
+      if (k == common && aLen == bLen) {
+        return 0;
+      }
+    } else {
+      k = Arrays.mismatch(d, a, aEnd, d, b, bEnd);
+      if (k < 0) {
+        return 0;
+      }
     }
     if (a + k == aEnd || b + k == bEnd) {
-      return (aEnd - a) - (bEnd - b);
+      return aLen - bLen;
+    }
+    byte x = d[a + k];
+    byte y = d[b + k];
+    if (x >= 0 && y >= 0) {
+      // Two ASCII bytes: each is a whole code point and a UTF-16 code unit of its own.
+      return x - y;
     }
     // Back up to the start of the code point the first difference is in.
     int p = k;
