@@ -18,7 +18,6 @@ import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -28,8 +27,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.aws2.options.S3Options;
@@ -51,69 +48,20 @@ import org.apache.beam.sdk.options.Validation;
  */
 public final class Sediment {
 
-  /**
-   * The commands, created on first use: their classes load much of Jackson and Avro, which {@link
-   * #main} lets happen while another thread builds Beam's options registry.
-   */
   static final List<Command<?>> COMMANDS =
-      new AbstractList<>() {
-        @Override
-        public Command<?> get(int index) {
-          return Commands.ALL.get(index);
-        }
-
-        @Override
-        public int size() {
-          return Commands.ALL.size();
-        }
-      };
-
-  private static final class Commands {
-    static final List<Command<?>> ALL =
-        List.of(
-            new Demo(),
-            new Ingest(),
-            new Inspect(),
-            new IngestTable(),
-            new ValidateCommand(),
-            new CompactCommand(),
-            new VerifyCommand(),
-            new RulesInfer());
-  }
-
-  /**
-   * Builds Beam's registry of options interfaces ({@link OptionsRegistrar}): about 1 s of CPU that
-   * needs nothing from the command line, so {@link #main} starts it on its own thread while this
-   * one loads the commands and reads the arguments. {@link #registerOptions} waits for it.
-   */
-  private static final FutureTask<Object> BEAM_OPTIONS_TASK =
-      new FutureTask<>(PipelineOptionsFactory::getRegisteredOptions);
-
-  private static final Thread BEAM_OPTIONS = new Thread(BEAM_OPTIONS_TASK, "sediment-options");
-
-  static {
-    BEAM_OPTIONS.setDaemon(true);
-  }
+      List.of(
+          new Demo(),
+          new Ingest(),
+          new Inspect(),
+          new IngestTable(),
+          new ValidateCommand(),
+          new CompactCommand(),
+          new VerifyCommand(),
+          new RulesInfer());
 
   private Sediment() {}
 
-  /** Whether the command line will parse options: not for a list of commands or --help. */
-  static boolean needsBeamOptions(String[] args) {
-    if (args.length == 0 || Set.of("help", "--help", "-h").contains(args[0])) {
-      return false;
-    }
-    for (String a : args) {
-      if (a.equals("--help") || a.equals("-h")) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   public static void main(String[] args) {
-    if (needsBeamOptions(args)) {
-      BEAM_OPTIONS.start();
-    }
     // Whatever prints straight to the console (logs, runners) goes through the redaction too.
     System.setOut(Secrets.redacting(System.out));
     System.setErr(Secrets.redacting(System.err));
@@ -258,23 +206,6 @@ public final class Sediment {
    * first call reads every registered options interface ({@link OptionsRegistrar}).
    */
   private static void registerOptions(Command<?> command) {
-    if (BEAM_OPTIONS.isAlive() || BEAM_OPTIONS_TASK.isDone()) {
-      try {
-        BEAM_OPTIONS_TASK.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while reading Beam's options", e);
-      } catch (ExecutionException e) {
-        // As if this thread had built the registry: the same error, the same message.
-        if (e.getCause() instanceof RuntimeException) {
-          throw (RuntimeException) e.getCause();
-        }
-        if (e.getCause() instanceof Error) {
-          throw (Error) e.getCause();
-        }
-        throw new IllegalStateException(e.getCause());
-      }
-    }
     PipelineOptionsFactory.register(SedimentS3Options.class);
     PipelineOptionsFactory.register(command.optionsClass());
   }
