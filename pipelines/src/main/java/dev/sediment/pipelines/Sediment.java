@@ -143,8 +143,6 @@ public final class Sediment {
   private static <OptionsT extends PipelineOptions> int runCommand(
       Command<OptionsT> command, String[] args, boolean verbose, PrintStream out, PrintStream err) {
     String prefix = "sediment " + command.name() + ": ";
-    PipelineOptionsFactory.register(SedimentS3Options.class);
-    PipelineOptionsFactory.register(command.optionsClass());
     try {
       List<String> cli = new ArrayList<>();
       List<String> files = new ArrayList<>();
@@ -156,6 +154,7 @@ public final class Sediment {
           printHelp(command, out);
           return 0;
         } else if (a.startsWith("--help=")) {
+          registerOptions(command);
           return printOptionsHelp(a.substring("--help=".length()), out, err);
         } else if (a.equals("--verbose")) {
           continue;
@@ -166,6 +165,8 @@ public final class Sediment {
         }
       }
       List<String> merged = config == null ? cli : mergeConfig(config, cli);
+      // Beam's option registry starts here, not before --help: --help needs none of it.
+      registerOptions(command);
       OptionsT options = parse(command, merged);
       Names.checkOptions(options, command.optionsClass());
       skipDirectRunnerTestChecks(options, merged);
@@ -198,6 +199,15 @@ public final class Sediment {
       }
       return 1;
     }
+  }
+
+  /**
+   * Makes the command's options (and the S3 ones every command takes) known to Beam's parser. The
+   * first call reads every registered options interface ({@link OptionsRegistrar}).
+   */
+  private static void registerOptions(Command<?> command) {
+    PipelineOptionsFactory.register(SedimentS3Options.class);
+    PipelineOptionsFactory.register(command.optionsClass());
   }
 
   private static <OptionsT extends PipelineOptions> OptionsT parse(
