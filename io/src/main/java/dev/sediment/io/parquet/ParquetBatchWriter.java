@@ -74,11 +74,16 @@ public final class ParquetBatchWriter implements Closeable {
   private final ParquetProperties props;
   private final ColumnDescriptor[] descriptors;
   private final int[] decimalBytes;
+  /** Per column: 0 through parquet-java's ColumnWriter, 1 FixedPageEncoder, 2 BinaryPageEncoder. */
+  private final int[] encoderKinds;
+  /** The columns written through ColumnWriters, or null if none is. */
+  private final @Nullable MessageType writerType;
   private final byte[] scratch = new byte[64];
 
   private @Nullable ColumnChunkPageWriteStore pages;
   private @Nullable ColumnWriteStore store;
   private ColumnWriter[] writers = new ColumnWriter[0];
+  private PageEncoder[] encoders = new PageEncoder[0];
   private long rowGroupRows;
   private long rows;
   private boolean closed;
@@ -90,18 +95,21 @@ public final class ParquetBatchWriter implements Closeable {
     private final int dictionaryPageBytes;
     private final boolean dictionary;
     private final CompressionCodecName compression;
+    private final boolean pageEncoders;
 
     private Options(
         long rowGroupBytes,
         int pageBytes,
         int dictionaryPageBytes,
         boolean dictionary,
-        CompressionCodecName compression) {
+        CompressionCodecName compression,
+        boolean pageEncoders) {
       this.rowGroupBytes = rowGroupBytes;
       this.pageBytes = pageBytes;
       this.dictionaryPageBytes = dictionaryPageBytes;
       this.dictionary = dictionary;
       this.compression = compression;
+      this.pageEncoders = pageEncoders;
     }
 
     /** 128 MiB row groups, 1 MiB pages, 1 MiB dictionaries, dictionary encoding on, Snappy. */
@@ -111,7 +119,8 @@ public final class ParquetBatchWriter implements Closeable {
           ParquetProperties.DEFAULT_PAGE_SIZE,
           ParquetProperties.DEFAULT_DICTIONARY_PAGE_SIZE,
           true,
-          CompressionCodecName.SNAPPY);
+          CompressionCodecName.SNAPPY,
+          true);
     }
 
     /** About how many bytes (buffered, encoded) a row group holds before it is written; > 0. */
@@ -119,7 +128,7 @@ public final class ParquetBatchWriter implements Closeable {
       if (bytes < 1) {
         throw new IllegalArgumentException("rowGroupBytes must be > 0, was " + bytes);
       }
-      return new Options(bytes, pageBytes, dictionaryPageBytes, dictionary, compression);
+      return new Options(bytes, pageBytes, dictionaryPageBytes, dictionary, compression, pageEncoders);
     }
 
     /** About how many bytes a data page holds; > 0. */
@@ -127,7 +136,7 @@ public final class ParquetBatchWriter implements Closeable {
       if (bytes < 1) {
         throw new IllegalArgumentException("pageBytes must be > 0, was " + bytes);
       }
-      return new Options(rowGroupBytes, bytes, dictionaryPageBytes, dictionary, compression);
+      return new Options(rowGroupBytes, bytes, dictionaryPageBytes, dictionary, compression, pageEncoders);
     }
 
     /** The largest dictionary page before a column falls back to plain encoding; > 0. */
@@ -135,12 +144,13 @@ public final class ParquetBatchWriter implements Closeable {
       if (bytes < 1) {
         throw new IllegalArgumentException("dictionaryPageBytes must be > 0, was " + bytes);
       }
-      return new Options(rowGroupBytes, pageBytes, bytes, dictionary, compression);
+      return new Options(rowGroupBytes, pageBytes, bytes, dictionary, compression, pageEncoders);
     }
 
     /** Whether columns try dictionary encoding; default true. */
     public Options withDictionary(boolean enabled) {
-      return new Options(rowGroupBytes, pageBytes, dictionaryPageBytes, enabled, compression);
+      return new Options(
+          rowGroupBytes, pageBytes, dictionaryPageBytes, enabled, compression, pageEncoders);
     }
 
     /** The page codec; default Snappy. */
@@ -148,7 +158,18 @@ public final class ParquetBatchWriter implements Closeable {
       if (codec == null) {
         throw new IllegalArgumentException("compression can not be null");
       }
-      return new Options(rowGroupBytes, pageBytes, dictionaryPageBytes, dictionary, codec);
+      return new Options(rowGroupBytes, pageBytes, dictionaryPageBytes, dictionary, codec, pageEncoders);
+    }
+
+    /**
+     * Whether flat numeric and string columns are encoded into pages by Sediment's own encoders
+     * ({@link PageEncoder}: a page's values from the vectors in one pass, statistics per page)
+     * rather than value by value through parquet-java's {@code ColumnWriter}; default true. Both
+     * write the same values with the same encodings and statistics kinds; pages and bytes differ.
+     */
+    public Options withPageEncoders(boolean enabled) {
+      return new Options(
+          rowGroupBytes, pageBytes, dictionaryPageBytes, dictionary, compression, enabled);
     }
   }
 
@@ -186,7 +207,37 @@ public final class ParquetBatchWriter implements Closeable {
         decimalBytes[c] = ParquetBatchSchema.decimalBytes(f.precision());
       }
     }
+    this.encoderKinds = new int[schema.size()];
+    java.util.List<org.apache.parquet.schema.Type> viaWriters = new java.util.ArrayList<>();
+    for (int c = 0; c < descriptors.length; c++) {
+      encoderKinds[c] = options.pageEncoders ? encoderKind(schema.field(c)) : 0;
+      if (encoderKinds[c] == 0) {
+        viaWriters.add(type.getFields().get(c));
+      }
+    }
+    this.writerType = viaWriters.isEmpty() ? null : new MessageType(type.getName(), viaWriters);
     file.start();
+  }
+
+  private static int encoderKind(BatchField f) {
+    switch (f.type()) {
+      case INT8:
+      case INT16:
+      case INT32:
+      case DATE:
+      case INT64:
+      case TIMESTAMP:
+      case FLOAT:
+      case DOUBLE:
+        return 1;
+      case TIME:
+        return f.unit() == TimeUnit.MILLIS ? 0 : 1;
+      case STRING:
+      case BYTES:
+        return 2;
+      default:
+        return 0;
+    }
   }
 
   /** A writer of {@code schema} to the local file {@code path} (replaced if it exists), defaults. */
@@ -229,59 +280,117 @@ public final class ParquetBatchWriter implements Closeable {
           "a batch of " + batch.schema() + " cannot be written to a file of " + schema);
     }
     int n = batch.rowCount();
-    for (int from = 0; from < n; from += CHUNK_ROWS) {
-      int to = Math.min(n, from + CHUNK_ROWS);
-      ColumnWriteStore s = store();
-      for (int c = 0; c < writers.length; c++) {
-        writeColumn(c, batch, from, to);
+    int from = 0;
+    while (from < n) {
+      // Chunks end at multiples of CHUNK_ROWS rows of the row group, so where a row group ends
+      // depends on the rows only, not on how they were batched.
+      int to = (int) Math.min(n, from + CHUNK_ROWS - rowGroupRows % CHUNK_ROWS);
+      open();
+      ColumnWriteStore s = store;
+      for (int c = 0; c < descriptors.length; c++) {
+        switch (encoderKinds[c]) {
+          case 1:
+            ((FixedPageEncoder) encoders[c]).append(batch.column(c), from, to);
+            break;
+          case 2:
+            ((BinaryPageEncoder) encoders[c]).append((BinaryColumn) batch.column(c), from, to);
+            break;
+          default:
+            writeColumn(c, batch, from, to);
+            break;
+        }
       }
-      for (int i = from; i < to; i++) {
-        s.endRecord();
+      if (s != null) {
+        for (int i = from; i < to; i++) {
+          s.endRecord();
+        }
       }
       rowGroupRows += to - from;
       rows += to - from;
-      if (s.getBufferedSize() >= options.rowGroupBytes) {
+      if (rowGroupRows % CHUNK_ROWS == 0 && bufferedSize() >= options.rowGroupBytes) {
         flushRowGroup();
       }
+      from = to;
     }
   }
 
-  private ColumnWriteStore store() {
+  private long bufferedSize() {
     ColumnWriteStore s = store;
-    if (s == null) {
-      ColumnChunkPageWriteStore p =
-          new ColumnChunkPageWriteStore(
-              compressor,
-              type,
-              HeapByteBufferAllocator.getInstance(),
-              props.getColumnIndexTruncateLength(),
-              props.getPageWriteChecksumEnabled());
-      s = props.newColumnWriteStore(type, p);
-      writers = new ColumnWriter[descriptors.length];
-      for (int c = 0; c < descriptors.length; c++) {
-        writers[c] = s.getColumnWriter(descriptors[c]);
+    long size = s == null ? 0 : s.getBufferedSize();
+    for (PageEncoder e : encoders) {
+      if (e != null) {
+        size += e.bufferedSize();
       }
-      pages = p;
-      store = s;
     }
-    return s;
+    return size;
+  }
+
+  /** Starts a row group's page store, column writers and page encoders if none is open. */
+  private void open() {
+    if (pages != null) {
+      return;
+    }
+    ColumnChunkPageWriteStore p =
+        new ColumnChunkPageWriteStore(
+            compressor,
+            type,
+            HeapByteBufferAllocator.getInstance(),
+            props.getColumnIndexTruncateLength(),
+            props.getPageWriteChecksumEnabled());
+    MessageType wt = writerType;
+    ColumnWriteStore s = wt == null ? null : props.newColumnWriteStore(wt, p);
+    writers = new ColumnWriter[descriptors.length];
+    encoders = new PageEncoder[descriptors.length];
+    for (int c = 0; c < descriptors.length; c++) {
+      ColumnDescriptor d = descriptors[c];
+      boolean optional = schema.field(c).nullable();
+      switch (encoderKinds[c]) {
+        case 1:
+          encoders[c] =
+              new FixedPageEncoder(
+                  p.getPageWriter(d), d.getPrimitiveType(), optional, options.pageBytes,
+                  options.dictionaryPageBytes, options.dictionary);
+          break;
+        case 2:
+          encoders[c] =
+              new BinaryPageEncoder(
+                  p.getPageWriter(d), d.getPrimitiveType(), optional, options.pageBytes,
+                  options.dictionaryPageBytes, options.dictionary);
+          break;
+        default:
+          writers[c] = s.getColumnWriter(d);
+          break;
+      }
+    }
+    pages = p;
+    store = s;
   }
 
   private void flushRowGroup() throws IOException {
     ColumnWriteStore s = store;
     ColumnChunkPageWriteStore p = pages;
-    if (s == null || p == null) {
+    if (p == null) {
       return;
     }
     if (rowGroupRows > 0) {
+      for (PageEncoder e : encoders) {
+        if (e != null) {
+          e.finish();
+        }
+      }
       file.startBlock(rowGroupRows);
-      s.flush();
+      if (s != null) {
+        s.flush();
+      }
       p.flushToFileWriter(file);
       file.endBlock();
     }
-    s.close();
+    if (s != null) {
+      s.close();
+    }
     store = null;
     pages = null;
+    encoders = new PageEncoder[0];
     rowGroupRows = 0;
   }
 

@@ -1,0 +1,214 @@
+package dev.sediment.io.parquet;
+
+import dev.sediment.io.batch.BinaryColumn;
+import java.io.IOException;
+import java.util.Arrays;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.column.page.PageWriter;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.PrimitiveType;
+
+/**
+ * {@link PageEncoder} of BYTE_ARRAY columns (STRING, BYTES). The page's values are copied, plain
+ * encoded (4-byte little-endian length, bytes), into one buffer as they come; min and max are
+ * positions in it, compared unsigned byte by byte as parquet-java's binary comparator does; the
+ * dictionary keeps its entries plain encoded in one buffer too (that buffer is the dictionary
+ * page) with an open-addressing table of ids. No object per value.
+ */
+final class BinaryPageEncoder extends PageEncoder {
+  private byte[] plain = new byte[1 << 12];
+  private int plainLength;
+  private int count;
+  private int minStart = -1;
+  private int minLength;
+  private int maxStart = -1;
+  private int maxLength;
+
+  // Dictionary: entries plain encoded in arena; start (after the length) and length of each.
+  private byte[] arena = new byte[0];
+  private int arenaLength;
+  private int[] starts = new int[0];
+  private int[] lengths = new int[0];
+  private int[] hashes = new int[0];
+  private int size;
+  private int[] table = new int[0];
+
+  BinaryPageEncoder(
+      PageWriter out, PrimitiveType type, boolean optional, int pageBytes, int dictionaryLimit,
+      boolean dictionary) {
+    super(out, type, optional, pageBytes, dictionaryLimit, dictionary);
+    if (dictionary) {
+      arena = new byte[1 << 12];
+      starts = new int[256];
+      lengths = new int[256];
+      hashes = new int[256];
+      table = new int[tableSize(256)];
+    }
+  }
+
+  /** Appends rows {@code from} to {@code to} of {@code v}. */
+  void append(BinaryColumn v, int from, int to) throws IOException {
+    boolean nulls = v.hasNulls();
+    byte[] data = v.data();
+    for (int i = from; i < to; i++) {
+      if (nulls && v.isNull(i)) {
+        addNull();
+      } else {
+        add(data, v.start(i), v.length(i));
+      }
+    }
+  }
+
+  /** Appends one value, {@code length} bytes of {@code data} from {@code start}. */
+  void add(byte[] data, int start, int length) throws IOException {
+    int need = plainLength + 4 + length;
+    if (need > plain.length) {
+      plain = Arrays.copyOf(plain, Math.max(need, plain.length * 2));
+    }
+    INTS.set(plain, plainLength, length);
+    int at = plainLength + 4;
+    System.arraycopy(data, start, plain, at, length);
+    plainLength = need;
+    if (minStart < 0) {
+      minStart = at;
+      minLength = length;
+      maxStart = at;
+      maxLength = length;
+    } else {
+      if (Arrays.compareUnsigned(plain, at, at + length, plain, minStart, minStart + minLength)
+          < 0) {
+        minStart = at;
+        minLength = length;
+      }
+      if (Arrays.compareUnsigned(plain, at, at + length, plain, maxStart, maxStart + maxLength)
+          > 0) {
+        maxStart = at;
+        maxLength = length;
+      }
+    }
+    int n = count++;
+    if (dictionary) {
+      addId(n, id(data, start, length));
+    }
+    valueAdded();
+  }
+
+  private static int hash(byte[] data, int start, int length) {
+    long h = length;
+    int i = start;
+    int end = start + length;
+    for (; i + 8 <= end; i += 8) {
+      h = h * 0x9E3779B97F4A7C15L + (long) LONGS.get(data, i);
+    }
+    for (; i < end; i++) {
+      h = h * 31 + data[i];
+    }
+    return mix(h);
+  }
+
+  private int id(byte[] data, int start, int length) {
+    int h = hash(data, start, length);
+    int[] t = table;
+    int mask = t.length - 1;
+    int slot = h & mask;
+    while (true) {
+      int e = t[slot];
+      if (e == 0) {
+        break;
+      }
+      int id = e - 1;
+      if (hashes[id] == h
+          && lengths[id] == length
+          && Arrays.equals(
+              arena, starts[id], starts[id] + length, data, start, start + length)) {
+        return id;
+      }
+      slot = (slot + 1) & mask;
+    }
+    int id = size;
+    if (id == starts.length) {
+      starts = Arrays.copyOf(starts, id * 2);
+      lengths = Arrays.copyOf(lengths, id * 2);
+      hashes = Arrays.copyOf(hashes, id * 2);
+    }
+    int need = arenaLength + 4 + length;
+    if (need > arena.length) {
+      arena = Arrays.copyOf(arena, Math.max(need, arena.length * 2));
+    }
+    INTS.set(arena, arenaLength, length);
+    System.arraycopy(data, start, arena, arenaLength + 4, length);
+    starts[id] = arenaLength + 4;
+    lengths[id] = length;
+    hashes[id] = h;
+    arenaLength = need;
+    size = id + 1;
+    t[slot] = id + 1;
+    if (size * 2 > t.length) {
+      rehash();
+    }
+    return id;
+  }
+
+  private void rehash() {
+    int[] t = new int[table.length * 2];
+    int mask = t.length - 1;
+    for (int id = 0; id < size; id++) {
+      int slot = hashes[id] & mask;
+      while (t[slot] != 0) {
+        slot = (slot + 1) & mask;
+      }
+      t[slot] = id + 1;
+    }
+    table = t;
+  }
+
+  @Override
+  int dictionarySize() {
+    return size;
+  }
+
+  @Override
+  long dictionaryBytes() {
+    return arenaLength;
+  }
+
+  @Override
+  long plainBytes() {
+    return plainLength;
+  }
+
+  @Override
+  BytesInput plainValues() {
+    return BytesInput.from(Arrays.copyOf(plain, plainLength));
+  }
+
+  @Override
+  BytesInput dictionaryValues(int entries) {
+    int end = entries == 0 ? 0 : starts[entries - 1] + lengths[entries - 1];
+    return BytesInput.from(Arrays.copyOf(arena, end));
+  }
+
+  @Override
+  Statistics<?> statistics() {
+    Statistics<?> s = Statistics.createStats(type);
+    if (count > 0) {
+      s.updateStats(
+          Binary.fromConstantByteArray(
+              Arrays.copyOfRange(plain, minStart, minStart + minLength)));
+      s.updateStats(
+          Binary.fromConstantByteArray(
+              Arrays.copyOfRange(plain, maxStart, maxStart + maxLength)));
+    }
+    s.incrementNumNulls(pageNulls);
+    return s;
+  }
+
+  @Override
+  void resetPage() {
+    plainLength = 0;
+    count = 0;
+    minStart = -1;
+    maxStart = -1;
+  }
+}
