@@ -15,10 +15,12 @@ import java.util.stream.Stream;
 
 /**
  * Wall time of reading and of writing Parquet batches in process, not a test: {@code BatchIoBench
- * read|write DIR [ROUNDS [--no-dictionary]]}. {@code read} decodes every {@code *.parquet} file of DIR with {@link
+ * read|write DIR [ROUNDS [--no-dictionary|--column-writers]]}. {@code read} decodes every {@code *.parquet} file of DIR with {@link
  * ParquetBatchReader} (default batch limits) ROUNDS times; {@code write} reads them once into
  * memory, then writes all batches to one file with {@link ParquetBatchWriter} (default options)
- * ROUNDS times (with dictionary encoding off if asked, to see its share) and prints the written
+ * ROUNDS times (with dictionary encoding off if asked, to see its share; or through
+ * parquet-java's value-at-a-time {@code ColumnWriter}s instead of the page encoders, to compare
+ * them) and prints the written
  * file's SHA-256, so a change that must keep the bytes can be
  * checked. Each round's milliseconds are printed; the best is the figure to compare.
  *
@@ -35,7 +37,8 @@ public final class BatchIoBench {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 2) {
-      throw new IllegalArgumentException("usage: BatchIoBench read|write DIR [ROUNDS [--no-dictionary]]");
+      throw new IllegalArgumentException(
+          "usage: BatchIoBench read|write DIR [ROUNDS [--no-dictionary|--column-writers]]");
     }
     String mode = args[0];
     List<Path> files;
@@ -47,6 +50,7 @@ public final class BatchIoBench {
     }
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
     boolean dictionary = !(args.length > 3 && args[3].equals("--no-dictionary"));
+    boolean pageEncoders = !(args.length > 3 && args[3].equals("--column-writers"));
     long best = Long.MAX_VALUE;
     long bestCpu = Long.MAX_VALUE;
     if (mode.equals("read")) {
@@ -89,7 +93,9 @@ public final class BatchIoBench {
               ParquetBatchWriter.create(
                   out,
                   batches.get(0).schema(),
-                  ParquetBatchWriter.Options.defaults().withDictionary(dictionary))) {
+                  ParquetBatchWriter.Options.defaults()
+                      .withDictionary(dictionary)
+                      .withPageEncoders(pageEncoders))) {
             for (ColumnBatch b : batches) {
               w.write(b);
             }

@@ -118,10 +118,7 @@ final class BinaryPageEncoder extends PageEncoder {
         break;
       }
       int id = e - 1;
-      if (hashes[id] == h
-          && lengths[id] == length
-          && Arrays.equals(
-              arena, starts[id], starts[id] + length, data, start, start + length)) {
+      if (hashes[id] == h && lengths[id] == length && same(starts[id], data, start, length)) {
         return id;
       }
       slot = (slot + 1) & mask;
@@ -148,6 +145,20 @@ final class BinaryPageEncoder extends PageEncoder {
       rehash();
     }
     return id;
+  }
+
+  /** Whether the entry at {@code at} of the arena is the value; short values compared inline. */
+  private boolean same(int at, byte[] data, int start, int length) {
+    if (length > 16) {
+      return Arrays.equals(arena, at, at + length, data, start, start + length);
+    }
+    byte[] a = arena;
+    for (int k = 0; k < length; k++) {
+      if (a[at + k] != data[start + k]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void rehash() {
@@ -180,7 +191,8 @@ final class BinaryPageEncoder extends PageEncoder {
 
   @Override
   BytesInput plainValues() {
-    return BytesInput.from(Arrays.copyOf(plain, plainLength));
+    // Not copied: the page writer has compressed (and checksummed) it when writePage returns.
+    return BytesInput.from(plain, 0, plainLength);
   }
 
   @Override

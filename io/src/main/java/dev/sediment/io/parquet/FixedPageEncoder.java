@@ -23,6 +23,7 @@ final class FixedPageEncoder extends PageEncoder {
   private final int width;
 
   private long[] values = new long[1024];
+  private byte[] page = new byte[8192];
   private int count;
   private long minKey;
   private long maxKey;
@@ -193,26 +194,29 @@ final class FixedPageEncoder extends PageEncoder {
 
   @Override
   BytesInput plainValues() {
-    return encode(values, count);
+    // Into a reused buffer: the page writer has compressed (and checksummed) it when writePage
+    // returns.
+    if (page.length < count * width) {
+      page = new byte[Math.max(count * width, page.length * 2)];
+    }
+    return encode(values, count, page);
   }
 
   @Override
   BytesInput dictionaryValues(int n) {
-    return encode(entries, n);
+    // Kept by the page writer until the row group is written: a buffer of its own.
+    return encode(entries, n, new byte[n * width]);
   }
 
-  private BytesInput encode(long[] a, int n) {
-    byte[] b = new byte[n * width];
+  private BytesInput encode(long[] a, int n, byte[] b) {
     if (width == 8) {
-      for (int i = 0; i < n; i++) {
-        LONGS.set(b, i << 3, a[i]);
-      }
+      java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(a, 0, n);
     } else {
       for (int i = 0; i < n; i++) {
         INTS.set(b, i << 2, (int) a[i]);
       }
     }
-    return BytesInput.from(b);
+    return BytesInput.from(b, 0, n * width);
   }
 
   @Override
