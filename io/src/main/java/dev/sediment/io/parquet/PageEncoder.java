@@ -7,13 +7,11 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.bytes.BytesUtils;
-import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageWriter;
 import org.apache.parquet.column.statistics.Statistics;
-import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridEncoder;
 import org.apache.parquet.schema.PrimitiveType;
 
 /**
@@ -60,9 +58,10 @@ abstract class PageEncoder {
   /** Nulls of the current page. */
   int pageNulls;
   /** Definition level (0 null, 1 value) of each value of the page, when optional. */
-  final byte[] defs;
+  final int[] defs;
   /** Dictionary id of each non-null value of the page, while dictionary encoding. */
   int[] ids = new int[1024];
+  private final HybridEncoder hybrid = new HybridEncoder();
   /** Dictionary entries before the current page. */
   int pageDictionaryStart;
 
@@ -75,7 +74,7 @@ abstract class PageEncoder {
     this.pageBytes = pageBytes;
     this.dictionaryLimit = dictionaryLimit;
     this.dictionary = dictionary;
-    this.defs = optional ? new byte[PAGE_ROW_LIMIT] : new byte[0];
+    this.defs = optional ? new int[PAGE_ROW_LIMIT] : new int[0];
   }
 
   /** Entries in the dictionary. */
@@ -190,20 +189,14 @@ abstract class PageEncoder {
     }
   }
 
-  private BytesInput dictionaryIds(int values) throws IOException {
+  private BytesInput dictionaryIds(int values) {
     int width = BytesUtils.getWidthFromMaxInt(Math.max(0, dictionarySize() - 1));
-    RunLengthBitPackingHybridEncoder rle =
-        new RunLengthBitPackingHybridEncoder(
-            width, 64, Math.max(64, values * width / 8 + 64), HeapByteBufferAllocator.getInstance());
-    int[] a = ids;
-    for (int i = 0; i < values; i++) {
-      rle.writeInt(a[i]);
-    }
-    return BytesInput.concat(BytesInput.from(new byte[] {(byte) width}), rle.toBytes());
+    return BytesInput.concat(
+        BytesInput.from(new byte[] {(byte) width}), BytesInput.from(hybrid.encode(ids, values, width)));
   }
 
   /** The page's definition levels, RLE/bit-packed hybrid with their 4-byte length first. */
-  private BytesInput definitionLevels() throws IOException {
+  private BytesInput definitionLevels() {
     if (pageNulls == 0 || pageNulls == pageValues) {
       // One run of a single level: varint header (count << 1), then the level in one byte.
       byte[] run = new byte[4 + 5 + 1];
@@ -218,17 +211,10 @@ abstract class PageEncoder {
       INTS.set(run, 0, n - 4);
       return BytesInput.from(run, 0, n);
     }
-    RunLengthBitPackingHybridEncoder rle =
-        new RunLengthBitPackingHybridEncoder(
-            1, 64, pageValues / 8 + 64, HeapByteBufferAllocator.getInstance());
-    byte[] d = defs;
-    for (int i = 0; i < pageValues; i++) {
-      rle.writeInt(d[i]);
-    }
-    BytesInput levels = rle.toBytes();
+    byte[] levels = hybrid.encode(defs, pageValues, 1);
     byte[] len = new byte[4];
-    INTS.set(len, 0, (int) levels.size());
-    return BytesInput.concat(BytesInput.from(len), levels);
+    INTS.set(len, 0, levels.length);
+    return BytesInput.concat(BytesInput.from(len), BytesInput.from(levels));
   }
 
   /** A power of two table size for {@code entries} at load 1/2 or less. */
