@@ -35,9 +35,11 @@ import org.apache.parquet.schema.MessageType;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Writes {@link ColumnBatch}es to a Parquet file straight from their vectors: each column's values
- * go to parquet-java's column writers ({@code ColumnWriteStore} over {@code ParquetFileWriter}), with
- * no record object per row.
+ * Writes {@link ColumnBatch}es to a Parquet file straight from their vectors, with no record object
+ * per row: flat numeric and string columns are encoded a page at a time by {@link PageEncoder}s
+ * and handed as finished pages to parquet-java's page store; BOOLEAN, DECIMAL, LIST and
+ * millisecond TIME columns (and every column with {@link Options#withPageEncoders} false) go
+ * value by value to parquet-java's column writers ({@code ColumnWriteStore}).
  *
  * <pre>{@code
  * try (ParquetBatchWriter w = ParquetBatchWriter.create(path, schema)) {
@@ -53,7 +55,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * TIMESTAMP unit and UTC flag, DATE, TIME, DECIMAL precision and scale (INT32, INT64 or
  * FIXED_LEN_BYTE_ARRAY by precision), STRING, LIST in the standard 3-level form.
  *
- * <p>Deterministic: the same batches with the same options give the same bytes. For a {@link
+ * <p>Deterministic: the same rows with the same options give the same bytes, however they are
+ * batched (pages end at value counts and sizes, row groups at multiples of 1024 rows). For a {@link
  * Path} the footer's encoding lists are put in canonical order on {@link #close} ({@link
  * CanonicalFooter}); parquet-java writes them in an order that can differ between JVMs, so a file
  * written to another {@link OutputFile} is deterministic only within one JVM. Only the rows of a
@@ -78,6 +81,8 @@ public final class ParquetBatchWriter implements Closeable {
   private final int[] encoderKinds;
   /** The columns written through ColumnWriters, or null if none is. */
   private final @Nullable MessageType writerType;
+  /** The columns written through ColumnWriters. */
+  private final int[] writerColumns;
   private final byte[] scratch = new byte[64];
 
   private @Nullable ColumnChunkPageWriteStore pages;
@@ -216,6 +221,10 @@ public final class ParquetBatchWriter implements Closeable {
       }
     }
     this.writerType = viaWriters.isEmpty() ? null : new MessageType(type.getName(), viaWriters);
+    this.writerColumns =
+        java.util.stream.IntStream.range(0, descriptors.length)
+            .filter(c -> encoderKinds[c] == 0)
+            .toArray();
     file.start();
   }
 
@@ -296,12 +305,16 @@ public final class ParquetBatchWriter implements Closeable {
             ((BinaryPageEncoder) encoders[c]).append((BinaryColumn) batch.column(c), from, to);
             break;
           default:
-            writeColumn(c, batch, from, to);
             break;
         }
       }
       if (s != null) {
+        // Row by row: the store cuts pages when a record ends, of all values written so far, so
+        // values written ahead of their record would make pages depend on the batching.
         for (int i = from; i < to; i++) {
+          for (int c : writerColumns) {
+            writeColumn(c, batch, i, i + 1);
+          }
           s.endRecord();
         }
       }

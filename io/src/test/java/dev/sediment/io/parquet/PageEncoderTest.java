@@ -371,6 +371,43 @@ public class PageEncoderTest {
   }
 
   @Test
+  public void everyType_anyBatching_sameBytes_withAndWithoutPageEncoders() throws Exception {
+    // Booleans, decimals, lists and millisecond times still go through parquet-java's writers.
+    ColumnBatch all = ParquetBatchRoundTripTest.allTypes("src", 5000, 0);
+    List<ColumnBatch> odd = new ArrayList<>();
+    int[] sizes = {1, 1023, 7, 2049, 3};
+    int from = 0;
+    for (int i = 0; from < all.rowCount(); i++) {
+      int to = Math.min(all.rowCount(), from + sizes[i % sizes.length]);
+      odd.add(all.slice(from, to));
+      from = to;
+    }
+    for (boolean pageEncoders : new boolean[] {true, false}) {
+      ParquetBatchWriter.Options o =
+          ParquetBatchWriter.Options.defaults()
+              .withPageBytes(2048)
+              .withRowGroupBytes(48 << 10)
+              .withPageEncoders(pageEncoders);
+      byte[][] files = new byte[2][];
+      int k = 0;
+      for (List<ColumnBatch> batches : List.of(List.of(all), odd)) {
+        Path file = tmp.getRoot().toPath().resolve("all-" + pageEncoders + "-" + k + ".parquet");
+        try (ParquetBatchWriter w =
+            ParquetBatchWriter.create(file, ParquetBatchRoundTripTest.ALL, o)) {
+          for (ColumnBatch b : batches) {
+            w.write(b);
+          }
+        }
+        try (ParquetFileReader r = ParquetFileReader.open(LocalParquetFile.of(file))) {
+          assertTrue(r.getFooter().getBlocks().size() >= 2);
+        }
+        files[k++] = Files.readAllBytes(file);
+      }
+      assertArrayEquals("page encoders " + pageEncoders, files[0], files[1]);
+    }
+  }
+
+  @Test
   public void duckDb_readsEveryValueExactly() throws Exception {
     ColumnBatch b = rows(13);
     Path file = write("duck.parquet", List.of(b), small());
