@@ -375,7 +375,7 @@ public class PageEncoderTest {
     // Booleans, decimals, lists and millisecond times still go through parquet-java's writers.
     ColumnBatch all = ParquetBatchRoundTripTest.allTypes("src", 5000, 0);
     List<ColumnBatch> odd = new ArrayList<>();
-    int[] sizes = {1, 1023, 7, 2049, 3};
+    int[] sizes = {1, 150, 37, 500, 3, 301, 1100};
     int from = 0;
     for (int i = 0; from < all.rowCount(); i++) {
       int to = Math.min(all.rowCount(), from + sizes[i % sizes.length]);
