@@ -1,0 +1,211 @@
+package dev.sediment.io.parquet;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import dev.sediment.io.batch.ColumnBatch;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.column.page.PageReader;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * {@link ParquetBatchReader#rowGroups(int, int, long, long)}: DuckDB-written files read in row
+ * ranges of many sizes give exactly the rows (values and file row indexes) of reading them whole.
+ */
+public class ParquetRowRangeTest {
+  @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
+  /** Nullable numbers, strings, booleans, decimals and a list: PageColumn and ReaderColumn. */
+  private static String select(int rows) {
+    return "SELECT"
+        + " i::BIGINT AS id,"
+        + " CASE WHEN i % 3 = 0 THEN NULL ELSE i % 2 = 0 END AS b,"
+        + " CASE WHEN i % 5 = 0 THEN NULL ELSE (i * 104729 - 2147483648)::INTEGER END AS i32,"
+        + " CASE WHEN i % 7 = 0 THEN NULL ELSE i / 8.0 END AS d,"
+        + " CASE WHEN i % 11 = 0 THEN NULL ELSE ((i % 19999 - 9999) / 100.0)::DECIMAL(4,2) END"
+        + "   AS dec4,"
+        + " CASE WHEN i % 5 = 0 THEN NULL WHEN i % 5 = 1 THEN '' ELSE 'v' || (i % 37) || 'ü€' END"
+        + "   AS s,"
+        + " 'k' || (i * 7919 % 100003) AS plain_s,"
+        + " CASE WHEN i % 9 = 0 THEN NULL WHEN i % 9 = 1 THEN []::DOUBLE[]"
+        + "   ELSE [i * 0.5, -0.0::DOUBLE]::DOUBLE[] END AS samples"
+        + " FROM range(0, "
+        + rows
+        + ") t(i) ORDER BY i";
+  }
+
+  private Path duck(String name, int rows, String options) throws Exception {
+    Path file = tmp.getRoot().toPath().resolve(name);
+    ParquetBatchDuckDbTest.duckdb(
+        "SET threads = 1",
+        "COPY (" + select(rows) + ") TO '" + file + "' (FORMAT parquet" + options + ")");
+    return file;
+  }
+
+  /** All rows of {@code file}, by file row index, each as a one-row batch. */
+  private static Map<Long, ColumnBatch> rows(Path file, int from, int to, long first, long end)
+      throws Exception {
+    Map<Long, ColumnBatch> out = new TreeMap<>();
+    try (ParquetBatchReader r = ParquetBatchReader.open(LocalParquetFile.of(file), "f")) {
+      r.rowGroups(from, to, first, end);
+      assertEquals(first, r.position());
+      for (ColumnBatch b = r.next(); b != null; b = r.next()) {
+        for (int i = 0; i < b.rowCount(); i++) {
+          ColumnBatch row = b.slice(i, i + 1);
+          assertTrue("row " + b.rowIndex(i) + " twice", out.put(b.rowIndex(i), row) == null);
+        }
+      }
+      assertEquals(end, r.position());
+    }
+    return out;
+  }
+
+  private static Map<Long, ColumnBatch> whole(Path file) throws Exception {
+    Map<Long, ColumnBatch> out = new TreeMap<>();
+    try (ParquetBatchReader r = ParquetBatchReader.open(LocalParquetFile.of(file), "f")) {
+      for (ColumnBatch b = r.next(); b != null; b = r.next()) {
+        for (int i = 0; i < b.rowCount(); i++) {
+          out.put(b.rowIndex(i), b.slice(i, i + 1));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Reads every row group of {@code file} in consecutive ranges of {@code size} rows. */
+  private static void assertRangesOf(Path file, long size, Map<Long, ColumnBatch> expected)
+      throws Exception {
+    Map<Long, ColumnBatch> got = new TreeMap<>();
+    long[] firstRows;
+    int groups;
+    try (ParquetBatchReader r = ParquetBatchReader.open(LocalParquetFile.of(file), "f")) {
+      groups = r.rowGroupCount();
+      firstRows = new long[groups + 1];
+      for (int g = 0; g <= groups; g++) {
+        firstRows[g] = g == groups ? r.rowCount() : r.firstRow(g);
+      }
+    }
+    for (int g = 0; g < groups; g++) {
+      for (long a = firstRows[g]; a < firstRows[g + 1]; a += size) {
+        long b = Math.min(firstRows[g + 1], a + size);
+        for (Map.Entry<Long, ColumnBatch> e : rows(file, g, g + 1, a, b).entrySet()) {
+          assertTrue("row " + e.getKey() + " twice", got.put(e.getKey(), e.getValue()) == null);
+        }
+      }
+    }
+    assertSame(expected, got, "ranges of " + size);
+  }
+
+  private static void assertSame(
+      Map<Long, ColumnBatch> expected, Map<Long, ColumnBatch> got, String what) {
+    assertEquals(what + ": rows", expected.keySet(), got.keySet());
+    for (Map.Entry<Long, ColumnBatch> e : expected.entrySet()) {
+      assertEquals(what + ": row " + e.getKey(), e.getValue(), got.get(e.getKey()));
+    }
+  }
+
+  /** The data pages of each column chunk of row group {@code g}, in column order. */
+  private static List<Integer> pagesPerColumn(Path file, int g) throws Exception {
+    List<Integer> out = new ArrayList<>();
+    try (ParquetFileReader r = ParquetFileReader.open(LocalParquetFile.of(file))) {
+      PageReadStore s = r.readRowGroup(g);
+      for (org.apache.parquet.column.ColumnDescriptor c :
+          r.getFooter().getFileMetaData().getSchema().getColumns()) {
+        PageReader p = s.getPageReader(c);
+        int n = 0;
+        while (p.readPage() != null) {
+          n++;
+        }
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  private void smallRowGroups(String options) throws Exception {
+    // 5 row groups of 2,048 rows and one of 1,808.
+    Path f = duck("small.parquet", 12_048, ", ROW_GROUP_SIZE 2048" + options);
+    Map<Long, ColumnBatch> expected = whole(f);
+    assertEquals(12_048, expected.size());
+    for (long size : new long[] {777, 1000, 2047, 5000}) {
+      assertRangesOf(f, size, expected);
+    }
+    // Single rows: the first, last and some inside each row group.
+    try (ParquetBatchReader r = ParquetBatchReader.open(LocalParquetFile.of(f), "f")) {
+      assertEquals(6, r.rowGroupCount());
+    }
+    for (long row : new long[] {0, 1, 2047, 2048, 2049, 4095, 7777, 12_047}) {
+      int g = (int) (row / 2048);
+      Map<Long, ColumnBatch> one = rows(f, g, g + 1, row, row + 1);
+      assertEquals(1, one.size());
+      assertEquals("row " + row, expected.get(row), one.get(row));
+    }
+    // Several row groups, starting and ending inside one.
+    Map<Long, ColumnBatch> span = rows(f, 1, 5, 3000, 9001);
+    assertSame(new TreeMap<>(((TreeMap<Long, ColumnBatch>) expected).subMap(3000L, 9001L)), span,
+        "rows [3000, 9001)");
+    // An empty range reads nothing.
+    assertEquals(0, rows(f, 2, 3, 5000, 5000).size());
+  }
+
+  @Test
+  public void smallRowGroups_v1Pages_rangesReadTheSameRowsAsWhole() throws Exception {
+    smallRowGroups("");
+  }
+
+  @Test
+  public void smallRowGroups_v2Pages_rangesReadTheSameRowsAsWhole() throws Exception {
+    smallRowGroups(", PARQUET_VERSION V2");
+  }
+
+  private void oneLargeRowGroup(String options) throws Exception {
+    int rows = 300_000;
+    Path f = duck("large.parquet", rows, ", ROW_GROUP_SIZE 1000000" + options);
+    try (ParquetBatchReader r = ParquetBatchReader.open(LocalParquetFile.of(f), "f")) {
+      assertEquals(1, r.rowGroupCount());
+    }
+    List<Integer> pages = pagesPerColumn(f, 0);
+    // The test means something only if columns have many pages to pass over.
+    assertTrue("pages per column " + pages, pages.get(0) >= 4 && pages.get(6) >= 4);
+    Map<Long, ColumnBatch> expected = whole(f);
+    assertEquals(rows, expected.size());
+    for (long size : new long[] {65_537, 99_999, 131_072, 1_000_000}) {
+      assertRangesOf(f, size, expected);
+    }
+    for (long row : new long[] {0, 1, 100_000, 149_999, 150_000, 262_143, 299_999}) {
+      Map<Long, ColumnBatch> one = rows(f, 0, 1, row, row + 1);
+      assertEquals("row " + row, expected.get(row), one.get(row));
+    }
+  }
+
+  @Test
+  public void oneLargeRowGroup_v1Pages_rangesReadTheSameRowsAsWhole() throws Exception {
+    oneLargeRowGroup("");
+  }
+
+  @Test
+  public void oneLargeRowGroup_v2Pages_rangesReadTheSameRowsAsWhole() throws Exception {
+    oneLargeRowGroup(", PARQUET_VERSION V2");
+  }
+
+  @Test
+  public void rowsOutsideTheRowGroups_areRefused() throws Exception {
+    Path f = duck("small.parquet", 5000, ", ROW_GROUP_SIZE 2048");
+    try (ParquetBatchReader r = ParquetBatchReader.open(LocalParquetFile.of(f), "f")) {
+      IndexOutOfBoundsException e =
+          org.junit.Assert.assertThrows(
+              IndexOutOfBoundsException.class, () -> r.rowGroups(1, 2, 100, 3000));
+      assertTrue(e.getMessage(), e.getMessage().startsWith("rows [100, 3000) outside rows [2048, 4096)"));
+      org.junit.Assert.assertThrows(
+          IndexOutOfBoundsException.class, () -> r.rowGroups(1, 2, 3000, 2900));
+    }
+  }
+}
