@@ -273,6 +273,87 @@ public class ParquetRowRangeTest {
     manyPages(WriterVersion.PARQUET_2_0);
   }
 
+  /** Reads rows [first, end) of row group 0 of {@code bytes}; returns the rows read. */
+  private long readRange(byte[] bytes, long first, long end) throws Exception {
+    Path f = tmp.getRoot().toPath().resolve("h.parquet");
+    java.nio.file.Files.write(f, bytes);
+    long rows = 0;
+    try (ParquetBatchReader r = ParquetBatchReader.open(LocalParquetFile.of(f), "h")) {
+      r.rowGroups(0, 1, first, end);
+      for (ColumnBatch b = r.next(); b != null; b = r.next()) {
+        rows += b.rowCount();
+      }
+    }
+    return rows;
+  }
+
+  private byte[] oneGroupOfManyPages() throws Exception {
+    return HostileParquet.written(
+        tmp.getRoot().toPath(),
+        20_000,
+        org.apache.parquet.hadoop.metadata.CompressionCodecName.SNAPPY,
+        WriterVersion.PARQUET_1_0,
+        1L << 30);
+  }
+
+  @Test(timeout = 60_000)
+  public void lyingPageBeforeTheRange_isTheErrorOfReadingWhole_neverAHang() throws Exception {
+    byte[] valid = oneGroupOfManyPages();
+    assertEquals(5_000, readRange(valid, 12_000, 17_000));
+    // The second data page of id (before row 12,000) declares more values than the chunk holds.
+    byte[] more =
+        HostileParquet.editPageHeader(
+            valid, 0, "id", 1, h -> h.getData_page_header().setNum_values(Integer.MAX_VALUE));
+    // parquet-java counts the chunk's values while fetching it, before any page is passed over:
+    // the same error as reading the row group whole.
+    java.io.IOException e =
+        org.junit.Assert.assertThrows(
+            java.io.IOException.class, () -> readRange(more, 12_000, 17_000));
+    assertTrue(e.getMessage(), e.getMessage().contains("row group 0 cannot be read"));
+    assertTrue(
+        e.getMessage(), e.getMessage().contains("Expected 20000 values in column chunk"));
+    java.io.IOException whole =
+        org.junit.Assert.assertThrows(java.io.IOException.class, () -> readRange(more, 0, 20_000));
+    assertEquals(e.getMessage(), whole.getMessage());
+    // It declares fewer: the chunk ends before the values its footer entry declares.
+    byte[] fewer =
+        HostileParquet.editPageHeader(
+            valid, 0, "id", 1, h -> h.getData_page_header().setNum_values(1));
+    org.junit.Assert.assertThrows(java.io.IOException.class, () -> readRange(fewer, 12_000, 17_000));
+  }
+
+  @Test(timeout = 120_000)
+  public void mutatedFiles_readInRanges_giveTheirRowsOrAnIOException_only() throws Exception {
+    byte[] valid = oneGroupOfManyPages();
+    java.util.Random random = new java.util.Random(17);
+    int failed = 0;
+    for (int round = 0; round < 100; round++) {
+      byte[] m = valid.clone();
+      for (int k = 0; k < 1 + round % 4; k++) {
+        m[random.nextInt(m.length)] = (byte) random.nextInt(256);
+      }
+      long first = random.nextInt(20_000);
+      long end = first + random.nextInt(20_001 - (int) first);
+      Path f = tmp.getRoot().toPath().resolve("m.parquet");
+      java.nio.file.Files.write(f, m);
+      try (ParquetBatchReader r = ParquetBatchReader.open(LocalParquetFile.of(f), "m")) {
+        // A mutated footer may declare other rows: read the range within them.
+        long rowsOf0 = r.rowCount(0);
+        long a = Math.min(first, rowsOf0);
+        long z = Math.min(end, rowsOf0);
+        r.rowGroups(0, 1, a, z);
+        long rows = 0;
+        for (ColumnBatch b = r.next(); b != null; b = r.next()) {
+          rows += b.rowCount();
+        }
+        assertEquals(z - a, rows);
+      } catch (java.io.IOException e) {
+        failed++;
+      }
+    }
+    assertTrue("failed " + failed, failed > 0);
+  }
+
   @Test
   public void rowsOutsideTheRowGroups_areRefused() throws Exception {
     Path f = duck("small.parquet", 5000, ", ROW_GROUP_SIZE 2048");
