@@ -176,7 +176,7 @@ public class ParquetRowRangeTest {
   }
 
   private void oneLargeRowGroup(String options) throws Exception {
-    int rows = 300_000;
+    int rows = 150_000;
     Path f = duck("large.parquet", rows, ", ROW_GROUP_SIZE 1000000" + options);
     // DuckDB 1.4 writes one page per column chunk here: ranges drop the page's leading rows.
     assertEquals(List.of(1, 1, 1, 1, 1, 1, 1, 1), pagesPerColumn(f, 0));
@@ -189,10 +189,10 @@ public class ParquetRowRangeTest {
     }
     Map<Long, ColumnBatch> expected = whole(f);
     assertEquals(rows, expected.size());
-    for (long size : new long[] {65_537, 99_999, 131_072, 1_000_000}) {
+    for (long size : new long[] {65_537, 99_999, 1_000_000}) {
       assertRangesOf(f, size, expected);
     }
-    for (long row : new long[] {0, 1, 100_000, 149_999, 150_000, 262_143, 299_999}) {
+    for (long row : new long[] {0, 1, 65_535, 65_536, 99_999, 149_999}) {
       Map<Long, ColumnBatch> one = rows(f, 0, 1, row, row + 1);
       assertEquals("row " + row, expected.get(row), one.get(row));
     }
@@ -249,12 +249,12 @@ public class ParquetRowRangeTest {
   }
 
   private void manyPages(WriterVersion version) throws Exception {
-    int rows = 300_000;
+    int rows = 150_000;
     Path f = manyPages("pages.parquet", version, rows);
     List<Integer> pages = pagesPerColumn(f, 0);
     // Every column has many pages to pass over.
     for (int n : pages) {
-      assertTrue("pages per column " + pages, n >= 100);
+      assertTrue("pages per column " + pages, n >= 50);
     }
     oneLargeRowGroup(f, rows);
     Map<Long, ColumnBatch> expected = whole(f);
