@@ -8,6 +8,7 @@ import dev.sediment.io.batch.BatchStage;
 import dev.sediment.io.batch.BatchStages;
 import dev.sediment.io.batch.ColumnBatch;
 import dev.sediment.io.batch.ColumnBatchCoder;
+import dev.sediment.io.batch.ColumnType;
 import dev.sediment.schemas.ErrorType;
 import dev.sediment.schemas.RecordError;
 import java.io.FileNotFoundException;
@@ -63,7 +64,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>Each matched file (any Beam file system: local, {@code s3://}, {@code gs://}) is opened once
  * to read its footer and cut into ranges of consecutive row groups of about {@link
- * Read#withSplitBytes} compressed bytes each (a row group is never cut); the ranges are
+ * Read#withSplitBytes} compressed bytes each, and a row group of more than {@link
+ * Read#withSplitRows} rows into ranges of about that many rows; the ranges are
  * reshuffled, then each is decoded by {@link ParquetBatchReader} into batches of up to 65,536 rows
  * or about 8 MiB. Every row carries its file (the {@link ResourceId} as a string) and its 0-based
  * row index in the file. The output's coder is {@link ColumnBatchCoder} of the schema.
@@ -93,12 +95,20 @@ public final class ParquetBatchIO {
   /** Default for {@link Read#withSplitBytes}: 64 MiB of compressed row groups per range. */
   public static final long DEFAULT_SPLIT_BYTES = 64L << 20;
 
+  /**
+   * Default for {@link Read#withSplitRows}: a row group of more than 131,072 rows is cut into row
+   * ranges of about that many (a 2.5 M-row group into 20, a 500 k-row group into 4), so that even
+   * a few files of one row group each spread evenly over two or more workers.
+   */
+  public static final long DEFAULT_SPLIT_ROWS = 128L << 10;
+
   private ParquetBatchIO() {}
 
   /** Reads the Parquet files matching a glob into column batches. */
   public static Read read() {
     return new AutoValue_ParquetBatchIO_Read.Builder()
         .setSplitBytes(DEFAULT_SPLIT_BYTES)
+        .setSplitRows(DEFAULT_SPLIT_ROWS)
         .setSampleFraction(1.0)
         .setSampleSeed(0L)
         .build();
@@ -130,6 +140,8 @@ public final class ParquetBatchIO {
 
     abstract long getSplitBytes();
 
+    abstract long getSplitRows();
+
     abstract double getSampleFraction();
 
     abstract long getSampleSeed();
@@ -145,6 +157,8 @@ public final class ParquetBatchIO {
       abstract Builder setSchema(BatchSchema schema);
 
       abstract Builder setSplitBytes(long splitBytes);
+
+      abstract Builder setSplitRows(long splitRows);
 
       abstract Builder setSampleFraction(double fraction);
 
@@ -173,11 +187,28 @@ public final class ParquetBatchIO {
 
     /**
      * About how many compressed bytes of consecutive row groups one element reads; default 64 MiB.
-     * Smaller spreads large files over more workers; a row group is never split.
+     * Smaller spreads large files over more workers; large row groups are cut by {@link
+     * #withSplitRows}.
      */
     public Read withSplitBytes(long splitBytes) {
       checkArgument(splitBytes > 0, "splitBytes must be > 0, was %s", splitBytes);
       return toBuilder().setSplitBytes(splitBytes).build();
+    }
+
+    /**
+     * Cuts a row group of more than {@code splitRows} rows into ranges of about that many rows
+     * (equal to within one row), each one element, so one large row group (as Spark, parquet-avro
+     * and DuckDB write them) is decoded by several workers; default {@value #DEFAULT_SPLIT_ROWS}.
+     * A worker fetches the row group's compressed pages whole but decodes only its rows: in flat
+     * columns the pages before its first row are passed over on their headers. Rows keep their
+     * index in the file, so the output is the same as reading the row group whole. Files with a
+     * list column among those read are not cut inside row groups (a list column cannot pass over
+     * pages on their value counts and would decode all rows before each range's first).
+     * {@code Long.MAX_VALUE} never cuts a row group.
+     */
+    public Read withSplitRows(long splitRows) {
+      checkArgument(splitRows > 0, "splitRows must be > 0, was %s", splitRows);
+      return toBuilder().setSplitRows(splitRows).build();
     }
 
     /**
@@ -265,6 +296,7 @@ public final class ParquetBatchIO {
                           new SplitFn(
                               schema,
                               getSplitBytes(),
+                              getSplitRows(),
                               getSampleFraction(),
                               getSampleSeed(),
                               router,
@@ -320,6 +352,7 @@ public final class ParquetBatchIO {
           .addIfNotNull(DisplayData.item("filepattern", getFilepattern()))
           .addIfNotNull(DisplayData.item("schema", schema == null ? null : schema.toString()))
           .add(DisplayData.item("splitBytes", getSplitBytes()))
+          .add(DisplayData.item("splitRows", getSplitRows()))
           .add(DisplayData.item("sampleFraction", getSampleFraction()))
           .add(DisplayData.item("sampleSeed", getSampleSeed()));
     }
@@ -330,19 +363,33 @@ public final class ParquetBatchIO {
     return out.and(tag, from.get(tag));
   }
 
-  /** Row groups {@code [from, to)} of one file; {@code rowSample}: sample its rows one by one. */
+  /**
+   * Rows {@code [firstRow, endRow)} (indexes in the file) of row groups {@code [from, to)} of one
+   * file: several whole row groups, or part of one; {@code rowSample}: sample its rows one by one.
+   */
   static final class Range {
     final String resource;
     final long sizeBytes;
     final int from;
     final int to;
+    final long firstRow;
+    final long endRow;
     final boolean rowSample;
 
-    Range(String resource, long sizeBytes, int from, int to, boolean rowSample) {
+    Range(
+        String resource,
+        long sizeBytes,
+        int from,
+        int to,
+        long firstRow,
+        long endRow,
+        boolean rowSample) {
       this.resource = resource;
       this.sizeBytes = sizeBytes;
       this.from = from;
       this.to = to;
+      this.firstRow = firstRow;
+      this.endRow = endRow;
       this.rowSample = rowSample;
     }
 
@@ -356,17 +403,29 @@ public final class ParquetBatchIO {
           && sizeBytes == r.sizeBytes
           && from == r.from
           && to == r.to
+          && firstRow == r.firstRow
+          && endRow == r.endRow
           && rowSample == r.rowSample;
     }
 
     @Override
     public int hashCode() {
-      return java.util.Objects.hash(resource, sizeBytes, from, to, rowSample);
+      return java.util.Objects.hash(resource, sizeBytes, from, to, firstRow, endRow, rowSample);
     }
 
     @Override
     public String toString() {
-      return resource + " row groups [" + from + ", " + to + ")" + (rowSample ? " sampled by row" : "");
+      return resource
+          + " row groups ["
+          + from
+          + ", "
+          + to
+          + ") rows ["
+          + firstRow
+          + ", "
+          + endRow
+          + ")"
+          + (rowSample ? " sampled by row" : "");
     }
   }
 
@@ -381,6 +440,8 @@ public final class ParquetBatchIO {
       VarLongCoder.of().encode(r.sizeBytes, out);
       VarIntCoder.of().encode(r.from, out);
       VarIntCoder.of().encode(r.to, out);
+      VarLongCoder.of().encode(r.firstRow, out);
+      VarLongCoder.of().encode(r.endRow, out);
       BooleanCoder.of().encode(r.rowSample, out);
     }
 
@@ -391,6 +452,8 @@ public final class ParquetBatchIO {
           VarLongCoder.of().decode(in),
           VarIntCoder.of().decode(in),
           VarIntCoder.of().decode(in),
+          VarLongCoder.of().decode(in),
+          VarLongCoder.of().decode(in),
           BooleanCoder.of().decode(in));
     }
 
@@ -462,6 +525,7 @@ public final class ParquetBatchIO {
 
     private final BatchSchema schema;
     private final long splitBytes;
+    private final long splitRows;
     private final double fraction;
     private final long seed;
     private final BadRecordRouter router;
@@ -474,12 +538,14 @@ public final class ParquetBatchIO {
     SplitFn(
         BatchSchema schema,
         long splitBytes,
+        long splitRows,
         double fraction,
         long seed,
         BadRecordRouter router,
         Coder<RecordError> errorCoder) {
       this.schema = schema;
       this.splitBytes = splitBytes;
+      this.splitRows = splitRows;
       this.fraction = fraction;
       this.seed = seed;
       this.router = router;
@@ -498,6 +564,7 @@ public final class ParquetBatchIO {
         int groups = r.rowGroupCount();
         boolean byRowGroup = fraction < 1 && groups * fraction >= 1;
         boolean byRow = fraction < 1 && !byRowGroup;
+        boolean cut = r.schema().fields().stream().noneMatch(f -> f.type() == ColumnType.LIST);
         int start = -1;
         long bytes = 0;
         for (int g = 0; g <= groups; g++) {
@@ -506,12 +573,31 @@ public final class ParquetBatchIO {
           if (g < groups && !keep) {
             skipped.inc();
           }
-          if (start >= 0 && (!keep || bytes >= splitBytes)) {
-            ranges.add(new Range(source, file.sizeBytes(), start, g, byRow));
+          boolean large = keep && cut && r.rowCount(g) > splitRows;
+          if (start >= 0 && (!keep || large || bytes >= splitBytes)) {
+            ranges.add(
+                new Range(
+                    source, file.sizeBytes(), start, g, r.firstRow(start), r.firstRow(g), byRow));
             start = -1;
             bytes = 0;
           }
-          if (keep) {
+          if (large) {
+            // Equal parts of at most splitRows rows (to within one row).
+            long rows = r.rowCount(g);
+            long parts = (rows + splitRows - 1) / splitRows;
+            long first = r.firstRow(g);
+            for (long k = 0; k < parts; k++) {
+              ranges.add(
+                  new Range(
+                      source,
+                      file.sizeBytes(),
+                      g,
+                      g + 1,
+                      first + rows * k / parts,
+                      first + rows * (k + 1) / parts,
+                      byRow));
+            }
+          } else if (keep) {
             if (start < 0) {
               start = g;
             }
@@ -590,7 +676,7 @@ public final class ParquetBatchIO {
       try (ParquetBatchReader r =
           ParquetBatchReader.open(
               ResourceParquetFile.of(resource, range.sizeBytes), range.resource, schema)) {
-        r.rowGroups(range.from, range.to);
+        r.rowGroups(range.from, range.to, range.firstRow, range.endRow);
         position = r.position();
         if (range.rowSample) {
           String source = range.resource;
@@ -609,7 +695,9 @@ public final class ParquetBatchIO {
           }
           position = r.position();
         }
-        rowGroupsRead.inc(range.to - range.from);
+        // A row group cut into row ranges counts once, with its last range.
+        rowGroupsRead.inc(
+            range.to - range.from - (range.endRow < r.firstRow(range.to) ? 1 : 0));
       } catch (BatchStages.StageException e) {
         throw e.stageFailure();
       } catch (IOException | RuntimeException e) {

@@ -71,6 +71,8 @@ public final class ParquetBatchReader implements Closeable {
 
   private int nextGroup;
   private int endGroup;
+  private long firstSelected;
+  private long endSelected;
   private @Nullable PageReadStore store;
   private ReaderColumn[] readers = new ReaderColumn[0];
   private @Nullable PageColumn[] pageColumns = new PageColumn[0];
@@ -110,6 +112,7 @@ public final class ParquetBatchReader implements Closeable {
     }
     this.version = v;
     this.endGroup = blocks.size();
+    this.endSelected = firstRows[blocks.size()];
   }
 
   /** Opens {@code file} to read all its columns; {@code source} names it in every row (its URI). */
@@ -169,9 +172,45 @@ public final class ParquetBatchReader implements Closeable {
       throw new IndexOutOfBoundsException(
           "row groups [" + from + ", " + to + ") of " + blocks.size() + " in " + name);
     }
+    return rowGroups(from, to, firstRows[from], firstRows[to]);
+  }
+
+  /**
+   * Reads the rows {@code [firstRow, endRow)} (0-based indexes in the file) of row groups {@code
+   * [from, to)} from here on, so one large row group can be read by several workers. Rows keep
+   * their index in the file. In a flat column, the whole pages before {@code firstRow} are passed
+   * over on their headers' value counts, neither decompressed (but for ZSTD) nor decoded, and the
+   * leading rows of the first page read are dropped; a list column decodes and drops the rows
+   * before {@code firstRow} of its row group. Reading stops after {@code endRow - 1}. The row
+   * group's compressed pages are still fetched whole.
+   */
+  public ParquetBatchReader rowGroups(int from, int to, long firstRow, long endRow) {
+    if (from < 0 || to > blocks.size() || from > to) {
+      throw new IndexOutOfBoundsException(
+          "row groups [" + from + ", " + to + ") of " + blocks.size() + " in " + name);
+    }
+    if (firstRow < firstRows[from] || endRow > firstRows[to] || firstRow > endRow) {
+      throw new IndexOutOfBoundsException(
+          "rows ["
+              + firstRow
+              + ", "
+              + endRow
+              + ") outside rows ["
+              + firstRows[from]
+              + ", "
+              + firstRows[to]
+              + ") of row groups ["
+              + from
+              + ", "
+              + to
+              + ") in "
+              + name);
+    }
     nextGroup = from;
     endGroup = to;
-    nextRow = firstRows[from];
+    firstSelected = firstRow;
+    endSelected = endRow;
+    nextRow = firstRow;
     store = null;
     groupRowsLeft = 0;
     return this;
@@ -274,11 +313,15 @@ public final class ParquetBatchReader implements Closeable {
   private void openGroup(int g) throws IOException {
     store = null;
     group = g;
-    nextRow = firstRows[g];
-    groupRowsLeft = blocks.get(g).getRowCount();
+    long from = Math.max(firstRows[g], firstSelected);
+    long to = Math.min(firstRows[g + 1], endSelected);
+    nextRow = from;
+    groupRowsLeft = Math.max(0, to - from);
     if (groupRowsLeft == 0) {
       return;
     }
+    long groupRows = blocks.get(g).getRowCount();
+    long skip = from - firstRows[g];
     guard.checkRowGroup(g);
     PageReadStore s;
     try {
@@ -286,7 +329,7 @@ public final class ParquetBatchReader implements Closeable {
     } catch (RuntimeException e) {
       throw new IOException(name + ": row group " + g + " cannot be read: " + e, e);
     }
-    if (s == null || s.getRowCount() != groupRowsLeft) {
+    if (s == null || s.getRowCount() != groupRows) {
       throw new IOException(name + ": row group " + g + " cannot be read");
     }
     readers = new ReaderColumn[columns.size()];
@@ -305,20 +348,28 @@ public final class ParquetBatchReader implements Closeable {
       }
       estimate += chunk.getTotalUncompressedSize();
       long values;
+      long drop = skip;
       try {
         PageReader pages = s.getPageReader(col.descriptor);
-        values = pages.getTotalValueCount();
+        long skipped = 0;
+        if (skip > 0 && !col.isList()) {
+          SkippingPageReader skipping = new SkippingPageReader(pages, skip, name, col.path());
+          pages = skipping;
+          skipped = skipping.skippedValues();
+          drop = skipping.leftover();
+        }
+        values = pages.getTotalValueCount() + skipped;
         if (PageColumn.handles(col, chunk)) {
           pageColumns[c] = new PageColumn(name, col, pages);
         } else {
           readers[c] = new ReaderColumn(name, col, pages, version, g);
-          values = readers[c].totalValues();
+          values = readers[c].totalValues() + skipped;
         }
       } catch (RuntimeException e) {
         throw new IOException(
             name + ": column '" + col.path() + "' of row group " + g + " cannot be read: " + e, e);
       }
-      if (col.isList() ? values < groupRowsLeft : values != groupRowsLeft) {
+      if (col.isList() ? values < groupRows : values != groupRows) {
         throw new IOException(
             name
                 + ": column '"
@@ -328,14 +379,36 @@ public final class ParquetBatchReader implements Closeable {
                 + " holds "
                 + values
                 + " values for "
-                + groupRowsLeft
+                + groupRows
                 + " rows");
       }
+      dropRows(c, drop, from - drop);
     }
     if (bytesPerRow == 0) {
-      bytesPerRow = Math.max(1.0, (double) estimate / groupRowsLeft);
+      bytesPerRow = Math.max(1.0, (double) estimate / groupRows);
     }
     store = s;
+  }
+
+  /** Decodes and drops the {@code n} rows of column {@code c} from file row {@code row} on. */
+  private void dropRows(int c, long n, long row) throws IOException {
+    long left = n;
+    while (left > 0) {
+      int k = (int) Math.min(left, ColumnBatch.DEFAULT_MAX_ROWS);
+      long at = row + (n - left);
+      try {
+        PageColumn pc = pageColumns[c];
+        if (pc != null) {
+          pc.read(k, at);
+        } else {
+          readers[c].read(k, at);
+        }
+      } catch (RuntimeException e) {
+        throw new IOException(
+            name + ": row group " + group + " cannot be decoded near row " + at + ": " + e, e);
+      }
+      left -= k;
+    }
   }
 
   private int planRows() {
