@@ -96,11 +96,13 @@ public final class ParquetBatchIO {
   public static final long DEFAULT_SPLIT_BYTES = 64L << 20;
 
   /**
-   * Default for {@link Read#withSplitRows}: a row group of more than 131,072 rows is cut into row
-   * ranges of about that many (a 2.5 M-row group into 20, a 500 k-row group into 4), so that even
-   * a few files of one row group each spread evenly over two or more workers.
+   * Default for {@link Read#withSplitRows}: row groups are not cut. Each row range fetches its
+   * row group's compressed pages whole, so cutting a 2.5 M-row group into 20 ranges of 131,072
+   * rows read each file 20 times: {@code validate} over 10 M rows took 25 s instead of 15 s on two
+   * cores (docs/benchmarks.md). Cut row groups where workers outnumber row groups, until ranges
+   * fetch only their own pages (the offset index).
    */
-  public static final long DEFAULT_SPLIT_ROWS = 128L << 10;
+  public static final long DEFAULT_SPLIT_ROWS = Long.MAX_VALUE;
 
   private ParquetBatchIO() {}
 
@@ -198,7 +200,8 @@ public final class ParquetBatchIO {
     /**
      * Cuts a row group of more than {@code splitRows} rows into ranges of about that many rows
      * (equal to within one row), each one element, so one large row group (as Spark, parquet-avro
-     * and DuckDB write them) is decoded by several workers; default {@value #DEFAULT_SPLIT_ROWS}.
+     * and DuckDB write them) is decoded by several workers; default: never (each range fetches
+     * the whole row group's pages, see {@link #DEFAULT_SPLIT_ROWS}).
      * A worker fetches the row group's compressed pages whole but decodes only its rows: in flat
      * columns the pages before its first row are passed over on their headers. Rows keep their
      * index in the file, so the output is the same as reading the row group whole. Files with a
