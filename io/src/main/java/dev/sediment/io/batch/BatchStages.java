@@ -94,6 +94,27 @@ public final class BatchStages implements Serializable {
     }
   }
 
+  /**
+   * The output of a reading step that ran these stages, as {@code through} returns it: {@code
+   * passed} (the batches the last stage passed on) as {@link #PASSED}, and each stage's side output
+   * from {@code stepOutput} with its coder set, but those of {@code except} (the reader's own, such
+   * as its bad records, which it hands to its handler).
+   */
+  public PCollectionTuple outputs(
+      PCollection<ColumnBatch> passed, PCollectionTuple stepOutput, TupleTag<?>... except) {
+    setCoders(stepOutput, except);
+    PCollectionTuple out = PCollectionTuple.of(PASSED, passed);
+    for (TupleTag<?> tag : sideTags(except).getAll()) {
+      out = with(out, tag, stepOutput);
+    }
+    return out;
+  }
+
+  private static <T> PCollectionTuple with(
+      PCollectionTuple out, TupleTag<T> tag, PCollectionTuple from) {
+    return out.and(tag, from.get(tag));
+  }
+
   public void setup() throws Exception {
     for (BatchStage s : stages) {
       s.setup();

@@ -337,14 +337,10 @@ public final class ParquetBatchIO {
       if (handler != null) {
         handler.addErrorCollection(errors);
       }
-      stages.setCoders(read, BadRecordRouter.BAD_RECORD_TAG);
-      PCollectionTuple out =
-          PCollectionTuple.of(
-              BatchStages.PASSED, read.get(ReadFn.BATCHES).setCoder(ColumnBatchCoder.of(schema)));
-      for (TupleTag<?> tag : stages.sideTags(BadRecordRouter.BAD_RECORD_TAG).getAll()) {
-        out = and(out, tag, read);
-      }
-      return out;
+      return stages.outputs(
+          read.get(ReadFn.BATCHES).setCoder(ColumnBatchCoder.of(schema)),
+          read,
+          BadRecordRouter.BAD_RECORD_TAG);
     }
 
     @Override
@@ -359,11 +355,6 @@ public final class ParquetBatchIO {
           .add(DisplayData.item("sampleFraction", getSampleFraction()))
           .add(DisplayData.item("sampleSeed", getSampleSeed()));
     }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> PCollectionTuple and(PCollectionTuple out, TupleTag<T> tag, PCollectionTuple from) {
-    return out.and(tag, from.get(tag));
   }
 
   /**

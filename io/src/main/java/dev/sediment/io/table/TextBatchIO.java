@@ -284,15 +284,10 @@ public final class TextBatchIO {
       if (handler != null) {
         handler.addErrorCollection(errors);
       }
-      stages.setCoders(out, BadRecordRouter.BAD_RECORD_TAG);
-      PCollectionTuple result =
-          PCollectionTuple.of(
-              BatchStages.PASSED,
-              out.get(ParseRangeFn.BATCHES).setCoder(ColumnBatchCoder.of(batchSchema)));
-      for (TupleTag<?> tag : stages.sideTags(BadRecordRouter.BAD_RECORD_TAG).getAll()) {
-        result = and(result, tag, out);
-      }
-      return result;
+      return stages.outputs(
+          out.get(ParseRangeFn.BATCHES).setCoder(ColumnBatchCoder.of(batchSchema)),
+          out,
+          BadRecordRouter.BAD_RECORD_TAG);
     }
 
     @Override
@@ -306,11 +301,6 @@ public final class TextBatchIO {
           .addIfNotNull(
               DisplayData.item("schema", getSchema() == null ? null : getSchema().toString()));
     }
-  }
-
-  private static <T> PCollectionTuple and(
-      PCollectionTuple out, TupleTag<T> tag, PCollectionTuple from) {
-    return out.and(tag, from.get(tag));
   }
 
   private static boolean compressed(ResourceId file) {
