@@ -96,13 +96,14 @@ public final class ParquetBatchIO {
   public static final long DEFAULT_SPLIT_BYTES = 64L << 20;
 
   /**
-   * Default for {@link Read#withSplitRows}: row groups are not cut. Each row range fetches its
-   * row group's compressed pages whole, so cutting a 2.5 M-row group into 20 ranges of 131,072
-   * rows read each file 20 times: {@code validate} over 10 M rows took 25 s instead of 15 s on two
-   * cores (docs/benchmarks.md). Cut row groups where workers outnumber row groups, until ranges
-   * fetch only their own pages (the offset index).
+   * Default for {@link Read#withSplitRows}: row groups of more than 1,048,576 rows are cut into
+   * ranges, when the file has an offset index, so that one large row group spreads over workers.
+   * A range then fetches only its own pages; without an offset index it would fetch the whole row
+   * group (cutting a 2.5 M-row group into 20 ranges that way read each file 20 times: {@code
+   * validate} over 10 M rows took 25 s instead of 15 s on two cores, docs/benchmarks.md), so such
+   * row groups are not cut.
    */
-  public static final long DEFAULT_SPLIT_ROWS = Long.MAX_VALUE;
+  public static final long DEFAULT_SPLIT_ROWS = 1L << 20;
 
   private ParquetBatchIO() {}
 
@@ -200,14 +201,13 @@ public final class ParquetBatchIO {
     /**
      * Cuts a row group of more than {@code splitRows} rows into ranges of about that many rows
      * (equal to within one row), each one element, so one large row group (as Spark, parquet-avro
-     * and DuckDB write them) is decoded by several workers; default: never (each range fetches
-     * the whole row group's pages, see {@link #DEFAULT_SPLIT_ROWS}).
-     * A worker fetches the row group's compressed pages whole but decodes only its rows: in flat
-     * columns the pages before its first row are passed over on their headers. Rows keep their
-     * index in the file, so the output is the same as reading the row group whole. Files with a
-     * list column among those read are not cut inside row groups (a list column cannot pass over
-     * pages on their value counts and would decode all rows before each range's first).
-     * {@code Long.MAX_VALUE} never cuts a row group.
+     * and DuckDB write them) is decoded by several workers; default {@link #DEFAULT_SPLIT_ROWS}.
+     * Only row groups with an offset index are cut ({@link ParquetBatchReader#hasOffsetIndex}): a
+     * worker then fetches only the pages that hold its rows (and the dictionary pages), passes over
+     * the rows before its first in the first page, and stops after its last. Rows keep their index
+     * in the file, so the output is the same as reading the row group whole. Files with a list
+     * column among those read are not cut inside row groups (a list column cannot pass over pages
+     * on their value counts). {@code Long.MAX_VALUE} never cuts a row group.
      */
     public Read withSplitRows(long splitRows) {
       checkArgument(splitRows > 0, "splitRows must be > 0, was %s", splitRows);
@@ -567,7 +567,7 @@ public final class ParquetBatchIO {
           if (g < groups && !keep) {
             skipped.inc();
           }
-          boolean large = keep && cut && r.rowCount(g) > splitRows;
+          boolean large = keep && cut && r.rowCount(g) > splitRows && r.hasOffsetIndex(g);
           if (start >= 0 && (!keep || large || bytes >= splitBytes)) {
             ranges.add(
                 new Range(

@@ -11,12 +11,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongPredicate;
+import java.util.stream.IntStream;
 import org.apache.parquet.VersionParser;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.internal.column.columnindex.OffsetIndex;
+import org.apache.parquet.internal.filter2.columnindex.ColumnIndexStore;
+import org.apache.parquet.internal.filter2.columnindex.RowRanges;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
@@ -181,8 +185,10 @@ public final class ParquetBatchReader implements Closeable {
    * their index in the file. In a flat column, the whole pages before {@code firstRow} are passed
    * over on their headers' value counts, neither decompressed (but for ZSTD) nor decoded, and the
    * leading rows of the first page read are dropped; a list column decodes and drops the rows
-   * before {@code firstRow} of its row group. Reading stops after {@code endRow - 1}. The row
-   * group's compressed pages are still fetched whole.
+   * before {@code firstRow} of its row group. Reading stops after {@code endRow - 1}. When the
+   * file has an offset index (parquet-java writes one) and no column is a list, only the pages that
+   * hold the rows are fetched (and the dictionary pages); otherwise the row group's compressed
+   * pages are fetched whole.
    */
   public ParquetBatchReader rowGroups(int from, int to, long firstRow, long endRow) {
     if (from < 0 || to > blocks.size() || from > to) {
@@ -246,6 +252,21 @@ public final class ParquetBatchReader implements Closeable {
       n += c.getTotalSize();
     }
     return n;
+  }
+
+  /**
+   * Whether every column read from row group {@code g} has an offset index, so that reading part of
+   * it fetches only that part's pages (see {@link #rowGroups(int, int, long, long)}). parquet-java
+   * writes one; pyarrow and DuckDB by default do not.
+   */
+  public boolean hasOffsetIndex(int g) {
+    for (ParquetBatchSchema.Column col : columns) {
+      ColumnChunkMetaData chunk = chunk(g, col);
+      if (col.isList() || chunk == null || chunk.getOffsetIndexReference() == null) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The 0-based index in the file of the next row {@link #next} decodes. */
@@ -322,14 +343,21 @@ public final class ParquetBatchReader implements Closeable {
     }
     long groupRows = blocks.get(g).getRowCount();
     long skip = from - firstRows[g];
+    long end = to - firstRows[g];
     guard.checkRowGroup(g);
     PageReadStore s;
+    boolean ranged = false;
     try {
-      s = reader.readRowGroup(g);
+      s = skip > 0 || end < groupRows ? readRange(g, skip, end) : null;
+      if (s != null) {
+        ranged = true;
+      } else {
+        s = reader.readRowGroup(g);
+      }
     } catch (RuntimeException e) {
       throw new IOException(name + ": row group " + g + " cannot be read: " + e, e);
     }
-    if (s == null || s.getRowCount() != groupRows) {
+    if (s == null || s.getRowCount() != (ranged ? end - skip : groupRows)) {
       throw new IOException(name + ": row group " + g + " cannot be read");
     }
     readers = new ReaderColumn[columns.size()];
@@ -337,12 +365,7 @@ public final class ParquetBatchReader implements Closeable {
     long estimate = 0;
     for (int c = 0; c < readers.length; c++) {
       ParquetBatchSchema.Column col = columns.get(c);
-      ColumnChunkMetaData chunk = null;
-      for (ColumnChunkMetaData m : blocks.get(g).getColumns()) {
-        if (Arrays.equals(m.getPath().toArray(), col.descriptor.getPath())) {
-          chunk = m;
-        }
-      }
+      ColumnChunkMetaData chunk = chunk(g, col);
       if (chunk == null) {
         throw new IOException(name + ": row group " + g + " lacks column '" + col.path() + "'");
       }
@@ -369,7 +392,9 @@ public final class ParquetBatchReader implements Closeable {
         throw new IOException(
             name + ": column '" + col.path() + "' of row group " + g + " cannot be read: " + e, e);
       }
-      if (col.isList() ? values < groupRows : values != groupRows) {
+      if (col.isList()
+          ? values < groupRows
+          : ranged ? values < end || values > groupRows : values != groupRows) {
         throw new IOException(
             name
                 + ": column '"
@@ -388,6 +413,111 @@ public final class ParquetBatchReader implements Closeable {
       bytesPerRow = Math.max(1.0, (double) estimate / groupRows);
     }
     store = s;
+  }
+
+  /**
+   * The pages of row group {@code g} that hold its rows {@code [from, end)}, fetched alone through
+   * the file's offset index (parquet-java's {@code readFilteredRowGroup}), or null to read the
+   * whole row group: when the file has no offset index (pyarrow and DuckDB write none by default),
+   * a column is a list, or an offset index disagrees with the page headers {@link
+   * ParquetPageGuard} walked ({@link #fits}): parquet-java would fetch whatever such an index says.
+   */
+  private @Nullable PageReadStore readRange(int g, long from, long end) throws IOException {
+    BlockMetaData block = blocks.get(g);
+    for (ParquetBatchSchema.Column col : columns) {
+      if (col.isList()) {
+        return null;
+      }
+    }
+    ColumnIndexStore indexes;
+    try {
+      indexes = reader.getColumnIndexStore(g);
+    } catch (RuntimeException e) {
+      return null; // an offset index that does not decode: the pages themselves may be fine
+    }
+    for (ParquetBatchSchema.Column col : columns) {
+      ColumnChunkMetaData chunk = chunk(g, col);
+      OffsetIndex index;
+      try {
+        index = chunk == null ? null : indexes.getOffsetIndex(chunk.getPath());
+      } catch (RuntimeException e) { // ColumnIndexStore.MissingOffsetIndexException among them
+        index = null;
+      }
+      if (index == null || !fits(index, chunk)) {
+        return null;
+      }
+    }
+    RowRanges rows =
+        RowRanges.create(block.getRowCount(), IntStream.of(0).iterator(), new OneRange(from, end));
+    return reader.readFilteredRowGroup(g, rows);
+  }
+
+  /**
+   * {@code index} lists exactly the data pages {@link ParquetPageGuard} found in {@code chunk}: the
+   * same header offsets, and as first row of each page the values before it (a flat column holds
+   * one value per row). So a ranged read fetches only pages the guard has checked, and starts each
+   * column at the row its headers say.
+   */
+  private boolean fits(OffsetIndex index, ColumnChunkMetaData chunk) {
+    long[][] pages = guard.dataPages(chunk);
+    if (pages == null || index.getPageCount() != pages[0].length) {
+      return false;
+    }
+    for (int i = 0; i < pages[0].length; i++) {
+      if (index.getOffset(i) != pages[0][i] || index.getFirstRowIndex(i) != pages[1][i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Rows {@code [from, end)} of a row group as parquet-java's {@code RowRanges} takes them: the
+   * ranges of pages of an offset index, here one "page" that is the range itself.
+   */
+  private static final class OneRange implements OffsetIndex {
+    private final long from;
+    private final long end;
+
+    OneRange(long from, long end) {
+      this.from = from;
+      this.end = end;
+    }
+
+    @Override
+    public int getPageCount() {
+      return 1;
+    }
+
+    @Override
+    public long getOffset(int page) {
+      return 0;
+    }
+
+    @Override
+    public int getCompressedPageSize(int page) {
+      return 0;
+    }
+
+    @Override
+    public long getFirstRowIndex(int page) {
+      return from;
+    }
+
+    @Override
+    public long getLastRowIndex(int page, long rowGroupRows) {
+      return end - 1;
+    }
+  }
+
+  private @Nullable ColumnChunkMetaData chunk(int g, ParquetBatchSchema.Column col) {
+    ColumnChunkMetaData found = null;
+    for (ColumnChunkMetaData m : blocks.get(g).getColumns()) {
+      if (Arrays.equals(m.getPath().toArray(), col.descriptor.getPath())) {
+        found = m;
+      }
+    }
+    return found;
   }
 
   /** Decodes and drops the {@code n} rows of column {@code c} from file row {@code row} on. */

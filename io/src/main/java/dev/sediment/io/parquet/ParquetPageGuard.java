@@ -3,7 +3,9 @@ package dev.sediment.io.parquet;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
@@ -97,11 +99,28 @@ public final class ParquetPageGuard implements Closeable {
     this.blocks = blocks;
   }
 
+  // The data pages of each chunk of the row group checked last, by the chunk's first byte.
+  private final Map<Long, long[][]> dataPages = new HashMap<>();
+  private long[] pageOffsets = new long[16];
+  private long[] pageValues = new long[16];
+  private int pageCount;
+
   /** Checks every page header of row group {@code index}. */
   public void checkRowGroup(int index) throws IOException {
+    dataPages.clear();
     for (ColumnChunkMetaData c : blocks.get(index).getColumns()) {
       checkChunk(c);
     }
+  }
+
+  /**
+   * The data pages of column chunk {@code c} of the row group {@link #checkRowGroup} checked last,
+   * as its headers say: {@code [0][i]} where page {@code i}'s header starts in the file and {@code
+   * [1][i]} how many values the chunk holds before it. Null if {@code c} was not checked. An offset
+   * index can be held against it, since parquet-java fetches pages where the index says.
+   */
+  public long @Nullable [][] dataPages(ColumnChunkMetaData c) {
+    return dataPages.get(c.getStartingPos());
   }
 
   /** Checks every page header of every row group. */
@@ -120,6 +139,7 @@ public final class ParquetPageGuard implements Closeable {
     PrimitiveType type = c.getPrimitiveType();
     long seen = 0;
     long pos = start;
+    pageCount = 0;
     while (seen < values) {
       if (pos >= chunkEnd) {
         throw fail(
@@ -190,10 +210,22 @@ public final class ParquetPageGuard implements Closeable {
         if (h.numValues < 0) {
           throw fail(pos, "the data page declares " + h.numValues + " values");
         }
+        if (pageCount == pageOffsets.length) {
+          pageOffsets = java.util.Arrays.copyOf(pageOffsets, pageCount * 2);
+          pageValues = java.util.Arrays.copyOf(pageValues, pageCount * 2);
+        }
+        pageOffsets[pageCount] = pos;
+        pageValues[pageCount] = seen;
+        pageCount++;
         seen += h.numValues;
       }
       pos = body + h.compressed;
     }
+    dataPages.put(
+        start,
+        new long[][] {
+          java.util.Arrays.copyOf(pageOffsets, pageCount), java.util.Arrays.copyOf(pageValues, pageCount)
+        });
   }
 
   /** The uncompressed size a codec can produce from the bytes, and Snappy's own preamble. */

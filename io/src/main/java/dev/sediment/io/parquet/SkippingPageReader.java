@@ -1,6 +1,7 @@
 package dev.sediment.io.parquet;
 
 import java.io.IOException;
+import java.util.Optional;
 import org.apache.parquet.column.page.DataPage;
 import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageReader;
@@ -14,7 +15,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * {@code num_values} is its row count: whole pages before the first row are passed over on that
  * count alone. parquet-java decompresses a page's bytes lazily for every codec but ZSTD, so a page
  * passed over is neither decompressed nor decoded. {@link #leftover} rows of the first page kept
- * are before the first row; the column drops them. Repeated columns must not be skipped this way
+ * are before the first row; the column drops them. When the chunk was fetched for a row range
+ * ({@link ParquetBatchReader} with an offset index), its first page starts at a later row and says
+ * so ({@code DataPage#getFirstRowIndex}): the rows before it count as passed over. Repeated columns must not be skipped this way
  * (a value count is not a row count there): {@link ParquetBatchReader} decodes and drops their
  * leading rows instead.
  */
@@ -32,11 +35,13 @@ final class SkippingPageReader implements PageReader {
    */
   SkippingPageReader(PageReader pages, long skip, String file, String column) throws IOException {
     this.pages = pages;
-    long left = skip;
-    long skipped = 0;
+    // The row of the row group where the next page starts: counted from 0, or the page's own
+    // first row index when the chunk was read for a row range and begins at a later page.
+    long at = 0;
+    long passed = 0;
     DataPage kept = null;
     // Finite: each turn takes one page off the chunk's queue.
-    while (left > 0) {
+    while (true) {
       DataPage p = pages.readPage();
       if (p == null) {
         break; // the chunk ends early: the column's first read reports it
@@ -46,17 +51,34 @@ final class SkippingPageReader implements PageReader {
         throw new IOException(
             file + ": a page of column '" + column + "' declares " + count + " values");
       }
-      if (count > left) {
+      Optional<Long> first = p.getFirstRowIndex();
+      if (first.isPresent()) {
+        if (first.get() < at || first.get() > skip) {
+          throw new IOException(
+              file
+                  + ": a page of column '"
+                  + column
+                  + "' starts at row "
+                  + first.get()
+                  + ", expected a row in ["
+                  + at
+                  + ", "
+                  + skip
+                  + "]");
+        }
+        at = first.get();
+      }
+      if (at + count > skip) {
         kept = p;
         break;
       }
-      left -= count;
-      skipped += count;
+      at += count;
+      passed += count;
     }
     this.first = kept;
-    this.leftover = left;
-    this.skippedValues = skipped;
-    this.totalValues = pages.getTotalValueCount() - skipped;
+    this.leftover = skip - at;
+    this.skippedValues = at;
+    this.totalValues = pages.getTotalValueCount() - passed;
   }
 
   /** The rows of the first page returned that come before the row skipped to. */

@@ -215,6 +215,11 @@ public class ParquetRowRangeTest {
 
   /** One row group of many pages of at most 1,000 rows (fewer where 4 KiB fill first). */
   private Path manyPages(String name, WriterVersion version, int rows) throws Exception {
+    return manyPages(name, version, rows, 4096, 1000);
+  }
+
+  private Path manyPages(String name, WriterVersion version, int rows, int pageBytes, int pageRows)
+      throws Exception {
     Path f = tmp.getRoot().toPath().resolve(name);
     MessageType t = MessageTypeParser.parseMessageType(SCHEMA);
     SimpleGroupFactory groups = new SimpleGroupFactory(t);
@@ -225,8 +230,8 @@ public class ParquetRowRangeTest {
             .withConf(new Configuration(false))
             .withWriterVersion(version)
             .withDictionaryEncoding(true)
-            .withPageSize(4096)
-            .withPageRowCountLimit(1000)
+            .withPageSize(pageBytes)
+            .withPageRowCountLimit(pageRows)
             .withRowGroupSize(1L << 30)
             .build()) {
       for (int i = 0; i < rows; i++) {
@@ -281,6 +286,124 @@ public class ParquetRowRangeTest {
       w.write(all.build());
     }
     return java.nio.file.Files.readAllBytes(out);
+  }
+
+  /** A local file that counts the bytes read through it. */
+  private static final class CountingFile implements org.apache.parquet.io.InputFile {
+    final Path path;
+    final java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
+
+    CountingFile(Path path) {
+      this.path = path;
+    }
+
+    @Override
+    public long getLength() throws java.io.IOException {
+      return java.nio.file.Files.size(path);
+    }
+
+    @Override
+    public org.apache.parquet.io.SeekableInputStream newStream() throws java.io.IOException {
+      java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(path);
+      java.nio.channels.SeekableByteChannel counting =
+          new java.nio.channels.SeekableByteChannel() {
+            @Override
+            public int read(java.nio.ByteBuffer dst) throws java.io.IOException {
+              int n = ch.read(dst);
+              read.addAndGet(Math.max(0, n));
+              return n;
+            }
+
+            @Override
+            public int write(java.nio.ByteBuffer src) {
+              throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public long position() throws java.io.IOException {
+              return ch.position();
+            }
+
+            @Override
+            public java.nio.channels.SeekableByteChannel position(long p) throws java.io.IOException {
+              ch.position(p);
+              return this;
+            }
+
+            @Override
+            public long size() throws java.io.IOException {
+              return ch.size();
+            }
+
+            @Override
+            public java.nio.channels.SeekableByteChannel truncate(long size) {
+              throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public boolean isOpen() {
+              return ch.isOpen();
+            }
+
+            @Override
+            public void close() throws java.io.IOException {
+              ch.close();
+            }
+          };
+      return LocalParquetFile.stream(counting, path.toString());
+    }
+  }
+
+  /** Rows read and bytes fetched reading rows [first, end) of row group 0 of {@code f}. */
+  private static long[] fetched(Path f, long first, long end) throws Exception {
+    CountingFile counting = new CountingFile(f);
+    long rows = 0;
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
+    try (ParquetBatchReader r = ParquetBatchReader.open(counting, "f")) {
+      r.rowGroups(0, 1, first, end);
+      for (ColumnBatch b = r.next(); b != null; b = r.next()) {
+        rows += b.rowCount();
+        for (int i = 0; i < b.rowCount(); i++) {
+          min = Math.min(min, b.rowIndex(i));
+          max = Math.max(max, b.rowIndex(i));
+        }
+      }
+    }
+    return new long[] {rows, counting.read.get(), min, max};
+  }
+
+  @Test
+  public void rangeOfARowGroupWithAnOffsetIndex_fetchesOnlyItsOwnPages() throws Exception {
+    // parquet-java writes an offset index: 300,000 rows in one row group, pages of up to 64 KiB
+    // (ParquetPageGuard reads 4 KiB at each page header of the row group, for any range).
+    Path f = manyPages("pages.parquet", WriterVersion.PARQUET_1_0, 300_000, 64 << 10, 100_000);
+    try (ParquetBatchReader r = ParquetBatchReader.open(LocalParquetFile.of(f), "f")) {
+      assertTrue(r.hasOffsetIndex(0));
+    }
+    long[] whole = fetched(f, 0, 300_000);
+    long[] tenth = fetched(f, 180_000, 210_000);
+    assertEquals(300_000, whole[0]);
+    assertEquals(30_000, tenth[0]);
+    assertEquals(180_000, tenth[2]);
+    assertEquals(209_999, tenth[3]);
+    // A tenth of the rows: a tenth of the pages (plus a page at each end, the dictionaries, the
+    // footer and the page headers the guard reads), not the whole row group.
+    assertTrue(tenth[1] + " of " + whole[1] + " bytes", tenth[1] * 3 < whole[1]);
+    assertTrue(whole[1] > 1_000_000);
+  }
+
+  @Test
+  public void fileWithoutAnOffsetIndex_isNotCut_butRangesStillReadTheirRows() throws Exception {
+    // DuckDB, like pyarrow, writes no offset index by default.
+    Path f = duck("no-index.parquet", 30_000, ", ROW_GROUP_SIZE 100000");
+    try (ParquetBatchReader r = ParquetBatchReader.open(LocalParquetFile.of(f), "f")) {
+      assertEquals(false, r.hasOffsetIndex(0));
+    }
+    long[] part = fetched(f, 10_000, 20_000);
+    assertEquals(10_000, part[0]);
+    assertEquals(10_000, part[2]);
+    assertEquals(19_999, part[3]);
   }
 
   @Test
