@@ -27,14 +27,31 @@ final class BoundedLineReader implements Closeable {
     final boolean truncated;
     /** The line ending: {@code "\n"}, {@code "\r\n"}, {@code "\r"}, or {@code ""} at the end. */
     final String terminator;
+    /**
+     * The {@code '"'} bytes among {@code bytes[0, length)}, counted while looking for the line end
+     * so that a CSV reader need not scan the line again; unspecified for a truncated line.
+     */
+    final int quotes;
+    /** True if all of {@code bytes[0, length)} are ASCII; unspecified for a truncated line. */
+    final boolean ascii;
 
-    Line(long number, long offset, byte[] bytes, int length, boolean truncated, String terminator) {
+    Line(
+        long number,
+        long offset,
+        byte[] bytes,
+        int length,
+        boolean truncated,
+        String terminator,
+        int quotes,
+        boolean ascii) {
       this.number = number;
       this.offset = offset;
       this.bytes = bytes;
       this.length = length;
       this.truncated = truncated;
       this.terminator = terminator;
+      this.quotes = quotes;
+      this.ascii = ascii;
     }
 
     boolean truncated() {
@@ -68,6 +85,8 @@ final class BoundedLineReader implements Closeable {
     int len = 0;
     boolean truncated = false;
     String terminator = "";
+    int quotes = 0;
+    int high = 0; // the OR of all bytes: negative if any is not ASCII
     while (true) {
       if (pos >= limit && !fill()) {
         break;
@@ -75,6 +94,10 @@ final class BoundedLineReader implements Closeable {
       int i = pos;
       byte b = 0;
       while (i < limit && (b = buf[i]) != '\n' && b != '\r') {
+        high |= b;
+        if (b == '"') {
+          quotes++;
+        }
         i++;
       }
       int n = i - pos;
@@ -103,7 +126,7 @@ final class BoundedLineReader implements Closeable {
       }
     }
     lineNumber++;
-    return new Line(lineNumber, start, line, len, truncated, terminator);
+    return new Line(lineNumber, start, line, len, truncated, terminator, quotes, high >= 0);
   }
 
   /** Lines returned so far. */

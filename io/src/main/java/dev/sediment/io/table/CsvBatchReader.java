@@ -220,7 +220,7 @@ public final class CsvBatchReader {
       int[] columns = columnOfField;
       List<String> slow = null;
       try {
-        if (!split(rr.buf, rr.length, rr.hasQuotes)) {
+        if (!split(rr.data, rr.length, rr.hasQuotes)) {
           slow = CsvFileParser.split(rr.text());
           fields = slow.size();
         }
