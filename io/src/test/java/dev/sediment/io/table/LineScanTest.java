@@ -65,6 +65,72 @@ public class LineScanTest {
     assertEquals("\"q\",\"r\",\"s\",\"ü\"", new String(second.bytes, 0, second.length, StandardCharsets.UTF_8));
   }
 
+  @Test
+  public void zeroBytesMarksExactlyTheZeroBytes() {
+    java.util.Random r = new java.util.Random(5);
+    for (int round = 0; round < 20_000; round++) {
+      byte[] b = new byte[8];
+      for (int k = 0; k < 8; k++) {
+        int pick = r.nextInt(5);
+        b[k] = (byte) (pick == 0 ? 0 : pick == 1 ? 1 : pick == 2 ? 0x80 : pick == 3 ? 0xFF : r.nextInt(256));
+      }
+      long v = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+      long expected = 0;
+      for (int k = 0; k < 8; k++) {
+        if (b[k] == 0) {
+          expected |= 0x80L << (8 * k);
+        }
+      }
+      assertEquals(Long.toHexString(v), expected, BoundedLineReader.zeroBytes(v));
+    }
+  }
+
+  @Test
+  public void randomLinesOfEveryLengthAsAByteByByteScan() throws Exception {
+    // Lines of 0 to 40 bytes over quotes, line ends, ASCII and non-ASCII bytes, read with the
+    // eight-byte scan (whole buffer) and across refills: quotes and ASCII-ness of each line.
+    java.util.Random r = new java.util.Random(11);
+    byte[] alphabet = {'a', ',', '"', '\n', '\r', (byte) 0xC3, (byte) 0xA9, 0x7F, 0, (byte) 0x80, 'Z'};
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < 20_000; i++) {
+      int len = r.nextInt(41);
+      for (int k = 0; k < len; k++) {
+        out.write(r.nextInt(3) == 0 ? alphabet[r.nextInt(alphabet.length)] : 'a' + r.nextInt(26));
+      }
+    }
+    byte[] bytes = out.toByteArray();
+    // The expected lines, by a byte-by-byte scan of the same rules (\n, \r\n, lone \r).
+    List<int[]> expected = new ArrayList<>(); // {length, quotes, ascii}
+    int p = 0;
+    while (p < bytes.length) {
+      int q = p;
+      int quotes = 0;
+      boolean ascii = true;
+      while (q < bytes.length && bytes[q] != '\n' && bytes[q] != '\r') {
+        quotes += bytes[q] == '"' ? 1 : 0;
+        ascii &= bytes[q] >= 0;
+        q++;
+      }
+      expected.add(new int[] {q - p, quotes, ascii ? 1 : 0});
+      if (q < bytes.length && bytes[q] == '\r' && q + 1 < bytes.length && bytes[q + 1] == '\n') {
+        q++;
+      }
+      p = q + 1;
+    }
+    for (int chunk : new int[] {1 << 16, 13, 4096}) {
+      BoundedLineReader reader = new BoundedLineReader(trickle(bytes, chunk), 1 << 20);
+      for (int i = 0; i < expected.size(); i++) {
+        BoundedLineReader.Line l = reader.next();
+        int[] e = expected.get(i);
+        String where = "line " + i + " at chunk " + chunk;
+        assertEquals(where, e[0], l.length);
+        assertEquals(where, e[1], l.quotes);
+        assertEquals(where, e[2] == 1, l.ascii);
+      }
+      assertNull(reader.next());
+    }
+  }
+
   private static List<String> records(String csv, int chunk) throws Exception {
     List<String> out = new ArrayList<>();
     try (CsvRecordReader rr =
