@@ -92,12 +92,23 @@ public final class BinaryColumn extends ColumnVector {
     byte[] out = new byte[(int) total];
     int[] offs = new int[n + 1];
     int pos = 0;
-    for (int i = 0; i < n; i++) {
+    int i = 0;
+    while (i < n) {
+      // Rows r, r + 1, ... (as a filter keeps them) are one byte range: one copy for the run.
       int r = rows[i];
-      int len = offsets[r + 1] - offsets[r];
-      System.arraycopy(data, offsets[r], out, pos, len);
+      int j = i + 1;
+      while (j < n && rows[j] == rows[j - 1] + 1) {
+        j++;
+      }
+      int from = offsets[r];
+      int shift = pos - from;
+      for (int k = i; k < j; k++) {
+        offs[k + 1] = offsets[rows[k] + 1] + shift;
+      }
+      int len = offsets[rows[j - 1] + 1] - from;
+      System.arraycopy(data, from, out, pos, len);
       pos += len;
-      offs[i + 1] = pos;
+      i = j;
     }
     return new BinaryColumn(offs, out, gatherNulls(rows, n), n);
   }

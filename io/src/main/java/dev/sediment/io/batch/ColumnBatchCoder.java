@@ -313,13 +313,33 @@ public final class ColumnBatchCoder extends CustomCoder<ColumnBatch> {
       pos += 4 * n;
     }
 
+    /** Entry i is bit {@code i & 7} of byte {@code i >>> 3}; each byte is made in a register. */
     void putBits(boolean[] v, int n) {
       int len = (n + 7) >>> 3;
       ensure(len);
-      for (int i = 0; i < n; i++) {
-        if (v[i]) {
-          bytes[pos + (i >>> 3)] |= (byte) (1 << (i & 7));
+      byte[] a = bytes;
+      int full = n >>> 3;
+      for (int k = 0; k < full; k++) {
+        int i = k << 3;
+        a[pos + k] =
+            (byte)
+                ((v[i] ? 1 : 0)
+                    | (v[i + 1] ? 2 : 0)
+                    | (v[i + 2] ? 4 : 0)
+                    | (v[i + 3] ? 8 : 0)
+                    | (v[i + 4] ? 16 : 0)
+                    | (v[i + 5] ? 32 : 0)
+                    | (v[i + 6] ? 64 : 0)
+                    | (v[i + 7] ? 128 : 0));
+      }
+      if (full < len) {
+        int last = 0;
+        for (int i = full << 3; i < n; i++) {
+          if (v[i]) {
+            last |= 1 << (i & 7);
+          }
         }
+        a[pos + full] = (byte) last;
       }
       pos += len;
     }

@@ -3,6 +3,9 @@ package dev.sediment.io.table;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -27,14 +30,31 @@ final class BoundedLineReader implements Closeable {
     final boolean truncated;
     /** The line ending: {@code "\n"}, {@code "\r\n"}, {@code "\r"}, or {@code ""} at the end. */
     final String terminator;
+    /**
+     * The {@code '"'} bytes among {@code bytes[0, length)}, counted while looking for the line end
+     * so that a CSV reader need not scan the line again; unspecified for a truncated line.
+     */
+    final int quotes;
+    /** True if all of {@code bytes[0, length)} are ASCII; unspecified for a truncated line. */
+    final boolean ascii;
 
-    Line(long number, long offset, byte[] bytes, int length, boolean truncated, String terminator) {
+    Line(
+        long number,
+        long offset,
+        byte[] bytes,
+        int length,
+        boolean truncated,
+        String terminator,
+        int quotes,
+        boolean ascii) {
       this.number = number;
       this.offset = offset;
       this.bytes = bytes;
       this.length = length;
       this.truncated = truncated;
       this.terminator = terminator;
+      this.quotes = quotes;
+      this.ascii = ascii;
     }
 
     boolean truncated() {
@@ -68,13 +88,35 @@ final class BoundedLineReader implements Closeable {
     int len = 0;
     boolean truncated = false;
     String terminator = "";
+    int quotes = 0;
+    long high = 0; // the OR of all bytes: bit 7 of some byte set if one is not ASCII
     while (true) {
       if (pos >= limit && !fill()) {
         break;
       }
       int i = pos;
       byte b = 0;
+      // Eight bytes at a time while no line end is among them (SWAR); the rest one by one.
+      while (i + 8 <= limit) {
+        long w = (long) LONGS.get(buf, i);
+        long ends = zeroBytes(w ^ LF) | zeroBytes(w ^ CR);
+        if (ends != 0) {
+          // Bytes before the first line end: the lowest marked byte (little-endian).
+          long before = (ends & -ends) - 1;
+          quotes += Long.bitCount(zeroBytes(w ^ QUOTE) & before);
+          high |= w & before;
+          i += Long.numberOfTrailingZeros(ends) >>> 3;
+          break;
+        }
+        quotes += Long.bitCount(zeroBytes(w ^ QUOTE));
+        high |= w;
+        i += 8;
+      }
       while (i < limit && (b = buf[i]) != '\n' && b != '\r') {
+        high |= b & 0xFF;
+        if (b == '"') {
+          quotes++;
+        }
         i++;
       }
       int n = i - pos;
@@ -103,7 +145,24 @@ final class BoundedLineReader implements Closeable {
       }
     }
     lineNumber++;
-    return new Line(lineNumber, start, line, len, truncated, terminator);
+    return new Line(
+        lineNumber, start, line, len, truncated, terminator, quotes, (high & HIGH_BITS) == 0);
+  }
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long LOW_7 = 0x7F7F7F7F7F7F7F7FL;
+  private static final long HIGH_BITS = 0x8080808080808080L;
+  private static final long LF = 0x0A0A0A0A0A0A0A0AL;
+  private static final long CR = 0x0D0D0D0D0D0D0D0DL;
+  private static final long QUOTE = 0x2222222222222222L;
+
+  /**
+   * Bit 7 set in each byte of {@code v} that is zero, and no other bit: exact per byte (no borrow
+   * runs from one byte into the next, unlike the shorter {@code (v - 0x01..) & ~v & 0x80..}).
+   */
+  static long zeroBytes(long v) {
+    return ~(((v & LOW_7) + LOW_7) | v | LOW_7);
   }
 
   /** Lines returned so far. */

@@ -7,6 +7,9 @@ import dev.sediment.schemas.ErrorType;
 import dev.sediment.schemas.RecordError;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -44,6 +47,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * ColumnBatch#DEFAULT_MAX_BYTES}). Memory is bounded by {@code maxRecordBytes} plus one batch.
  */
 public final class CsvBatchReader {
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long COMMAS = 0x2C2C2C2C2C2C2C2CL;
+
   private final Schema schema;
   private final int maxRecordBytes;
   private final int maxRows;
@@ -220,7 +227,7 @@ public final class CsvBatchReader {
       int[] columns = columnOfField;
       List<String> slow = null;
       try {
-        if (!split(rr.buf, rr.length, rr.hasQuotes)) {
+        if (!split(rr.data, rr.length, rr.hasQuotes)) {
           slow = CsvFileParser.split(rr.text());
           fields = slow.size();
         }
@@ -268,8 +275,19 @@ public final class CsvBatchReader {
       unescapedLength = 0;
       int p = 0;
       if (!hasQuotes) {
-        // As CsvFileParser: without quotes RFC 4180 is a plain split on commas.
-        for (int i = 0; i < n; i++) {
+        // As CsvFileParser: without quotes RFC 4180 is a plain split on commas, found eight
+        // bytes at a time.
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+          long commas = BoundedLineReader.zeroBytes((long) LONGS.get(b, i) ^ COMMAS);
+          while (commas != 0) {
+            int at = i + (Long.numberOfTrailingZeros(commas) >>> 3);
+            addField(b, p, at);
+            p = at + 1;
+            commas &= commas - 1;
+          }
+        }
+        for (; i < n; i++) {
           if (b[i] == ',') {
             addField(b, p, i);
             p = i + 1;

@@ -50,7 +50,13 @@ final class CsvRecordReader implements Closeable {
   // The current record.
   long number;
   long offset;
-  byte[] buf = new byte[1024];
+  /**
+   * The record's bytes are {@code data[0, length)}: the line reader's own line (valid until the
+   * next {@link #next}) for a record of one line, as most are, so it is not copied; else {@link
+   * #buf}, where the lines of a multi-line record are joined.
+   */
+  byte[] data = NO_BYTES;
+  private byte[] buf = new byte[1024];
   int length;
   @Nullable RecordException problem;
   private @Nullable String problemText;
@@ -114,7 +120,7 @@ final class CsvRecordReader implements Closeable {
     if (problemText != null) {
       return problemText;
     }
-    return new String(buf, 0, length, StandardCharsets.UTF_8);
+    return new String(data, 0, length, StandardCharsets.UTF_8);
   }
 
   /** Advances to the next record; false at the end (of the file, or of the range). */
@@ -132,6 +138,7 @@ final class CsvRecordReader implements Closeable {
       problem = lineProblem;
       if (problem != null) {
         problemText = new String(lineBytes, 0, lineLength, StandardCharsets.UTF_8);
+        data = NO_BYTES;
         length = 0;
         hasQuotes = false;
         headerPending = false;
@@ -149,9 +156,16 @@ final class CsvRecordReader implements Closeable {
         continue; // a blank line is no record
       }
       headerPending = false;
+      hasQuotes = lineQuotes > 0;
+      if (from == 0 && (lineQuotes & 1) == 0) {
+        // A whole record on one line: its bytes are the line's.
+        data = lineBytes;
+        length = lineLength;
+        return true;
+      }
       length = 0;
       append(lineBytes, from, lineLength - from);
-      hasQuotes = lineQuotes > 0;
+      data = buf;
       if ((lineQuotes & 1) == 1) {
         continueRecord(chars);
       }
@@ -211,6 +225,7 @@ final class CsvRecordReader implements Closeable {
   private void append(byte[] b, int from, int n) {
     if (length + n > buf.length) {
       buf = Arrays.copyOf(buf, Math.max(length + n, buf.length * 2));
+      data = buf;
     }
     System.arraycopy(b, from, buf, length, n);
     length += n;
@@ -220,6 +235,7 @@ final class CsvRecordReader implements Closeable {
     for (int i = 0; i < s.length(); i++) {
       if (length == buf.length) {
         buf = Arrays.copyOf(buf, buf.length * 2);
+        data = buf;
       }
       buf[length++] = (byte) s.charAt(i);
     }
@@ -257,22 +273,12 @@ final class CsvRecordReader implements Closeable {
       return true;
     }
     lineProblem = null;
-    boolean ascii = true;
-    int quotes = 0;
-    byte[] b = l.bytes;
-    for (int i = 0; i < l.length; i++) {
-      byte x = b[i];
-      if (x < 0) {
-        ascii = false;
-      } else if (x == '"') {
-        quotes++;
-      }
-    }
-    lineQuotes = quotes;
-    if (ascii) {
+    // Quotes and ASCII-ness come from the line reader's scan for the line end.
+    lineQuotes = l.quotes;
+    if (l.ascii) {
       lineChars = l.length;
     } else {
-      int n = utf16Length(b, l.length);
+      int n = utf16Length(l.bytes, l.length);
       if (n < 0) {
         lineProblem = new RecordException(ErrorType.ENCODING, "the line is not valid UTF-8");
       } else {

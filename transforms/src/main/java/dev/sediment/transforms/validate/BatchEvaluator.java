@@ -409,14 +409,7 @@ final class BatchEvaluator {
         if (!(v instanceof DoubleColumn)) {
           return false;
         }
-        double[] d = ((DoubleColumn) v).values();
-        double bd = b.boundDouble;
-        for (int i = 0; i < n; i++) {
-          double x = d[i];
-          failed[i] =
-              (nulls == null || !nulls[i])
-                  && (Double.isNaN(x) || !b.passes(x < bd ? -1 : x > bd ? 1 : 0));
-        }
+        boundDoubles(b, ((DoubleColumn) v).values(), n, nulls, failed);
         return true;
       case FLOAT:
         if (!(v instanceof FloatColumn)) {
@@ -451,6 +444,37 @@ final class BatchEvaluator {
     }
   }
 
+  /**
+   * min and max over doubles, one loop per operator: {@code x op bound} is false for NaN, so a
+   * NaN fails as {@link Checks.BoundCheck#test} says, and -0.0 compares equal to 0.0 as there.
+   */
+  private static void boundDoubles(
+      Checks.BoundCheck b, double[] d, int n, boolean @Nullable [] nulls, boolean[] failed) {
+    double bd = b.boundDouble;
+    if (b.isMin && b.exclusive) {
+      for (int i = 0; i < n; i++) {
+        failed[i] = !(d[i] > bd);
+      }
+    } else if (b.isMin) {
+      for (int i = 0; i < n; i++) {
+        failed[i] = !(d[i] >= bd);
+      }
+    } else if (b.exclusive) {
+      for (int i = 0; i < n; i++) {
+        failed[i] = !(d[i] < bd);
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        failed[i] = !(d[i] <= bd);
+      }
+    }
+    if (nulls != null) {
+      for (int i = 0; i < n; i++) {
+        failed[i] &= !nulls[i];
+      }
+    }
+  }
+
   /** Folds every column of {@code batch} into the column summaries of {@code p}. */
   private void summarize(ColumnBatch batch, Partial p) {
     ColumnAcc[] accs = p.columns;
@@ -464,6 +488,19 @@ final class BatchEvaluator {
         case INTEGRAL:
         case TS_MICROS:
         case TS_NANOS:
+          if (v instanceof LongColumn && nulls == null) {
+            // No nulls: a plain loop over the array.
+            long[] a = ((LongColumn) v).values();
+            long min = Long.MAX_VALUE;
+            long max = Long.MIN_VALUE;
+            for (int i = 0; i < n; i++) {
+              long x = a[i];
+              min = Math.min(min, x);
+              max = Math.max(max, x);
+            }
+            acc.addLongs(n, nullCount, n > 0, min, max);
+            continue;
+          }
           if (v instanceof LongColumn || v instanceof IntColumn) {
             long min = Long.MAX_VALUE;
             long max = Long.MIN_VALUE;
