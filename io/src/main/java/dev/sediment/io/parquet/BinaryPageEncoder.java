@@ -14,7 +14,8 @@ import org.apache.parquet.schema.PrimitiveType;
  * encoded (4-byte little-endian length, bytes), into one buffer as they come; min and max are
  * positions in it, compared unsigned byte by byte as parquet-java's binary comparator does; the
  * dictionary keeps its entries plain encoded in one buffer too (that buffer is the dictionary
- * page) with an open-addressing table of ids. No object per value.
+ * page) with an open-addressing table of ids. A value whose dictionary entry was seen earlier on
+ * the same page is not compared again for min and max. No object per value.
  */
 final class BinaryPageEncoder extends PageEncoder {
   private byte[] plain = new byte[1 << 12];
@@ -33,6 +34,9 @@ final class BinaryPageEncoder extends PageEncoder {
   private int[] hashes = new int[0];
   private int size;
   private int[] table = new int[0];
+  // The page (counted from 1) on which each dictionary entry was last taken into min and max.
+  private int[] seenOnPage = new int[0];
+  private int page = 1;
 
   BinaryPageEncoder(
       PageWriter out, PrimitiveType type, boolean optional, int pageBytes, int dictionaryLimit,
@@ -43,6 +47,7 @@ final class BinaryPageEncoder extends PageEncoder {
       starts = new int[256];
       lengths = new int[256];
       hashes = new int[256];
+      seenOnPage = new int[256];
       table = new int[tableSize(256)];
     }
   }
@@ -70,6 +75,17 @@ final class BinaryPageEncoder extends PageEncoder {
     int at = plainLength + 4;
     System.arraycopy(data, start, plain, at, length);
     plainLength = need;
+    int id = -1;
+    if (dictionary) {
+      id = id(data, start, length);
+      if (seenOnPage[id] == page) {
+        // Already taken into this page's min and max: it cannot change them.
+        addId(count++, id);
+        valueAdded();
+        return;
+      }
+      seenOnPage[id] = page;
+    }
     if (minStart < 0) {
       minStart = at;
       minLength = length;
@@ -89,7 +105,7 @@ final class BinaryPageEncoder extends PageEncoder {
     }
     int n = count++;
     if (dictionary) {
-      addId(n, id(data, start, length));
+      addId(n, id);
     }
     valueAdded();
   }
@@ -128,6 +144,7 @@ final class BinaryPageEncoder extends PageEncoder {
       starts = Arrays.copyOf(starts, id * 2);
       lengths = Arrays.copyOf(lengths, id * 2);
       hashes = Arrays.copyOf(hashes, id * 2);
+      seenOnPage = Arrays.copyOf(seenOnPage, id * 2);
     }
     int need = arenaLength + 4 + length;
     if (need > arena.length) {
@@ -222,5 +239,6 @@ final class BinaryPageEncoder extends PageEncoder {
     count = 0;
     minStart = -1;
     maxStart = -1;
+    page++;
   }
 }
