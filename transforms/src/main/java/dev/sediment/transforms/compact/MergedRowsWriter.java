@@ -15,12 +15,17 @@ import dev.sediment.io.batch.TimeUnit;
 import dev.sediment.io.parquet.ParquetBatchWriter;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroWriteSupport;
@@ -45,6 +50,11 @@ import org.apache.parquet.schema.Type;
  * pages, 64 MiB row groups, dictionary encoding. The bytes depend on the rows only: {@link
  * ParquetBatchWriter} cuts pages and row groups at value counts and sizes, not at batch borders,
  * so neither {@link #ROWS} nor the runs' batching changes them.
+ *
+ * <p>Encoding runs on a thread of its own, one batch behind the gathering (so at most two output
+ * batches are in memory): the merge and the page encoders overlap. The batches reach the one
+ * {@link ParquetBatchWriter} in the order they were gathered, so the bytes are those of encoding
+ * them on the merge's thread.
  */
 final class MergedRowsWriter implements Closeable {
   /** Rows gathered before they are encoded. */
@@ -75,6 +85,15 @@ final class MergedRowsWriter implements Closeable {
   private int n;
   private long binaryBytes;
   private boolean finished;
+  private final ExecutorService encoder =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "sediment-compact-encode");
+            t.setDaemon(true);
+            return t;
+          });
+  /** The batch being encoded, or null. */
+  private Future<?> encoding;
 
   MergedRowsWriter(Path file, BatchOrder order, List<MessageType> inputs) throws IOException {
     this(file, order, inputs, ROWS, BINARY_BYTES);
@@ -218,7 +237,14 @@ final class MergedRowsWriter implements Closeable {
     for (int c = 0; c < columns.length; c++) {
       columns[c] = gather(c);
     }
-    writer.write(new ColumnBatch(schema, n, columns, List.of(SOURCE), null, noRowIndex, null, null));
+    ColumnBatch out = new ColumnBatch(schema, n, columns, List.of(SOURCE), null, noRowIndex, null, null);
+    awaitEncoding();
+    encoding =
+        encoder.submit(
+            () -> {
+              writer.write(out);
+              return null;
+            });
     Arrays.fill(sources, 0, sourceCount, null);
     Arrays.fill(runBatch, null);
     sourceCount = 0;
@@ -346,11 +372,43 @@ final class MergedRowsWriter implements Closeable {
     return seen ? out : null;
   }
 
+  /** Waits for the batch being encoded; its failure is thrown here. */
+  private void awaitEncoding() throws IOException {
+    Future<?> f = encoding;
+    if (f == null) {
+      return;
+    }
+    encoding = null;
+    try {
+      f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while encoding the compacted file");
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IOException) {
+        throw (IOException) c;
+      }
+      if (c instanceof RuntimeException) {
+        throw (RuntimeException) c;
+      }
+      if (c instanceof Error) {
+        throw (Error) c;
+      }
+      throw new IOException(c);
+    }
+  }
+
   /** Writes the rows gathered so far, the last row group and the footer. */
   void finish() throws IOException {
     flush();
+    awaitEncoding();
     finished = true;
-    writer.close();
+    try {
+      writer.close();
+    } finally {
+      encoder.shutdown();
+    }
   }
 
   /**
@@ -359,9 +417,25 @@ final class MergedRowsWriter implements Closeable {
    */
   @Override
   public void close() throws IOException {
-    if (!finished) {
-      finished = true;
-      n = 0;
+    if (finished) {
+      return;
+    }
+    finished = true;
+    n = 0;
+    try {
+      Future<?> f = encoding;
+      encoding = null;
+      if (f != null) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          // The merge's own failure is being thrown; this one adds nothing.
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    } finally {
+      encoder.shutdown();
       writer.close();
     }
   }
