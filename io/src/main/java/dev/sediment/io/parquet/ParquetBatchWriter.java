@@ -101,6 +101,8 @@ public final class ParquetBatchWriter implements Closeable {
     private final boolean dictionary;
     private final CompressionCodecName compression;
     private final boolean pageEncoders;
+    private final String messageName;
+    private final Map<String, String> keyValueMetadata;
 
     private Options(
         long rowGroupBytes,
@@ -109,12 +111,28 @@ public final class ParquetBatchWriter implements Closeable {
         boolean dictionary,
         CompressionCodecName compression,
         boolean pageEncoders) {
+      this(
+          rowGroupBytes, pageBytes, dictionaryPageBytes, dictionary, compression, pageEncoders,
+          "sediment", Map.of());
+    }
+
+    private Options(
+        long rowGroupBytes,
+        int pageBytes,
+        int dictionaryPageBytes,
+        boolean dictionary,
+        CompressionCodecName compression,
+        boolean pageEncoders,
+        String messageName,
+        Map<String, String> keyValueMetadata) {
       this.rowGroupBytes = rowGroupBytes;
       this.pageBytes = pageBytes;
       this.dictionaryPageBytes = dictionaryPageBytes;
       this.dictionary = dictionary;
       this.compression = compression;
       this.pageEncoders = pageEncoders;
+      this.messageName = messageName;
+      this.keyValueMetadata = keyValueMetadata;
     }
 
     /** 128 MiB row groups, 1 MiB pages, 1 MiB dictionaries, dictionary encoding on, Snappy. */
@@ -133,7 +151,9 @@ public final class ParquetBatchWriter implements Closeable {
       if (bytes < 1) {
         throw new IllegalArgumentException("rowGroupBytes must be > 0, was " + bytes);
       }
-      return new Options(bytes, pageBytes, dictionaryPageBytes, dictionary, compression, pageEncoders);
+      return new Options(
+          bytes, pageBytes, dictionaryPageBytes, dictionary, compression, pageEncoders,
+          messageName, keyValueMetadata);
     }
 
     /** About how many bytes a data page holds; > 0. */
@@ -141,7 +161,9 @@ public final class ParquetBatchWriter implements Closeable {
       if (bytes < 1) {
         throw new IllegalArgumentException("pageBytes must be > 0, was " + bytes);
       }
-      return new Options(rowGroupBytes, bytes, dictionaryPageBytes, dictionary, compression, pageEncoders);
+      return new Options(
+          rowGroupBytes, bytes, dictionaryPageBytes, dictionary, compression, pageEncoders,
+          messageName, keyValueMetadata);
     }
 
     /** The largest dictionary page before a column falls back to plain encoding; > 0. */
@@ -149,13 +171,16 @@ public final class ParquetBatchWriter implements Closeable {
       if (bytes < 1) {
         throw new IllegalArgumentException("dictionaryPageBytes must be > 0, was " + bytes);
       }
-      return new Options(rowGroupBytes, pageBytes, bytes, dictionary, compression, pageEncoders);
+      return new Options(
+          rowGroupBytes, pageBytes, bytes, dictionary, compression, pageEncoders,
+          messageName, keyValueMetadata);
     }
 
     /** Whether columns try dictionary encoding; default true. */
     public Options withDictionary(boolean enabled) {
       return new Options(
-          rowGroupBytes, pageBytes, dictionaryPageBytes, enabled, compression, pageEncoders);
+          rowGroupBytes, pageBytes, dictionaryPageBytes, enabled, compression, pageEncoders,
+          messageName, keyValueMetadata);
     }
 
     /** The page codec; default Snappy. */
@@ -163,7 +188,9 @@ public final class ParquetBatchWriter implements Closeable {
       if (codec == null) {
         throw new IllegalArgumentException("compression can not be null");
       }
-      return new Options(rowGroupBytes, pageBytes, dictionaryPageBytes, dictionary, codec, pageEncoders);
+      return new Options(
+          rowGroupBytes, pageBytes, dictionaryPageBytes, dictionary, codec, pageEncoders,
+          messageName, keyValueMetadata);
     }
 
     /**
@@ -174,14 +201,43 @@ public final class ParquetBatchWriter implements Closeable {
      */
     public Options withPageEncoders(boolean enabled) {
       return new Options(
-          rowGroupBytes, pageBytes, dictionaryPageBytes, dictionary, compression, enabled);
+          rowGroupBytes, pageBytes, dictionaryPageBytes, dictionary, compression, enabled,
+          messageName, keyValueMetadata);
+    }
+
+    /**
+     * The name of the file schema's root message; default {@code sediment}. Writers that mirror
+     * another writer's files (parquet-avro names it after the Avro record) set it to match.
+     */
+    public Options withMessageName(String name) {
+      if (name == null || name.isEmpty()) {
+        throw new IllegalArgumentException("messageName must be a non-empty name");
+      }
+      return new Options(
+          rowGroupBytes, pageBytes, dictionaryPageBytes, dictionary, compression, pageEncoders,
+          name, keyValueMetadata);
+    }
+
+    /**
+     * Key-value pairs written to the footer (e.g. parquet-avro's {@code parquet.avro.schema},
+     * which Avro readers take as the file's schema); default none. Written in key order, so the
+     * footer's bytes do not depend on the map's iteration order.
+     */
+    public Options withKeyValueMetadata(Map<String, String> metadata) {
+      return new Options(
+          rowGroupBytes, pageBytes, dictionaryPageBytes, dictionary, compression, pageEncoders,
+          messageName, java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(metadata)));
     }
   }
 
   private ParquetBatchWriter(
       BatchSchema schema, OutputFile out, @Nullable Path path, Options options) throws IOException {
     this.schema = schema;
-    this.type = ParquetBatchSchema.toParquet(schema);
+    MessageType t = ParquetBatchSchema.toParquet(schema);
+    this.type =
+        t.getName().equals(options.messageName)
+            ? t
+            : new MessageType(options.messageName, t.getFields());
     this.options = options;
     this.path = path;
     this.props =
@@ -675,7 +731,7 @@ public final class ParquetBatchWriter implements Closeable {
     closed = true;
     try {
       flushRowGroup();
-      file.end(Map.of());
+      file.end(options.keyValueMetadata);
     } finally {
       codecs.release();
     }

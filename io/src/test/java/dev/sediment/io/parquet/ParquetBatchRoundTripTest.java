@@ -494,6 +494,47 @@ public class ParquetBatchRoundTripTest {
     return v.toString();
   }
 
+  @Test
+  public void messageNameAndKeyValueMetadata_inTheFooter_bytesIndependentOfMapOrder() throws Exception {
+    BatchSchema s = BatchSchema.of(BatchField.of("x", ColumnType.INT64, false));
+    ColumnBatch b =
+        new ColumnBatch(
+            s, 3, new ColumnVector[] {LongColumn.of(1, 2, 3)}, List.of("t"), null, new long[3], null, null);
+    java.util.Map<String, String> forward = new java.util.LinkedHashMap<>();
+    forward.put("a", "1");
+    forward.put("parquet.avro.schema", "{}");
+    forward.put("z", "2");
+    java.util.Map<String, String> backward = new java.util.LinkedHashMap<>();
+    backward.put("z", "2");
+    backward.put("parquet.avro.schema", "{}");
+    backward.put("a", "1");
+    Path[] files = new Path[3];
+    for (int k = 0; k < 3; k++) {
+      files[k] = tmp.getRoot().toPath().resolve("meta" + k + ".parquet");
+      ParquetBatchWriter.Options o = ParquetBatchWriter.Options.defaults();
+      if (k < 2) {
+        o = o.withMessageName("Bbo").withKeyValueMetadata(k == 0 ? forward : backward);
+      }
+      try (ParquetBatchWriter w = ParquetBatchWriter.create(files[k], s, o)) {
+        assertEquals(k < 2 ? "Bbo" : "sediment", w.parquetSchema().getName());
+        w.write(b);
+      }
+      try (ParquetFileReader r = ParquetFileReader.open(LocalParquetFile.of(files[k]))) {
+        org.apache.parquet.hadoop.metadata.FileMetaData m = r.getFooter().getFileMetaData();
+        assertEquals(k < 2 ? "Bbo" : "sediment", m.getSchema().getName());
+        assertEquals(k < 2 ? java.util.Map.of("a", "1", "parquet.avro.schema", "{}", "z", "2") : java.util.Map.of(),
+            m.getKeyValueMetaData());
+      }
+      assertEquals(3, readAll(files[k]).stream().mapToInt(ColumnBatch::rowCount).sum());
+    }
+    assertEquals(sha256(files[0]), sha256(files[1]));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ParquetBatchWriter.Options.defaults().withMessageName(""));
+    assertEquals("messageName must be a non-empty name", e.getMessage());
+  }
+
   static String sha256(Path p) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
   }

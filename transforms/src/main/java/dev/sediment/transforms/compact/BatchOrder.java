@@ -57,6 +57,8 @@ final class BatchOrder {
   private final int[] keys;
   /** Columns compared after the keys, in schema order, keys left out (they are equal by then). */
   private final int[] rest;
+  /** The STRING and BYTES columns. */
+  private final int[] binary;
 
   private BatchOrder(Schema schema, Kind[] kinds, boolean[] nullable, int[] sign, boolean[] nullFirst, int[] keys) {
     this.schema = schema;
@@ -79,6 +81,14 @@ final class BatchOrder {
       }
     }
     this.rest = Arrays.copyOf(r, n);
+    int b = 0;
+    int[] bs = new int[kinds.length];
+    for (int c = 0; c < kinds.length; c++) {
+      if (kinds[c] == Kind.STRING || kinds[c] == Kind.BYTES) {
+        bs[b++] = c;
+      }
+    }
+    this.binary = Arrays.copyOf(bs, b);
   }
 
   /**
@@ -218,6 +228,11 @@ final class BatchOrder {
 
   boolean nullable(int c) {
     return nullable[c];
+  }
+
+  /** The STRING and BYTES columns, in schema order. */
+  int[] binaryColumns() {
+    return binary;
   }
 
   int[] keys() {

@@ -23,9 +23,10 @@ import org.apache.parquet.schema.MessageType;
  * The read, merge and write of {@link PartitionCompactor} over column batches, for partitions
  * whose rows are flat ({@link BatchOrder#of}): spool files are decoded a column chunk at a time
  * ({@link ParquetBatchReader}), the merge compares sort keys straight from the vectors and moves
- * (batch, row) positions, unsorted files are spilled as {@link ColumnBatchCoder} batches, and rows
- * are written from the vectors ({@link BatchRowWriter}). Order, spilling, the number of open
- * readers, failures and the bytes written are those of the record path.
+ * (batch, row) positions, unsorted files are spilled as {@link ColumnBatchCoder} batches, and the
+ * merged rows are gathered into batches that Sediment's page encoders write ({@link
+ * MergedRowsWriter}). Order, spilling, the number of open readers and failures are those of the
+ * record path, and so are the rows written and their order; pages and row groups end elsewhere.
  */
 final class ColumnarMerge {
   private final PartitionCompactor.Settings settings;
@@ -46,9 +47,9 @@ final class ColumnarMerge {
     return Math.max(64L << 10, Math.min(8L << 20, share));
   }
 
-  /** Where merged rows go. */
+  /** Where merged rows go: row {@code i} of {@code b}, the current batch of run {@code run}. */
   interface RowSink {
-    void accept(ColumnBatch b, int i) throws IOException;
+    void accept(int run, ColumnBatch b, int i) throws IOException;
   }
 
   /** One run's current batch and row. */
@@ -125,7 +126,7 @@ final class ColumnarMerge {
       if (dedupe && lastBatch != null && compare(b, kb, i, lastBatch, lastKeys, lastRow) == 0) {
         dropped++;
       } else {
-        sink.accept(b, i);
+        sink.accept(c.run, b, i);
         lastBatch = b;
         lastKeys = kb;
         lastRow = i;
@@ -219,21 +220,22 @@ final class ColumnarMerge {
       }
       result.peakOpenReaders = Math.max(result.peakOpenReaders, its.size());
       long[] first = {0};
-      try (BatchRowWriter w = new BatchRowWriter(tmp, order, parquetSchemas)) {
+      try (MergedRowsWriter w = new MergedRowsWriter(tmp, order, parquetSchemas)) {
         result.duplicatesDropped =
             merge(
                 its,
                 trusted,
                 settings.dedupe,
-                (b, i) -> {
+                (run, b, i) -> {
                   long k = order.key(b, 0, i);
                   if (first[0]++ == 0) {
                     result.sortKeyMin = k;
                   }
                   result.sortKeyMax = k;
-                  w.write(b, i);
+                  w.write(run, b, i);
                   result.rowCount++;
                 });
+        w.finish();
       }
       for (int i = 0; i < runs.size(); i++) {
         if (runs.get(i) instanceof ColumnarRuns.ParquetRun) {
@@ -296,7 +298,7 @@ final class ColumnarMerge {
       return ColumnBatch.builder(coder.schema(), ColumnarRuns.SPILL_ROWS, ColumnarRuns.SPILL_BYTES);
     }
 
-    void add(ColumnBatch from, int i) throws IOException {
+    void add(int run, ColumnBatch from, int i) throws IOException {
       b.appendRow(from, i);
       if (b.isFull()) {
         flush();
@@ -412,7 +414,7 @@ final class ColumnarMerge {
     try {
       RowBuffer out = new RowBuffer(w);
       for (long ref : refs) {
-        out.add(batches[(int) (ref >>> 32)], (int) ref);
+        out.add(0, batches[(int) (ref >>> 32)], (int) ref);
       }
       out.flush();
     } finally {

@@ -68,7 +68,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>A partition of flat columns ({@link BatchOrder#of}) goes through all of this as column
  * batches ({@link ColumnarMerge}): runs spill as encoded batches rather than Avro, the merge moves
- * (batch, row) positions, and rows are written from the vectors with the same bytes.
+ * (batch, row) positions, and the merged rows are gathered into batches that Sediment's page
+ * encoders write ({@link MergedRowsWriter}): the same rows in the same order, schema and footer
+ * metadata as the record path writes, in other pages.
  *
  * <p>Inputs are files of any Beam file system (local, {@code s3://}, {@code gs://}); they are
  * read at random positions, as Parquet needs, without being copied.
@@ -79,6 +81,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 public final class PartitionCompactor {
   static final long NANOS_PER_DAY = 86_400_000_000_000L;
   private static final int BATCH = 1024;
+
+  /** Row group size of every file compaction writes. */
+  static final long ROW_GROUP_BYTES = 64L << 20;
+
+  /** Page size of every file compaction writes. */
+  static final int PAGE_BYTES = 1 << 20;
 
   /** Settings; all have defaults. */
   public static final class Settings {
@@ -92,7 +100,8 @@ public final class PartitionCompactor {
 
     /**
      * Whether partitions of flat rows are merged as column batches ({@link ColumnarMerge});
-     * default true. The record path writes the same bytes; tests compare the two.
+     * default true. The record path writes the same rows in the same order under the same schema
+     * (in other pages); tests compare the two.
      */
     Settings withColumnar(boolean value) {
       columnar = value;
@@ -734,8 +743,8 @@ public final class PartitionCompactor {
     return b.withConf(new Configuration(false))
         .withCompressionCodec(CompressionCodecName.SNAPPY)
         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-        .withRowGroupSize(64L << 20)
-        .withPageSize(1 << 20)
+        .withRowGroupSize(ROW_GROUP_BYTES)
+        .withPageSize(PAGE_BYTES)
         .withDictionaryEncoding(true);
   }
 
