@@ -51,8 +51,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * never an {@code OutOfMemoryError}; a column chunk that holds fewer values than its rows, or a
  * list whose levels make no sense, is an {@link IOException} naming the row group, never an endless
  * loop. A null list element is a {@link ParquetColumnException} ({@link ErrorType#TYPE_MISMATCH})
- * naming its row. Memory is one row group's compressed pages (the requested columns only) plus one
- * batch; batches are cut at {@code maxRows} rows or about {@code maxBytes} bytes (the row count
+ * naming its row. Memory is one row group's compressed pages (the requested columns only; or one
+ * window's, {@link #withWindowRows}) plus one batch; batches are cut at {@code maxRows} rows or about {@code maxBytes} bytes (the row count
  * of each batch is planned from the bytes per row seen so far, first from the column chunk sizes).
  * Beam-free.
  */
@@ -81,6 +81,9 @@ public final class ParquetBatchReader implements Closeable {
   private ReaderColumn[] readers = new ReaderColumn[0];
   private @Nullable PageColumn[] pageColumns = new PageColumn[0];
   private int group = -1;
+  private long groupEnd;
+  private int checkedGroup = -1;
+  private long windowRows = Long.MAX_VALUE;
   private long groupRowsLeft;
   private long nextRow;
   private double bytesPerRow;
@@ -164,6 +167,22 @@ public final class ParquetBatchReader implements Closeable {
     return this;
   }
 
+  /**
+   * Fetches a row group with an offset index (see {@link #hasOffsetIndex}) {@code rows} rows at a
+   * time instead of whole, so memory holds about that many rows' compressed pages (and the
+   * dictionary pages) rather than the row group's: for a merge that keeps many files open at once.
+   * Each window fetches the pages that hold its rows; a page across a window's border is fetched
+   * and decoded by both windows. Row groups without an offset index are fetched whole. Default:
+   * whole row groups.
+   */
+  public ParquetBatchReader withWindowRows(long rows) {
+    if (rows < 1) {
+      throw new IllegalArgumentException("window rows must be positive, was " + rows);
+    }
+    this.windowRows = rows;
+    return this;
+  }
+
   /** Keeps only the rows whose 0-based index in the file passes {@code keep}; default all. */
   public ParquetBatchReader withRowFilter(LongPredicate keep) {
     this.rowFilter = keep;
@@ -219,6 +238,8 @@ public final class ParquetBatchReader implements Closeable {
     nextRow = firstRow;
     store = null;
     groupRowsLeft = 0;
+    group = -1;
+    groupEnd = 0;
     return this;
   }
 
@@ -278,13 +299,14 @@ public final class ParquetBatchReader implements Closeable {
   public @Nullable ColumnBatch next() throws IOException {
     while (true) {
       if (store == null || groupRowsLeft == 0) {
-        if (nextGroup >= endGroup) {
+        boolean sameGroup = group >= 0 && nextRow < groupEnd; // the group's next window
+        if (!sameGroup && nextGroup >= endGroup) {
           store = null;
           return null;
         }
-        int g = nextGroup++;
+        int g = sameGroup ? group : nextGroup++;
         try {
-          openGroup(g);
+          openGroup(g, sameGroup ? nextRow : Math.max(firstRows[g], firstSelected));
         } catch (CorruptPageException | ParquetColumnException e) {
           throw e;
         } catch (IOException e) {
@@ -331,11 +353,15 @@ public final class ParquetBatchReader implements Closeable {
     }
   }
 
-  private void openGroup(int g) throws IOException {
+  /** Fetches the pages of row group {@code g} from file row {@code from} on (one window). */
+  private void openGroup(int g, long from) throws IOException {
     store = null;
     group = g;
-    long from = Math.max(firstRows[g], firstSelected);
-    long to = Math.min(firstRows[g + 1], endSelected);
+    groupEnd = Math.min(firstRows[g + 1], endSelected);
+    long to = groupEnd;
+    if (to - from > windowRows && hasOffsetIndex(g)) {
+      to = from + windowRows;
+    }
     nextRow = from;
     groupRowsLeft = Math.max(0, to - from);
     if (groupRowsLeft == 0) {
@@ -344,7 +370,10 @@ public final class ParquetBatchReader implements Closeable {
     long groupRows = blocks.get(g).getRowCount();
     long skip = from - firstRows[g];
     long end = to - firstRows[g];
-    guard.checkRowGroup(g);
+    if (checkedGroup != g) {
+      guard.checkRowGroup(g);
+      checkedGroup = g;
+    }
     PageReadStore s;
     boolean ranged = false;
     try {
@@ -353,6 +382,10 @@ public final class ParquetBatchReader implements Closeable {
         ranged = true;
       } else {
         s = reader.readRowGroup(g);
+        // Fetched whole (no usable offset index): read the rest of the selection from it, not
+        // one window of it per fetch.
+        to = groupEnd;
+        groupRowsLeft = to - from;
       }
     } catch (RuntimeException e) {
       throw new IOException(name + ": row group " + g + " cannot be read: " + e, e);
