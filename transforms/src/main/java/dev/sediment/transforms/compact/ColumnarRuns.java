@@ -171,7 +171,9 @@ final class ColumnarRuns {
     final long dayStart;
     final NullKeyRows nullRows;
     final long batchBytes;
+    final long windowRows;
 
+    /** {@code windowRows}: see {@link ParquetBatchReader#withWindowRows}. */
     ParquetRun(
         ResourceId file,
         InputFile input,
@@ -179,7 +181,8 @@ final class ColumnarRuns {
         long nanosPerUnit,
         long dayStart,
         NullKeyRows nullRows,
-        long batchBytes) {
+        long batchBytes,
+        long windowRows) {
       this.file = file;
       this.input = input;
       this.order = order;
@@ -187,14 +190,19 @@ final class ColumnarRuns {
       this.dayStart = dayStart;
       this.nullRows = nullRows;
       this.batchBytes = batchBytes;
+      this.windowRows = windowRows;
     }
 
     @Override
     public Batches open() throws IOException {
       NullKeyRows.Sink nulls = nullRows.open(file);
       try {
-        return new FileRows(
-            file, input, order, nanosPerUnit, dayStart, nulls, ColumnBatch.DEFAULT_MAX_ROWS, batchBytes);
+        FileRows rows =
+            new FileRows(
+                file, input, order, nanosPerUnit, dayStart, nulls, ColumnBatch.DEFAULT_MAX_ROWS,
+                batchBytes);
+        rows.reader.withWindowRows(windowRows);
+        return rows;
       } catch (IOException | RuntimeException e) {
         if (nulls != null) {
           nulls.close();
