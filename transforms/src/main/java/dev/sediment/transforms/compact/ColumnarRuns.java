@@ -171,9 +171,7 @@ final class ColumnarRuns {
     final long dayStart;
     final NullKeyRows nullRows;
     final long batchBytes;
-    final long windowRows;
 
-    /** {@code windowRows}: see {@link ParquetBatchReader#withWindowRows}. */
     ParquetRun(
         ResourceId file,
         InputFile input,
@@ -181,8 +179,7 @@ final class ColumnarRuns {
         long nanosPerUnit,
         long dayStart,
         NullKeyRows nullRows,
-        long batchBytes,
-        long windowRows) {
+        long batchBytes) {
       this.file = file;
       this.input = input;
       this.order = order;
@@ -190,19 +187,14 @@ final class ColumnarRuns {
       this.dayStart = dayStart;
       this.nullRows = nullRows;
       this.batchBytes = batchBytes;
-      this.windowRows = windowRows;
     }
 
     @Override
     public Batches open() throws IOException {
       NullKeyRows.Sink nulls = nullRows.open(file);
       try {
-        FileRows rows =
-            new FileRows(
-                file, input, order, nanosPerUnit, dayStart, nulls, ColumnBatch.DEFAULT_MAX_ROWS,
-                batchBytes);
-        rows.reader.withWindowRows(windowRows);
-        return rows;
+        return new FileRows(
+            file, input, order, nanosPerUnit, dayStart, nulls, ColumnBatch.DEFAULT_MAX_ROWS, batchBytes);
       } catch (IOException | RuntimeException e) {
         if (nulls != null) {
           nulls.close();

@@ -49,9 +49,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       row group and the statistics of the first sort key. A file whose statistics prove it holds
  *       no row of the date is not read at all.
  *   <li>Files are merged straight from Parquet while the row groups their readers hold fit in a
- *       quarter of the heap ({@link Settings#withReaderMemory}; a columnar reader fetches a row
- *       group with an offset index a window of 65,536 to 1,048,576 rows at a time, the largest
- *       window at which all files fit, see {@link SpoolFileCheck.Footer#readerBytes}) and in half of {@code
+ *       quarter of the heap ({@link Settings#withReaderMemory}) and in half of {@code
  *       maxOpenRuns}; the others are first read once into spilled Avro runs: a sorted file
  *       becomes one run as it streams, an unsorted one is cut into sorted runs of at most {@code
  *       maxRowsInMemory} rows. When there are more runs than {@code maxOpenRuns}, groups of
@@ -89,11 +87,6 @@ public final class PartitionCompactor {
 
   /** Page size of every file compaction writes. */
   static final int PAGE_BYTES = 1 << 20;
-
-  /** The rows a columnar reader fetches of a row group at a time, at most and at least. */
-  static final long MAX_WINDOW_ROWS = 1L << 20;
-
-  static final long MIN_WINDOW_ROWS = 1L << 16;
 
   /** Settings; all have defaults. */
   public static final class Settings {
@@ -310,30 +303,10 @@ public final class PartitionCompactor {
     BatchOrder batchOrder =
         settings.columnar ? BatchOrder.of(schema, settings.sortKeys, parquetSchemas) : null;
 
-    // 2. Which files to read, and how: straight from Parquet while their readers fit. Columnar
-    // readers fetch row groups with an offset index a window of rows at a time: the largest
-    // window at which every file fits, else the smallest.
+    // 2. Which files to read, and how: straight from Parquet while their readers fit.
     List<ResourceId> direct = new ArrayList<>();
     List<ResourceId> toSpill = new ArrayList<>();
     long readerBytes = 0;
-    long window = Long.MAX_VALUE;
-    if (batchOrder != null) {
-      window = MIN_WINDOW_ROWS;
-      for (long w = MAX_WINDOW_ROWS; w >= MIN_WINDOW_ROWS; w /= 2) {
-        long all = 0;
-        int n = 0;
-        for (ResourceId f : files) {
-          SpoolFileCheck.Footer ft = footers.get(f);
-          if (ft != null && n++ < settings.maxOpenRuns / 2) {
-            all += ft.readerBytes(w);
-          }
-        }
-        if (all <= settings.readerMemory) {
-          window = w;
-          break;
-        }
-      }
-    }
     for (ResourceId f : files) {
       SpoolFileCheck.Footer ft = footers.get(f);
       if (ft == null) {
@@ -354,10 +327,10 @@ public final class PartitionCompactor {
               && NullKeyRows.dateOf(f, date, settings.undatedNullKeys) != null)) {
         continue;
       }
-      long holds = batchOrder != null ? ft.readerBytes(window) : ft.maxRowGroupBytes;
-      if (direct.size() < settings.maxOpenRuns / 2 && readerBytes + holds <= settings.readerMemory) {
+      if (direct.size() < settings.maxOpenRuns / 2
+          && readerBytes + ft.maxRowGroupBytes <= settings.readerMemory) {
         direct.add(f);
-        readerBytes += holds;
+        readerBytes += ft.maxRowGroupBytes;
       } else {
         toSpill.add(f);
       }
@@ -371,8 +344,7 @@ public final class PartitionCompactor {
       if (batchOrder != null) {
         mergeColumnar(
             new ColumnarMerge(settings, batchOrder, spill),
-            direct, toSpill, in, footers, dayStart, output, rowsOf, result, nullRows, parquetSchemas, t0,
-            window);
+            direct, toSpill, in, footers, dayStart, output, rowsOf, result, nullRows, parquetSchemas, t0);
       } else {
         mergeRecords(
             direct, toSpill, in, footers, schema, order, key, dayStart, spill, output, rowsOf, result,
@@ -500,8 +472,7 @@ public final class PartitionCompactor {
       Result result,
       NullKeyRows nullRows,
       List<MessageType> parquetSchemas,
-      long t0,
-      long windowRows)
+      long t0)
       throws IOException {
     // 3. Spill what does not fit, one file at a time.
     List<ColumnarRuns.Run> spilled = new ArrayList<>();
@@ -519,8 +490,7 @@ public final class PartitionCompactor {
       for (ResourceId f : direct) {
         runs.add(
             new ColumnarRuns.ParquetRun(
-                f, in.get(f), m.order(), unitOf(footers, f), dayStart, nullRows, batchBytes,
-                windowRows));
+                f, in.get(f), m.order(), unitOf(footers, f), dayStart, nullRows, batchBytes));
       }
       runs.addAll(spilled);
       Map<ResourceId, Long> counted = new HashMap<>();

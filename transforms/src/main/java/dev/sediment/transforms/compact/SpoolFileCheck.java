@@ -62,10 +62,6 @@ final class SpoolFileCheck {
      * not say. A sort key outside this set is never null in the file.
      */
     final Set<String> mayBeNull;
-    /** Per row group: its rows, whether every column chunk has an offset index, and their sizes. */
-    private final long[] groupRows;
-    private final boolean[] groupIndexed;
-    private final long[][] chunkBytes;
 
     Footer(
         Schema schema,
@@ -73,43 +69,13 @@ final class SpoolFileCheck {
         List<long @Nullable []> ranges,
         long keyNanosPerUnit,
         MessageType parquetSchema,
-        Set<String> mayBeNull,
-        long[] groupRows,
-        boolean[] groupIndexed,
-        long[][] chunkBytes) {
+        Set<String> mayBeNull) {
       this.schema = schema;
       this.maxRowGroupBytes = maxRowGroupBytes;
       this.ranges = ranges;
       this.keyNanosPerUnit = keyNanosPerUnit;
       this.parquetSchema = parquetSchema;
       this.mayBeNull = mayBeNull;
-      this.groupRows = groupRows;
-      this.groupIndexed = groupIndexed;
-      this.chunkBytes = chunkBytes;
-    }
-
-    /**
-     * About the most compressed bytes a columnar reader of the file holds at once when it fetches
-     * row groups with an offset index {@code windowRows} rows at a time ({@code
-     * ParquetBatchReader#withWindowRows}): per column chunk its share of the window plus one page
-     * across the window's border (pages taken as 1 MiB, parquet-java's default, or the chunk's
-     * size if smaller); a row group without an offset index is held whole.
-     */
-    long readerBytes(long windowRows) {
-      long max = 0;
-      for (int g = 0; g < groupRows.length; g++) {
-        long bytes = 0;
-        for (long chunk : chunkBytes[g]) {
-          if (!groupIndexed[g] || groupRows[g] <= windowRows) {
-            bytes += chunk;
-          } else {
-            long pages = Math.max(1, (chunk + (1L << 20) - 1) >> 20);
-            bytes += Math.min(chunk, chunk / groupRows[g] * windowRows + chunk / pages);
-          }
-        }
-        max = Math.max(max, bytes);
-      }
-      return Math.min(max, maxRowGroupBytes);
     }
 
     /** Whether one of {@code keys} may be null in some row of the file. */
@@ -158,22 +124,7 @@ final class SpoolFileCheck {
       long max = 0;
       List<long @Nullable []> ranges = new ArrayList<>();
       Set<String> mayBeNull = new TreeSet<>();
-      List<BlockMetaData> blocks = r.getFooter().getBlocks();
-      long[] groupRows = new long[blocks.size()];
-      boolean[] groupIndexed = new boolean[blocks.size()];
-      long[][] chunkBytes = new long[blocks.size()][];
-      for (int g = 0; g < blocks.size(); g++) {
-        BlockMetaData b = blocks.get(g);
-        groupRows[g] = b.getRowCount();
-        groupIndexed[g] = true;
-        chunkBytes[g] = new long[b.getColumns().size()];
-        for (int c = 0; c < chunkBytes[g].length; c++) {
-          ColumnChunkMetaData chunk = b.getColumns().get(c);
-          chunkBytes[g][c] = chunk.getTotalSize();
-          groupIndexed[g] &= chunk.getOffsetIndexReference() != null;
-        }
-      }
-      for (BlockMetaData b : blocks) {
+      for (BlockMetaData b : r.getFooter().getBlocks()) {
         max = Math.max(max, b.getCompressedSize());
         long[] range = null;
         for (ColumnChunkMetaData c : b.getColumns()) {
@@ -202,8 +153,7 @@ final class SpoolFileCheck {
         }
         ranges.add(b.getRowCount() == 0 ? new long[] {Long.MAX_VALUE, Long.MIN_VALUE} : range);
       }
-      return new Footer(
-          schema, max, ranges, unit, meta.getSchema(), mayBeNull, groupRows, groupIndexed, chunkBytes);
+      return new Footer(schema, max, ranges, unit, meta.getSchema(), mayBeNull);
     } catch (IOException | RuntimeException e) {
       throw new Rejected(CompactError.CORRUPT_FOOTER, "the Parquet footer does not read: " + text(e));
     }

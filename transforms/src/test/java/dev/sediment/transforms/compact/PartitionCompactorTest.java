@@ -119,44 +119,6 @@ public class PartitionCompactorTest {
   }
 
   @Test
-  public void compact_largeRowGroupsWithAnOffsetIndex_mergedStraightInWindows_sameBytes()
-      throws Exception {
-    // Three sorted files of one 600,000-row group each (parquet-avro writes an offset index; the
-    // ts_event chunk spans several 1 MiB pages).
-    Random rnd = new Random(11);
-    List<Path> files = new ArrayList<>();
-    for (int f = 0; f < 3; f++) {
-      List<GenericRecord> rows = new ArrayList<>();
-      for (int i = 0; i < 600_000; i++) {
-        rows.add(row(D0 + i * 3L + f, rnd.nextInt(1000), rnd.nextInt(5000) / 4.0));
-      }
-      files.add(spool("w" + f + ".parquet", rows, BBO));
-    }
-    long whole = 0;
-    long windows = 0;
-    for (Path f : files) {
-      SpoolFileCheck.Footer ft = SpoolFileCheck.footer(LocalParquetFile.of(f), "ts_event");
-      whole += ft.maxRowGroupBytes;
-      windows += ft.readerBytes(PartitionCompactor.MIN_WINDOW_ROWS);
-      assertThat(ft.readerBytes(PartitionCompactor.MIN_WINDOW_ROWS) < ft.maxRowGroupBytes, equalTo(true));
-      assertThat(ft.readerBytes(1_000_000), equalTo(ft.maxRowGroupBytes));
-    }
-    PartitionCompactor.Result all =
-        compact(files, tmp.getRoot().toPath().resolve("all/data.parquet"),
-            new PartitionCompactor.Settings().withReaderMemory(whole));
-    // Room for the windows only: whole row groups would not all fit.
-    PartitionCompactor.Result windowed =
-        compact(files, tmp.getRoot().toPath().resolve("win/data.parquet"),
-            new PartitionCompactor.Settings().withReaderMemory(windows));
-    assertThat(windows + " < " + whole, windows < whole, equalTo(true));
-    assertThat(all.filesMergedDirectly, equalTo(3));
-    assertThat(windowed.filesMergedDirectly, equalTo(3));
-    assertThat(windowed.filesSpilled, equalTo(0));
-    assertThat(windowed.rowCount, equalTo(1_800_000L));
-    assertThat(windowed.sha256, equalTo(all.sha256));
-  }
-
-  @Test
   public void compact_dedupe_dropsIdenticalRowsOnly() throws Exception {
     Path a = spool("a.parquet", List.of(row(D0 + 1, 1, 1), row(D0 + 2, 1, 1)), BBO);
     Path b = spool("b.parquet", List.of(row(D0 + 1, 1, 1), row(D0 + 2, 1, 2)), BBO);
