@@ -179,16 +179,7 @@ final class BinaryPageEncoder extends PageEncoder {
   }
 
   private void rehash() {
-    int[] t = new int[table.length * 2];
-    int mask = t.length - 1;
-    for (int id = 0; id < size; id++) {
-      int slot = hashes[id] & mask;
-      while (t[slot] != 0) {
-        slot = (slot + 1) & mask;
-      }
-      t[slot] = id + 1;
-    }
-    table = t;
+    table = grown(table, size, id -> hashes[id]);
   }
 
   @Override

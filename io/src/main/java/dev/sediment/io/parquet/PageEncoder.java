@@ -217,6 +217,23 @@ abstract class PageEncoder {
     return BytesInput.concat(BytesInput.from(len), BytesInput.from(levels));
   }
 
+  /**
+   * An open-addressing table of twice the size of {@code table} holding ids {@code 0..size-1}
+   * (as id + 1), each placed by {@code hashOf(id)} with linear probing.
+   */
+  static int[] grown(int[] table, int size, java.util.function.IntUnaryOperator hashOf) {
+    int[] t = new int[table.length * 2];
+    int mask = t.length - 1;
+    for (int id = 0; id < size; id++) {
+      int slot = hashOf.applyAsInt(id) & mask;
+      while (t[slot] != 0) {
+        slot = (slot + 1) & mask;
+      }
+      t[slot] = id + 1;
+    }
+    return t;
+  }
+
   /** A power of two table size for {@code entries} at load 1/2 or less. */
   static int tableSize(int entries) {
     return Integer.highestOneBit(Math.max(16, entries) * 2 - 1) * 2;

@@ -122,6 +122,20 @@ public final class ParquetBatchReader implements Closeable {
     this.endSelected = firstRows[blocks.size()];
   }
 
+  /**
+   * The batch schema of a file whose Parquet schema is {@code type}, as {@link #schema} gives it
+   * when such a file is read whole; {@link ParquetBatchWriter} writes it back as {@code type}.
+   *
+   * @throws ParquetColumnException if a column cannot be held by a batch
+   */
+  public static BatchSchema schemaOf(MessageType type) throws ParquetColumnException {
+    List<BatchField> fields = new ArrayList<>();
+    for (ParquetBatchSchema.Column c : ParquetBatchSchema.columns(type, type.getName(), null)) {
+      fields.add(c.field);
+    }
+    return BatchSchema.of(fields);
+  }
+
   /** Opens {@code file} to read all its columns; {@code source} names it in every row (its URI). */
   public static ParquetBatchReader open(InputFile file, String source) throws IOException {
     return open(file, source, null);

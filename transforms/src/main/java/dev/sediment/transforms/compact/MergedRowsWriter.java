@@ -1,23 +1,20 @@
 package dev.sediment.transforms.compact;
 
-import dev.sediment.io.batch.BatchField;
 import dev.sediment.io.batch.BatchSchema;
 import dev.sediment.io.batch.BinaryColumn;
 import dev.sediment.io.batch.BooleanColumn;
 import dev.sediment.io.batch.ColumnBatch;
-import dev.sediment.io.batch.ColumnType;
 import dev.sediment.io.batch.ColumnVector;
 import dev.sediment.io.batch.DoubleColumn;
 import dev.sediment.io.batch.FloatColumn;
 import dev.sediment.io.batch.IntColumn;
 import dev.sediment.io.batch.LongColumn;
-import dev.sediment.io.batch.TimeUnit;
+import dev.sediment.io.parquet.ParquetBatchReader;
 import dev.sediment.io.parquet.ParquetBatchWriter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -32,10 +29,7 @@ import org.apache.parquet.avro.AvroWriteSupport;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.PrimitiveType;
-import org.apache.parquet.schema.Type;
 
 /**
  * Writes the merged rows of {@link ColumnarMerge} to {@code data.parquet}: the merge hands over
@@ -110,7 +104,7 @@ final class MergedRowsWriter implements Closeable {
     this.noRowIndex = new long[maxRows];
     Configuration conf = new Configuration(false);
     MessageType type = PartitionCompactor.parquetSchema(conf, order.schema(), inputs);
-    this.schema = batchSchema(type, order);
+    this.schema = ParquetBatchReader.schemaOf(type);
     ParquetBatchWriter w =
         ParquetBatchWriter.create(
             file,
@@ -138,65 +132,6 @@ final class MergedRowsWriter implements Closeable {
     meta.put(ParquetWriter.OBJECT_MODEL_NAME_PROP, avro.getName());
     meta.putAll(avro.finalizeWrite().getExtraMetaData());
     return meta;
-  }
-
-  /** The batch schema whose Parquet form is {@code type}, the compacted file's schema. */
-  static BatchSchema batchSchema(MessageType type, BatchOrder order) {
-    List<BatchField> fields = new ArrayList<>();
-    for (int c = 0; c < order.columns(); c++) {
-      Type t = type.getType(c);
-      PrimitiveType p = t.asPrimitiveType();
-      boolean nullable = t.isRepetition(Type.Repetition.OPTIONAL);
-      LogicalTypeAnnotation a = p.getLogicalTypeAnnotation();
-      String name = t.getName();
-      switch (order.kind(c)) {
-        case INT:
-          fields.add(
-              BatchField.of(
-                  name,
-                  a instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation
-                      ? ColumnType.DATE
-                      : ColumnType.INT32,
-                  nullable));
-          break;
-        case LONG:
-          if (a instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation) {
-            LogicalTypeAnnotation.TimestampLogicalTypeAnnotation ts =
-                (LogicalTypeAnnotation.TimestampLogicalTypeAnnotation) a;
-            fields.add(BatchField.timestamp(name, unit(ts.getUnit()), ts.isAdjustedToUTC(), nullable));
-          } else {
-            fields.add(BatchField.of(name, ColumnType.INT64, nullable));
-          }
-          break;
-        case FLOAT:
-          fields.add(BatchField.of(name, ColumnType.FLOAT, nullable));
-          break;
-        case DOUBLE:
-          fields.add(BatchField.of(name, ColumnType.DOUBLE, nullable));
-          break;
-        case BOOLEAN:
-          fields.add(BatchField.of(name, ColumnType.BOOLEAN, nullable));
-          break;
-        case STRING:
-          fields.add(BatchField.of(name, ColumnType.STRING, nullable));
-          break;
-        default:
-          fields.add(BatchField.of(name, ColumnType.BYTES, nullable));
-          break;
-      }
-    }
-    return BatchSchema.of(fields);
-  }
-
-  private static TimeUnit unit(LogicalTypeAnnotation.TimeUnit u) {
-    switch (u) {
-      case MILLIS:
-        return TimeUnit.MILLIS;
-      case MICROS:
-        return TimeUnit.MICROS;
-      default:
-        return TimeUnit.NANOS;
-    }
   }
 
   /** Appends row {@code i} of {@code b}, the current batch of merge run {@code run}. */
