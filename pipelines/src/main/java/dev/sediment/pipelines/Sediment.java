@@ -1,5 +1,6 @@
 package dev.sediment.pipelines;
 
+import dev.sediment.io.aws.AwsRegionDefault;
 import dev.sediment.io.aws.S3CompatibleClientBuilderFactory;
 import dev.sediment.io.aws.SedimentS3Options;
 import dev.sediment.pipelines.compact.CompactCommand;
@@ -171,6 +172,9 @@ public final class Sediment {
       Names.checkOptions(options, command.optionsClass());
       skipDirectRunnerTestChecks(options, merged);
       useS3CompatibleClient(options);
+      List<String> arguments = new ArrayList<>(merged);
+      arguments.addAll(files);
+      AwsRegionDefault.setUnlessS3(options, arguments);
       FileSystems.setDefaultPipelineOptions(options);
       return command.takesFileArguments()
           ? command.run(options, files, out, err)
