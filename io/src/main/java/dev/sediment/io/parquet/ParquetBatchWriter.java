@@ -95,55 +95,34 @@ public final class ParquetBatchWriter implements Closeable {
 
   /** How a file is written; {@link #defaults()} are parquet-java's {@code ParquetWriter} defaults. */
   public static final class Options {
-    private final long rowGroupBytes;
-    private final int pageBytes;
-    private final int dictionaryPageBytes;
-    private final boolean dictionary;
-    private final CompressionCodecName compression;
-    private final boolean pageEncoders;
-    private final String messageName;
-    private final Map<String, String> keyValueMetadata;
+    // Set only on a fresh copy inside a with* method: an Options never changes once returned.
+    private long rowGroupBytes = ParquetWriter.DEFAULT_BLOCK_SIZE;
+    private int pageBytes = ParquetProperties.DEFAULT_PAGE_SIZE;
+    private int dictionaryPageBytes = ParquetProperties.DEFAULT_DICTIONARY_PAGE_SIZE;
+    private boolean dictionary = true;
+    private CompressionCodecName compression = CompressionCodecName.SNAPPY;
+    private boolean pageEncoders = true;
+    private String messageName = "sediment";
+    private Map<String, String> keyValueMetadata = Map.of();
 
-    private Options(
-        long rowGroupBytes,
-        int pageBytes,
-        int dictionaryPageBytes,
-        boolean dictionary,
-        CompressionCodecName compression,
-        boolean pageEncoders) {
-      this(
-          rowGroupBytes, pageBytes, dictionaryPageBytes, dictionary, compression, pageEncoders,
-          "sediment", Map.of());
-    }
+    private Options() {}
 
-    private Options(
-        long rowGroupBytes,
-        int pageBytes,
-        int dictionaryPageBytes,
-        boolean dictionary,
-        CompressionCodecName compression,
-        boolean pageEncoders,
-        String messageName,
-        Map<String, String> keyValueMetadata) {
-      this.rowGroupBytes = rowGroupBytes;
-      this.pageBytes = pageBytes;
-      this.dictionaryPageBytes = dictionaryPageBytes;
-      this.dictionary = dictionary;
-      this.compression = compression;
-      this.pageEncoders = pageEncoders;
-      this.messageName = messageName;
-      this.keyValueMetadata = keyValueMetadata;
+    private Options copy() {
+      Options o = new Options();
+      o.rowGroupBytes = rowGroupBytes;
+      o.pageBytes = pageBytes;
+      o.dictionaryPageBytes = dictionaryPageBytes;
+      o.dictionary = dictionary;
+      o.compression = compression;
+      o.pageEncoders = pageEncoders;
+      o.messageName = messageName;
+      o.keyValueMetadata = keyValueMetadata;
+      return o;
     }
 
     /** 128 MiB row groups, 1 MiB pages, 1 MiB dictionaries, dictionary encoding on, Snappy. */
     public static Options defaults() {
-      return new Options(
-          ParquetWriter.DEFAULT_BLOCK_SIZE,
-          ParquetProperties.DEFAULT_PAGE_SIZE,
-          ParquetProperties.DEFAULT_DICTIONARY_PAGE_SIZE,
-          true,
-          CompressionCodecName.SNAPPY,
-          true);
+      return new Options();
     }
 
     /** About how many bytes (buffered, encoded) a row group holds before it is written; > 0. */
@@ -151,9 +130,9 @@ public final class ParquetBatchWriter implements Closeable {
       if (bytes < 1) {
         throw new IllegalArgumentException("rowGroupBytes must be > 0, was " + bytes);
       }
-      return new Options(
-          bytes, pageBytes, dictionaryPageBytes, dictionary, compression, pageEncoders,
-          messageName, keyValueMetadata);
+      Options o = copy();
+      o.rowGroupBytes = bytes;
+      return o;
     }
 
     /** About how many bytes a data page holds; > 0. */
@@ -161,9 +140,9 @@ public final class ParquetBatchWriter implements Closeable {
       if (bytes < 1) {
         throw new IllegalArgumentException("pageBytes must be > 0, was " + bytes);
       }
-      return new Options(
-          rowGroupBytes, bytes, dictionaryPageBytes, dictionary, compression, pageEncoders,
-          messageName, keyValueMetadata);
+      Options o = copy();
+      o.pageBytes = bytes;
+      return o;
     }
 
     /** The largest dictionary page before a column falls back to plain encoding; > 0. */
@@ -171,16 +150,16 @@ public final class ParquetBatchWriter implements Closeable {
       if (bytes < 1) {
         throw new IllegalArgumentException("dictionaryPageBytes must be > 0, was " + bytes);
       }
-      return new Options(
-          rowGroupBytes, pageBytes, bytes, dictionary, compression, pageEncoders,
-          messageName, keyValueMetadata);
+      Options o = copy();
+      o.dictionaryPageBytes = bytes;
+      return o;
     }
 
     /** Whether columns try dictionary encoding; default true. */
     public Options withDictionary(boolean enabled) {
-      return new Options(
-          rowGroupBytes, pageBytes, dictionaryPageBytes, enabled, compression, pageEncoders,
-          messageName, keyValueMetadata);
+      Options o = copy();
+      o.dictionary = enabled;
+      return o;
     }
 
     /** The page codec; default Snappy. */
@@ -188,9 +167,9 @@ public final class ParquetBatchWriter implements Closeable {
       if (codec == null) {
         throw new IllegalArgumentException("compression can not be null");
       }
-      return new Options(
-          rowGroupBytes, pageBytes, dictionaryPageBytes, dictionary, codec, pageEncoders,
-          messageName, keyValueMetadata);
+      Options o = copy();
+      o.compression = codec;
+      return o;
     }
 
     /**
@@ -200,9 +179,9 @@ public final class ParquetBatchWriter implements Closeable {
      * write the same values with the same encodings and statistics kinds; pages and bytes differ.
      */
     public Options withPageEncoders(boolean enabled) {
-      return new Options(
-          rowGroupBytes, pageBytes, dictionaryPageBytes, dictionary, compression, enabled,
-          messageName, keyValueMetadata);
+      Options o = copy();
+      o.pageEncoders = enabled;
+      return o;
     }
 
     /**
@@ -213,9 +192,9 @@ public final class ParquetBatchWriter implements Closeable {
       if (name == null || name.isEmpty()) {
         throw new IllegalArgumentException("messageName must be a non-empty name");
       }
-      return new Options(
-          rowGroupBytes, pageBytes, dictionaryPageBytes, dictionary, compression, pageEncoders,
-          name, keyValueMetadata);
+      Options o = copy();
+      o.messageName = name;
+      return o;
     }
 
     /**
@@ -224,9 +203,10 @@ public final class ParquetBatchWriter implements Closeable {
      * footer's bytes do not depend on the map's iteration order.
      */
     public Options withKeyValueMetadata(Map<String, String> metadata) {
-      return new Options(
-          rowGroupBytes, pageBytes, dictionaryPageBytes, dictionary, compression, pageEncoders,
-          messageName, java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(metadata)));
+      Options o = copy();
+      o.keyValueMetadata =
+          java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(metadata));
+      return o;
     }
   }
 
