@@ -316,7 +316,9 @@ final class ColumnarMerge {
   /**
    * Reads the rows of the date in {@code file} once into sorted spilled runs: one run while the
    * rows come in order, then runs of at most {@code maxRowsInMemory} rows sorted in memory. Returns
-   * the rows read; a failure is thrown after the file's runs are deleted.
+   * the rows read; a failure is thrown after the file's runs are deleted. Row groups larger than
+   * {@code readerBytes} are fetched in windows ({@link ColumnarRuns#fitTo}; 0: whole); unsorted
+   * rows are sorted {@code rowsInMemory} at a time.
    */
   long spillFile(
       ResourceId id,
@@ -324,14 +326,17 @@ final class ColumnarMerge {
       long nanosPerUnit,
       long dayStart,
       NullKeyRows nullRows,
-      List<Run> runs)
+      List<Run> runs,
+      long readerBytes,
+      int rowsInMemory)
       throws IOException {
     List<SpilledRun> mine = new ArrayList<>();
     long rows = 0;
     NullKeyRows.Sink nulls = nullRows.open(id);
     try (ColumnarRuns.FileRows r =
         new ColumnarRuns.FileRows(
-            id, file, order, nanosPerUnit, dayStart, nulls, ColumnarRuns.SPILL_ROWS, ColumnarRuns.SPILL_BYTES)) {
+            id, file, order, nanosPerUnit, dayStart, nulls, ColumnarRuns.SPILL_ROWS, ColumnarRuns.SPILL_BYTES,
+            readerBytes)) {
       SpillWriter streaming = new SpillWriter(coder, spill);
       mine.add(streaming.run);
       List<ColumnBatch> buf = null;
@@ -365,11 +370,11 @@ final class ColumnarMerge {
             b = b.slice(cut, n);
           }
           while (b.rowCount() > 0) {
-            int take = Math.min(b.rowCount(), settings.maxRowsInMemory - buffered);
+            int take = Math.min(b.rowCount(), rowsInMemory - buffered);
             buf.add(take == b.rowCount() ? b : b.slice(0, take));
             buffered += take;
             b = take == b.rowCount() ? b.slice(0, 0) : b.slice(take, b.rowCount());
-            if (buffered >= settings.maxRowsInMemory) {
+            if (buffered >= rowsInMemory) {
               mine.add(spillSorted(buf));
               buf.clear();
               buffered = 0;
@@ -469,21 +474,33 @@ final class ColumnarMerge {
 
   /**
    * Reads {@code file} back as batches and checks its row count and order. Row groups are shared
-   * between up to {@code threads} threads; each checks the order within its row groups, and the
-   * borders between row groups are checked at the end.
+   * between up to two threads, whose pages together stay within {@code readerMemory} (row groups
+   * larger than a thread's half are fetched in windows, {@link ColumnarRuns#fitTo}); each checks
+   * the order within its row groups, and the borders between row groups are checked at the end.
    */
   void verify(Path file, long expectedRows, long readerMemory) throws IOException {
     int groups;
     long maxGroup = 0;
+    boolean windows = true;
     try (ParquetBatchReader r = ParquetBatchReader.open(LocalParquetFile.of(file), file.toString())) {
       groups = r.rowGroupCount();
       for (int g = 0; g < groups; g++) {
         maxGroup = Math.max(maxGroup, r.compressedBytes(g));
+        windows &= r.hasOffsetIndex(g);
       }
     } catch (IOException | RuntimeException e) {
       throw new IOException(file + " does not read back: " + SpoolFileCheck.text(e), e);
     }
-    int threads = (int) Math.max(1, Math.min(Math.min(2, groups), readerMemory / Math.max(1, maxGroup)));
+    // Two readers when their row groups fit the reader memory together, or can be fetched in
+    // windows that do (Sediment's writer gives every row group an offset index).
+    int threads =
+        (int)
+            Math.max(
+                1,
+                Math.min(
+                    Math.min(2, groups),
+                    windows ? 2 : readerMemory / Math.max(1, maxGroup)));
+    long readerBytes = windows ? readerMemory / threads : 0;
     long[] counts = new long[groups];
     ColumnBatch[] firsts = new ColumnBatch[groups];
     ColumnBatch[] lasts = new ColumnBatch[groups];
@@ -504,7 +521,9 @@ final class ColumnarMerge {
             pool.submit(
                 () -> {
                   try (ParquetBatchReader r =
-                      ParquetBatchReader.open(LocalParquetFile.of(file), file.toString())) {
+                      ColumnarRuns.fitTo(
+                          ParquetBatchReader.open(LocalParquetFile.of(file), file.toString()),
+                          readerBytes)) {
                     for (int g = offset; g < groups; g += stride) {
                       r.rowGroups(g, g + 1);
                       ColumnBatch prev = null;

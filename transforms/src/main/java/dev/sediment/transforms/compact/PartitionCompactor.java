@@ -474,11 +474,9 @@ public final class PartitionCompactor {
       List<MessageType> parquetSchemas,
       long t0)
       throws IOException {
-    // 3. Spill what does not fit, one file at a time.
+    // 3. Spill what does not fit, two files at a time.
     List<ColumnarRuns.Run> spilled = new ArrayList<>();
-    for (ResourceId f : toSpill) {
-      spillColumnar(m, f, in.get(f), unitOf(footers, f), dayStart, spilled, rowsOf, result, nullRows);
-    }
+    spillColumnar(m, toSpill, in, footers, dayStart, spilled, rowsOf, result, nullRows);
     long t1 = System.nanoTime();
     result.millisSpill = (t1 - t0) / 1_000_000 - result.millisFooters;
     // 4. Merge; a straight file that proves unsorted is spilled, one that fails is rejected.
@@ -503,7 +501,7 @@ public final class PartitionCompactor {
         ResourceId f = ((ColumnarRuns.ParquetRun) runs.get(e.run)).file;
         direct.remove(f);
         if (e.getCause() instanceof UnsortedRunException) {
-          spillColumnar(m, f, in.get(f), unitOf(footers, f), dayStart, spilled, rowsOf, result, nullRows);
+          spillColumnar(m, List.of(f), in, footers, dayStart, spilled, rowsOf, result, nullRows);
         } else {
           nullRows.drop(f);
           SpoolFileCheck.Rejected r = ColumnarMerge.classify(in.get(f), e.getCause());
@@ -514,28 +512,116 @@ public final class PartitionCompactor {
     result.millisMerge = (System.nanoTime() - t1) / 1_000_000;
   }
 
+  /** Files spilled at once by {@link #spillColumnar}, at most. */
+  static final int SPILL_THREADS = 2;
+
+  /**
+   * Spills {@code files} into sorted runs ({@link ColumnarMerge#spillFile}), up to {@value
+   * #SPILL_THREADS} at once (no more than the processors): spilling decodes and encodes every row
+   * of a file, one core's work, and the merge cannot start before it ends. The files share the
+   * reader memory (a row group larger than a file's share is fetched in windows) and the rows
+   * sorted in memory. Outcomes are taken in the order of {@code files}, so runs, counts and
+   * rejections are the same as one file at a time: a file that fails to read is rejected with a
+   * typed error and its runs dropped.
+   */
   private void spillColumnar(
       ColumnarMerge m,
-      ResourceId id,
-      InputFile file,
-      long nanosPerUnit,
+      List<ResourceId> files,
+      Map<ResourceId, InputFile> in,
+      Map<ResourceId, SpoolFileCheck.Footer> footers,
       long dayStart,
       List<ColumnarRuns.Run> runs,
       Map<ResourceId, Long> rowsOf,
       Result result,
       NullKeyRows nullRows)
       throws IOException {
-    long rows;
-    try {
-      rows = m.spillFile(id, file, nanosPerUnit, dayStart, nullRows, runs);
-    } catch (IOException | RuntimeException e) {
-      nullRows.drop(id);
-      SpoolFileCheck.Rejected r = ColumnarMerge.classify(file, e);
-      result.rejected.add(new Rejection(id, r.type, r.getMessage()));
+    int threads =
+        Math.min(files.size(), Math.min(SPILL_THREADS, Runtime.getRuntime().availableProcessors()));
+    if (threads == 0) {
       return;
     }
-    rowsOf.put(id, rows);
-    result.filesSpilled++;
+    long readerBytes = settings.readerMemory / threads;
+    int rowsInMemory = Math.max(1, settings.maxRowsInMemory / threads);
+    List<java.util.concurrent.Callable<Spilled>> tasks = new ArrayList<>();
+    for (ResourceId f : files) {
+      tasks.add(
+          () -> {
+            List<ColumnarRuns.Run> mine = new ArrayList<>();
+            try {
+              long rows =
+                  m.spillFile(
+                      f, in.get(f), unitOf(footers, f), dayStart, nullRows, mine, readerBytes,
+                      rowsInMemory);
+              return new Spilled(rows, mine, null);
+            } catch (IOException | RuntimeException e) {
+              return new Spilled(0, List.of(), e);
+            }
+          });
+    }
+    List<Spilled> outcomes = new ArrayList<>();
+    if (threads == 1) {
+      for (java.util.concurrent.Callable<Spilled> t : tasks) {
+        outcomes.add(call(t));
+      }
+    } else {
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(
+              threads,
+              r -> {
+                Thread t = new Thread(r, "sediment-compact-spill");
+                t.setDaemon(true);
+                return t;
+              });
+      try {
+        for (java.util.concurrent.Future<Spilled> f : pool.invokeAll(tasks)) {
+          outcomes.add(f.get());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while spilling " + files);
+      } catch (java.util.concurrent.ExecutionException e) {
+        // Only an Error escapes a task (see above).
+        throw (Error) e.getCause();
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+    for (int i = 0; i < files.size(); i++) {
+      ResourceId f = files.get(i);
+      Spilled s = outcomes.get(i);
+      if (s.failure != null) {
+        nullRows.drop(f);
+        SpoolFileCheck.Rejected r = ColumnarMerge.classify(in.get(f), s.failure);
+        result.rejected.add(new Rejection(f, r.type, r.getMessage()));
+        continue;
+      }
+      runs.addAll(s.runs);
+      rowsOf.put(f, s.rows);
+      result.filesSpilled++;
+    }
+  }
+
+  private static Spilled call(java.util.concurrent.Callable<Spilled> task) throws IOException {
+    try {
+      return task.call();
+    } catch (IOException | RuntimeException | Error e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e);
+    }
+  }
+
+  /** One file's spill: its rows and runs, or why it failed. */
+  private static final class Spilled {
+    final long rows;
+    final List<ColumnarRuns.Run> runs;
+    final @Nullable Exception failure;
+
+    Spilled(long rows, List<ColumnarRuns.Run> runs, @Nullable Exception failure) {
+      this.rows = rows;
+      this.runs = runs;
+      this.failure = failure;
+    }
   }
 
   private static long unitOf(Map<ResourceId, SpoolFileCheck.Footer> footers, ResourceId f) {

@@ -170,12 +170,16 @@ public class ColumnarMergeTest {
     assertSameRows(f[1], f[0]);
   }
 
+  /** The result of the last {@link #columnarSha}. */
+  private PartitionCompactor.Result lastColumnar;
+
   /** The columnar path's sha256 for {@code in} (in that listing order) under {@code s}. */
   private String columnarSha(List<Path> in, PartitionCompactor.Settings s) throws Exception {
     Path target = tmp.newFolder().toPath().resolve("data.parquet");
     PartitionCompactor.Result r =
         new PartitionCompactor(s.withColumnar(true))
             .compact(Bbo.local(in), Bbo.DAY, target, tmp.newFolder().toPath());
+    lastColumnar = r;
     assertThat(r.rejected.toString(), r.rejected.size(), equalTo(0));
     assertThat(LakeFiles.sha256(target), equalTo(r.sha256));
     return r.sha256;
@@ -230,6 +234,29 @@ public class ColumnarMergeTest {
     }
     assertSameRows(in, new PartitionCompactor.Settings());
     assertSameRows(in, new PartitionCompactor.Settings().withReaderMemory(0));
+  }
+
+  @Test
+  public void bboRows_rowGroupsLargerThanTheReaderMemory_spilledInWindows_sameBytes() throws Exception {
+    Random r = new Random(9);
+    List<Path> in = new ArrayList<>();
+    for (int f = 0; f < 3; f++) {
+      List<GenericRecord> rows = new ArrayList<>();
+      long ts = Bbo.D0;
+      for (int i = 0; i < 200_000; i++) {
+        ts += 1 + r.nextInt(300);
+        rows.add(Bbo.row(ts, i, 100 + r.nextInt(50) / 4.0));
+      }
+      in.add(Bbo.write(tmp.getRoot().toPath().resolve("w/" + f + ".parquet"), rows, Bbo.SCHEMA));
+    }
+    String straight = columnarSha(in, new PartitionCompactor.Settings());
+    assertThat(lastColumnar.filesSpilled, equalTo(0));
+    // 1 MiB of reader memory: every file is spilled, two at a time, each reader fetching its
+    // 200,000-row group in windows of its half; the read-back is windowed too.
+    String windowed = columnarSha(in, new PartitionCompactor.Settings().withReaderMemory(1 << 20));
+    assertThat(lastColumnar.filesSpilled, equalTo(3));
+    assertThat(lastColumnar.rowCount, equalTo(600_000L));
+    assertThat(windowed, equalTo(straight));
   }
 
   @Test
