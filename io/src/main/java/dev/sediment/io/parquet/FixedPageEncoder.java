@@ -30,10 +30,11 @@ final class FixedPageEncoder extends PageEncoder {
   private long minBits;
   private long maxBits;
 
-  // Dictionary: entries in order, and an open-addressing table of id + 1.
+  // Dictionary: entries in order, and an open-addressing table of id + 1 with each slot's bits.
   private long[] entries = new long[0];
   private int size;
   private int[] table = new int[0];
+  private long[] slotKeys = new long[0];
 
   FixedPageEncoder(
       PageWriter out, PrimitiveType type, boolean optional, int pageBytes, int dictionaryLimit,
@@ -55,19 +56,179 @@ final class FixedPageEncoder extends PageEncoder {
     if (dictionary) {
       entries = new long[1024];
       table = new int[tableSize(1024)];
+      slotKeys = new long[table.length];
     }
     resetPage();
   }
 
   /** Appends rows {@code from} to {@code to} of {@code v} (an Int, Long, Float or DoubleColumn). */
   void append(ColumnVector v, int from, int to) throws IOException {
-    boolean nulls = v.hasNulls();
+    if (v.hasNulls()) {
+      appendWithNulls(v, from, to);
+      return;
+    }
+    int i = from;
+    while (i < to) {
+      // The values this page takes before it must end: the per-value checks of valueAdded, done
+      // once for the run.
+      int room = Math.min(PAGE_ROW_LIMIT - pageValues, (pageBytes + width - 1) / width - count);
+      int end = Math.min(to, i + Math.max(1, room));
+      switch (kind) {
+        case INT32:
+          runInts(((IntColumn) v).values(), i, end);
+          break;
+        case INT64:
+          runLongs(((LongColumn) v).values(), i, end);
+          break;
+        case FLOAT:
+          runFloats(((FloatColumn) v).values(), i, end);
+          break;
+        default:
+          runDoubles(((DoubleColumn) v).values(), i, end);
+          break;
+      }
+      i = end;
+      if (pageValues >= PAGE_ROW_LIMIT || plainBytes() >= pageBytes) {
+        endPage();
+      }
+    }
+  }
+
+  /** Makes room for {@code n} more values on the page; returns the index of the first. */
+  private int reserve(int n) {
+    int c = count;
+    if (c + n > values.length) {
+      values = Arrays.copyOf(values, Math.max(c + n, values.length * 2));
+    }
+    if (dictionary && c + n > ids.length) {
+      ids = Arrays.copyOf(ids, Math.max(c + n, ids.length * 2));
+    }
+    if (optional) {
+      Arrays.fill(defs, pageValues, pageValues + n, 1);
+    }
+    return c;
+  }
+
+  /** Records that {@code n} values were added from index {@code c} on; min and max are set. */
+  private void added(int n) {
+    count += n;
+    pageValues += n;
+  }
+
+  private void runInts(int[] a, int from, int to) {
+    int n = reserve(to - from);
+    long[] vals = values;
+    long lo = minKey;
+    long hi = maxKey;
+    for (int i = from; i < to; i++, n++) {
+      long bits = a[i];
+      vals[n] = bits;
+      if (bits <= lo) {
+        lo = bits;
+        minBits = bits;
+      }
+      if (bits >= hi) {
+        hi = bits;
+        maxBits = bits;
+      }
+    }
+    minKey = lo;
+    maxKey = hi;
+    ids(vals, n - (to - from), n);
+    added(to - from);
+  }
+
+  private void runLongs(long[] a, int from, int to) {
+    int n = reserve(to - from);
+    long[] vals = values;
+    long lo = minKey;
+    long hi = maxKey;
+    for (int i = from; i < to; i++, n++) {
+      long bits = a[i];
+      vals[n] = bits;
+      if (bits <= lo) {
+        lo = bits;
+        minBits = bits;
+      }
+      if (bits >= hi) {
+        hi = bits;
+        maxBits = bits;
+      }
+    }
+    minKey = lo;
+    maxKey = hi;
+    ids(vals, n - (to - from), n);
+    added(to - from);
+  }
+
+  private void runFloats(float[] a, int from, int to) {
+    int n = reserve(to - from);
+    long[] vals = values;
+    long lo = minKey;
+    long hi = maxKey;
+    for (int i = from; i < to; i++, n++) {
+      int b = Float.floatToIntBits(a[i]);
+      long bits = b;
+      long key = b ^ ((b >> 31) & 0x7fffffff);
+      vals[n] = bits;
+      if (key <= lo) {
+        lo = key;
+        minBits = bits;
+      }
+      if (key >= hi) {
+        hi = key;
+        maxBits = bits;
+      }
+    }
+    minKey = lo;
+    maxKey = hi;
+    ids(vals, n - (to - from), n);
+    added(to - from);
+  }
+
+  private void runDoubles(double[] a, int from, int to) {
+    int n = reserve(to - from);
+    long[] vals = values;
+    long lo = minKey;
+    long hi = maxKey;
+    for (int i = from; i < to; i++, n++) {
+      long bits = Double.doubleToLongBits(a[i]);
+      long key = bits ^ ((bits >> 63) & 0x7fffffffffffffffL);
+      vals[n] = bits;
+      if (key <= lo) {
+        lo = key;
+        minBits = bits;
+      }
+      if (key >= hi) {
+        hi = key;
+        maxBits = bits;
+      }
+    }
+    minKey = lo;
+    maxKey = hi;
+    ids(vals, n - (to - from), n);
+    added(to - from);
+  }
+
+  /** The dictionary ids of values {@code from} to {@code to} of the page, while dictionary encoding. */
+  private void ids(long[] vals, int from, int to) {
+    if (!dictionary) {
+      return;
+    }
+    int[] out = ids;
+    for (int i = from; i < to; i++) {
+      out[i] = id(vals[i]);
+    }
+  }
+
+  /** The per-value path, for vectors with nulls. */
+  private void appendWithNulls(ColumnVector v, int from, int to) throws IOException {
     switch (kind) {
       case INT32:
         {
           int[] a = ((IntColumn) v).values();
           for (int i = from; i < to; i++) {
-            if (nulls && v.isNull(i)) {
+            if (v.isNull(i)) {
               addNull();
             } else {
               add(a[i], a[i]);
@@ -79,7 +240,7 @@ final class FixedPageEncoder extends PageEncoder {
         {
           long[] a = ((LongColumn) v).values();
           for (int i = from; i < to; i++) {
-            if (nulls && v.isNull(i)) {
+            if (v.isNull(i)) {
               addNull();
             } else {
               add(a[i], a[i]);
@@ -91,7 +252,7 @@ final class FixedPageEncoder extends PageEncoder {
         {
           float[] a = ((FloatColumn) v).values();
           for (int i = from; i < to; i++) {
-            if (nulls && v.isNull(i)) {
+            if (v.isNull(i)) {
               addNull();
             } else {
               int bits = Float.floatToIntBits(a[i]);
@@ -104,7 +265,7 @@ final class FixedPageEncoder extends PageEncoder {
         {
           double[] a = ((DoubleColumn) v).values();
           for (int i = from; i < to; i++) {
-            if (nulls && v.isNull(i)) {
+            if (v.isNull(i)) {
               addNull();
             } else {
               long bits = Double.doubleToLongBits(a[i]);
@@ -137,7 +298,12 @@ final class FixedPageEncoder extends PageEncoder {
     valueAdded();
   }
 
+  /**
+   * The dictionary id of {@code bits}, added if new. The table holds each entry's bits beside its
+   * id + 1 (0: empty), so a lookup reads one slot, not a slot and then the entry.
+   */
   private int id(long bits) {
+    long[] k = slotKeys;
     int[] t = table;
     int mask = t.length - 1;
     int slot = mix(bits) & mask;
@@ -146,7 +312,7 @@ final class FixedPageEncoder extends PageEncoder {
       if (e == 0) {
         break;
       }
-      if (entries[e - 1] == bits) {
+      if (k[slot] == bits) {
         return e - 1;
       }
       slot = (slot + 1) & mask;
@@ -158,6 +324,7 @@ final class FixedPageEncoder extends PageEncoder {
     entries[id] = bits;
     size = id + 1;
     t[slot] = id + 1;
+    k[slot] = bits;
     if (size * 2 > t.length) {
       rehash();
     }
@@ -165,7 +332,20 @@ final class FixedPageEncoder extends PageEncoder {
   }
 
   private void rehash() {
-    table = grown(table, size, id -> mix(entries[id]));
+    int[] t = new int[table.length * 2];
+    long[] k = new long[t.length];
+    int mask = t.length - 1;
+    for (int id = 0; id < size; id++) {
+      long bits = entries[id];
+      int slot = mix(bits) & mask;
+      while (t[slot] != 0) {
+        slot = (slot + 1) & mask;
+      }
+      t[slot] = id + 1;
+      k[slot] = bits;
+    }
+    table = t;
+    slotKeys = k;
   }
 
   @Override

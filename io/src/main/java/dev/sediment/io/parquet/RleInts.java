@@ -1,6 +1,9 @@
 package dev.sediment.io.parquet;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * Decodes Parquet's RLE / bit-packing hybrid encoding (definition levels, dictionary ids) a whole
@@ -74,26 +77,39 @@ final class RleInts {
     return pos;
   }
 
-  /** {@code take} values of {@code width} bits, least significant bit first; zeros past stop. */
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  /**
+   * {@code take} values of {@code width} bits, least significant bit first; zeros past stop. Each
+   * value is cut from the 8 bytes (little-endian) starting at its first byte: one load, a shift
+   * and a mask, since a value of at most 32 bits starting at bit 0 to 7 of a byte ends within
+   * them. Values whose 8 bytes would reach past {@code stop} are put together byte by byte.
+   */
   private static void unpack(
       byte[] buf, int pos, int stop, int width, long mask, int[] out, int at, int take) {
     if (width == 0) {
       java.util.Arrays.fill(out, at, at + take, 0);
       return;
     }
-    long acc = 0;
-    int bits = 0;
-    int p = pos;
-    for (int i = 0; i < take; i++) {
-      while (bits < width) {
-        long b = p < stop ? buf[p] & 0xFF : 0;
-        p++;
-        acc |= b << bits;
-        bits += 8;
+    // Values whose 8 bytes lie before stop: the first byte of value i is pos + i * width / 8.
+    long fit = stop - 8 - pos < 0 ? 0 : (((long) (stop - 8 - pos) << 3) / width) + 1;
+    int fast = (int) Math.min(take, fit);
+    for (int i = 0; i < fast; i++) {
+      long bit = (long) i * width;
+      long word = (long) LONGS.get(buf, pos + (int) (bit >>> 3));
+      out[at + i] = (int) ((word >>> (bit & 7)) & mask);
+    }
+    for (int i = fast; i < take; i++) {
+      long bit = (long) i * width;
+      int first = pos + (int) (bit >>> 3);
+      long word = 0;
+      for (int k = 0; k < 8; k++) {
+        int q = first + k;
+        long b = q < stop ? buf[q] & 0xFF : 0;
+        word |= b << (8 * k);
       }
-      out[at + i] = (int) (acc & mask);
-      acc >>>= width;
-      bits -= width;
+      out[at + i] = (int) ((word >>> (bit & 7)) & mask);
     }
   }
 }
