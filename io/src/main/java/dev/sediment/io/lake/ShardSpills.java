@@ -5,7 +5,6 @@ import dev.sediment.io.batch.ColumnBatch;
 import dev.sediment.io.batch.ColumnBatchCoder;
 import dev.sediment.io.batch.ColumnVector;
 import dev.sediment.io.parquet.ParquetBatchWriter;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -134,7 +133,8 @@ final class ShardSpills {
         in = Channels.newInputStream(ch);
         in.skipNBytes(ref.offset);
       }
-      return coder.decode(new BufferedInputStream(in, (int) Math.min(1 << 20, Math.max(8192, ref.length))));
+      // Unbuffered: decode reads the segment's length, then the segment in one readFully.
+      return coder.decode(in);
     }
   }
 
