@@ -10,12 +10,14 @@ import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.PrimitiveType;
 
 /**
- * {@link PageEncoder} of BYTE_ARRAY columns (STRING, BYTES). The page's values are copied, plain
- * encoded (4-byte little-endian length, bytes), into one buffer as they come; min and max are
- * positions in it, compared unsigned byte by byte as parquet-java's binary comparator does; the
- * dictionary keeps its entries plain encoded in one buffer too (that buffer is the dictionary
- * page) with an open-addressing table of ids. A value whose dictionary entry was seen earlier on
- * the same page is not compared again for min and max. No object per value.
+ * {@link PageEncoder} of BYTE_ARRAY columns (STRING, BYTES). The dictionary keeps its entries
+ * plain encoded (4-byte little-endian length, bytes) in one buffer (that buffer is the dictionary
+ * page) with an open-addressing table of ids; while a column is dictionary encoded a page holds
+ * only its values' ids (and the size their plain encoding would have), and a page that falls back
+ * is made plain from them. Once plain, values are copied into one buffer as they come. Min and max
+ * are positions in the arena or that buffer, compared unsigned byte by byte as parquet-java's
+ * binary comparator does; a value whose dictionary entry was seen earlier on the same page is not
+ * compared again. No object per value.
  */
 final class BinaryPageEncoder extends PageEncoder {
   private byte[] plain = new byte[1 << 12];
@@ -25,6 +27,10 @@ final class BinaryPageEncoder extends PageEncoder {
   private int minLength;
   private int maxStart = -1;
   private int maxLength;
+  /** Whether min and max are positions in the arena (a dictionary page) or in plain. */
+  private boolean statsInArena;
+  /** Whether plain holds the page's values (else they are dictionary ids so far). */
+  private boolean plainCopied;
 
   // Dictionary: entries plain encoded in arena; start (after the length) and length of each.
   private byte[] arena = new byte[0];
@@ -67,6 +73,44 @@ final class BinaryPageEncoder extends PageEncoder {
 
   /** Appends one value, {@code length} bytes of {@code data} from {@code start}. */
   void add(byte[] data, int start, int length) throws IOException {
+    if (!dictionary) {
+      addPlain(data, start, length);
+      return;
+    }
+    // Dictionary encoding: the value is (or becomes) an arena entry; the page's plain encoding is
+    // only counted, and made from the ids if the page falls back (plainValues).
+    int id = id(data, start, length);
+    int n = count++;
+    addId(n, id);
+    plainLength += 4 + length;
+    if (seenOnPage[id] != page) {
+      // First time on this page: it may change min or max (an entry seen earlier cannot).
+      seenOnPage[id] = page;
+      int at = starts[id];
+      if (minStart < 0) {
+        minStart = at;
+        minLength = length;
+        maxStart = at;
+        maxLength = length;
+        statsInArena = true;
+      } else {
+        if (Arrays.compareUnsigned(arena, at, at + length, arena, minStart, minStart + minLength)
+            < 0) {
+          minStart = at;
+          minLength = length;
+        }
+        if (Arrays.compareUnsigned(arena, at, at + length, arena, maxStart, maxStart + maxLength)
+            > 0) {
+          maxStart = at;
+          maxLength = length;
+        }
+      }
+    }
+    valueAdded();
+  }
+
+  /** Appends one value to the page's plain encoding (dictionary encoding is off). */
+  private void addPlain(byte[] data, int start, int length) throws IOException {
     int need = plainLength + 4 + length;
     if (need > plain.length) {
       plain = Arrays.copyOf(plain, Math.max(need, plain.length * 2));
@@ -75,22 +119,13 @@ final class BinaryPageEncoder extends PageEncoder {
     int at = plainLength + 4;
     System.arraycopy(data, start, plain, at, length);
     plainLength = need;
-    int id = -1;
-    if (dictionary) {
-      id = id(data, start, length);
-      if (seenOnPage[id] == page) {
-        // Already taken into this page's min and max: it cannot change them.
-        addId(count++, id);
-        valueAdded();
-        return;
-      }
-      seenOnPage[id] = page;
-    }
+    plainCopied = true;
     if (minStart < 0) {
       minStart = at;
       minLength = length;
       maxStart = at;
       maxLength = length;
+      statsInArena = false;
     } else {
       if (Arrays.compareUnsigned(plain, at, at + length, plain, minStart, minStart + minLength)
           < 0) {
@@ -103,10 +138,7 @@ final class BinaryPageEncoder extends PageEncoder {
         maxLength = length;
       }
     }
-    int n = count++;
-    if (dictionary) {
-      addId(n, id);
-    }
+    count++;
     valueAdded();
   }
 
@@ -199,6 +231,21 @@ final class BinaryPageEncoder extends PageEncoder {
 
   @Override
   BytesInput plainValues() {
+    if (!plainCopied && count > 0) {
+      // The page was dictionary encoded until it fell back: its plain encoding from the ids.
+      if (plain.length < plainLength) {
+        plain = new byte[Math.max(plainLength, plain.length * 2)];
+      }
+      int p = 0;
+      for (int i = 0; i < count; i++) {
+        int id = ids[i];
+        int length = lengths[id];
+        INTS.set(plain, p, length);
+        System.arraycopy(arena, starts[id], plain, p + 4, length);
+        p += 4 + length;
+      }
+      plainCopied = true;
+    }
     // Not copied: the page writer has compressed (and checksummed) it when writePage returns.
     return BytesInput.from(plain, 0, plainLength);
   }
@@ -213,12 +260,11 @@ final class BinaryPageEncoder extends PageEncoder {
   Statistics<?> statistics() {
     Statistics<?> s = Statistics.createStats(type);
     if (count > 0) {
+      byte[] from = statsInArena ? arena : plain;
       s.updateStats(
-          Binary.fromConstantByteArray(
-              Arrays.copyOfRange(plain, minStart, minStart + minLength)));
+          Binary.fromConstantByteArray(Arrays.copyOfRange(from, minStart, minStart + minLength)));
       s.updateStats(
-          Binary.fromConstantByteArray(
-              Arrays.copyOfRange(plain, maxStart, maxStart + maxLength)));
+          Binary.fromConstantByteArray(Arrays.copyOfRange(from, maxStart, maxStart + maxLength)));
     }
     s.incrementNumNulls(pageNulls);
     return s;
@@ -227,6 +273,7 @@ final class BinaryPageEncoder extends PageEncoder {
   @Override
   void resetPage() {
     plainLength = 0;
+    plainCopied = false;
     count = 0;
     minStart = -1;
     maxStart = -1;
