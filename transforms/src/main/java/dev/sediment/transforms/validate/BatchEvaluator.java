@@ -49,6 +49,8 @@ final class BatchEvaluator {
   /** Per check: the allowed values of a string in check packed as ShortValueMemo keys, if all fit. */
   private final List<long @Nullable []> inKeys = new ArrayList<>();
   private final List<ShortValueMemo> shortMemos = new ArrayList<>();
+  /** Each check's failed rows, cleared and reused per check (an evaluator is one thread's). */
+  private boolean[] failedScratch = new boolean[0];
 
   /** What {@link #evaluate} found in one batch. */
   static final class Outcome {
@@ -104,9 +106,13 @@ final class BatchEvaluator {
     p.in += n;
     @Nullable List<RuleFailure>[] failures = newFailureLists(n);
     Row[] rowCache = null;
+    if (failedScratch.length < n) {
+      failedScratch = new boolean[n];
+    }
+    boolean[] failed = failedScratch;
     for (int k = 0; k < checks.size(); k++) {
       Checks.Check c = checks.get(k);
-      boolean[] failed = new boolean[n];
+      java.util.Arrays.fill(failed, 0, n, false);
       long checked = columnar(k, c, batch, failed);
       if (checked < 0) {
         // The row path, for checks without a column loop.
@@ -505,12 +511,25 @@ final class BatchEvaluator {
             long min = Long.MAX_VALUE;
             long max = Long.MIN_VALUE;
             boolean any = false;
-            for (int i = 0; i < n; i++) {
-              if (nulls == null || !nulls[i]) {
-                long x = v instanceof LongColumn ? ((LongColumn) v).get(i) : ((IntColumn) v).get(i);
-                min = Math.min(min, x);
-                max = Math.max(max, x);
-                any = true;
+            if (v instanceof LongColumn) {
+              long[] a = ((LongColumn) v).values();
+              for (int i = 0; i < n; i++) {
+                if (!nulls[i]) {
+                  long x = a[i];
+                  min = Math.min(min, x);
+                  max = Math.max(max, x);
+                  any = true;
+                }
+              }
+            } else {
+              int[] a = ((IntColumn) v).values();
+              for (int i = 0; i < n; i++) {
+                if (nulls == null || !nulls[i]) {
+                  long x = a[i];
+                  min = Math.min(min, x);
+                  max = Math.max(max, x);
+                  any = true;
+                }
               }
             }
             acc.addLongs(n, nullCount, any, min, max);
@@ -519,14 +538,34 @@ final class BatchEvaluator {
           break;
         case DOUBLE:
         case FLOAT:
-          if (v instanceof DoubleColumn || v instanceof FloatColumn) {
+          if (v instanceof DoubleColumn) {
+            double[] a = ((DoubleColumn) v).values();
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            boolean any = false;
+            for (int i = 0; i < n; i++) {
+              double x = a[i];
+              // NaN compares false both ways: it is neither min nor max, nor counted.
+              if ((nulls == null || !nulls[i]) && x == x) {
+                if (x < min || (x == min && Double.compare(x, min) < 0)) {
+                  min = x;
+                }
+                if (x > max || (x == max && Double.compare(x, max) > 0)) {
+                  max = x;
+                }
+                any = true;
+              }
+            }
+            acc.addDoubles(n, nullCount, any, min, max);
+            continue;
+          }
+          if (v instanceof FloatColumn) {
             double min = Double.POSITIVE_INFINITY;
             double max = Double.NEGATIVE_INFINITY;
             boolean any = false;
             for (int i = 0; i < n; i++) {
               if (nulls == null || !nulls[i]) {
-                double x =
-                    v instanceof DoubleColumn ? ((DoubleColumn) v).get(i) : ((FloatColumn) v).get(i);
+                double x = ((FloatColumn) v).get(i);
                 if (!Double.isNaN(x)) {
                   min = Math.min(min, x);
                   max = Math.max(max, x);
