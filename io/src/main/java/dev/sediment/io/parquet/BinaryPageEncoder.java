@@ -86,25 +86,8 @@ final class BinaryPageEncoder extends PageEncoder {
     if (seenOnPage[id] != page) {
       // First time on this page: it may change min or max (an entry seen earlier cannot).
       seenOnPage[id] = page;
-      int at = starts[id];
-      if (minStart < 0) {
-        minStart = at;
-        minLength = length;
-        maxStart = at;
-        maxLength = length;
-        statsInArena = true;
-      } else {
-        if (Arrays.compareUnsigned(arena, at, at + length, arena, minStart, minStart + minLength)
-            < 0) {
-          minStart = at;
-          minLength = length;
-        }
-        if (Arrays.compareUnsigned(arena, at, at + length, arena, maxStart, maxStart + maxLength)
-            > 0) {
-          maxStart = at;
-          maxLength = length;
-        }
-      }
+      statsInArena = true;
+      minMax(arena, starts[id], length);
     }
     valueAdded();
   }
@@ -120,26 +103,32 @@ final class BinaryPageEncoder extends PageEncoder {
     System.arraycopy(data, start, plain, at, length);
     plainLength = need;
     plainCopied = true;
+    statsInArena = false;
+    minMax(plain, at, length);
+    count++;
+    valueAdded();
+  }
+
+  /**
+   * Takes the value at {@code at} of {@code buf} (the arena on a dictionary page, else plain: all
+   * of a page's values are in the same one) into the page's min and max.
+   */
+  private void minMax(byte[] buf, int at, int length) {
     if (minStart < 0) {
       minStart = at;
       minLength = length;
       maxStart = at;
       maxLength = length;
-      statsInArena = false;
-    } else {
-      if (Arrays.compareUnsigned(plain, at, at + length, plain, minStart, minStart + minLength)
-          < 0) {
-        minStart = at;
-        minLength = length;
-      }
-      if (Arrays.compareUnsigned(plain, at, at + length, plain, maxStart, maxStart + maxLength)
-          > 0) {
-        maxStart = at;
-        maxLength = length;
-      }
+      return;
     }
-    count++;
-    valueAdded();
+    if (Arrays.compareUnsigned(buf, at, at + length, buf, minStart, minStart + minLength) < 0) {
+      minStart = at;
+      minLength = length;
+    }
+    if (Arrays.compareUnsigned(buf, at, at + length, buf, maxStart, maxStart + maxLength) > 0) {
+      maxStart = at;
+      maxLength = length;
+    }
   }
 
   private static int hash(byte[] data, int start, int length) {

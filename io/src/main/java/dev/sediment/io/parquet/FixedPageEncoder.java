@@ -21,6 +21,8 @@ import org.apache.parquet.schema.PrimitiveType;
 final class FixedPageEncoder extends PageEncoder {
   private final PrimitiveType.PrimitiveTypeName kind;
   private final int width;
+  /** The bits flipped in a negative value's order key: none for integers (see minMax). */
+  private final long keyFlip;
 
   private long[] values = new long[1024];
   private byte[] page = new byte[8192];
@@ -53,6 +55,10 @@ final class FixedPageEncoder extends PageEncoder {
       default:
         throw new IllegalArgumentException("no fixed-width encoder for " + type);
     }
+    keyFlip =
+        kind == PrimitiveType.PrimitiveTypeName.FLOAT
+            ? 0x7fffffffL
+            : kind == PrimitiveType.PrimitiveTypeName.DOUBLE ? 0x7fffffffffffffffL : 0;
     if (dictionary) {
       entries = new long[1024];
       table = new int[tableSize(1024)];
@@ -63,30 +69,77 @@ final class FixedPageEncoder extends PageEncoder {
 
   /** Appends rows {@code from} to {@code to} of {@code v} (an Int, Long, Float or DoubleColumn). */
   void append(ColumnVector v, int from, int to) throws IOException {
-    if (v.hasNulls()) {
-      appendWithNulls(v, from, to);
-      return;
-    }
+    boolean nulls = v.hasNulls();
     int i = from;
     while (i < to) {
-      // The values this page takes before it must end: the per-value checks of valueAdded, done
-      // once for the run.
+      if (nulls && v.isNull(i)) {
+        addNull();
+        i++;
+        continue;
+      }
+      int end = i + 1;
+      if (!nulls) {
+        end = to;
+      } else {
+        while (end < to && !v.isNull(end)) {
+          end++;
+        }
+      }
+      appendValues(v, i, end);
+      i = end;
+    }
+  }
+
+  /**
+   * Appends rows {@code from} to {@code to} of {@code v}, none null, in runs that end where the
+   * page must end: the per-value checks of {@link #valueAdded}, done once per run.
+   */
+  private void appendValues(ColumnVector v, int from, int to) throws IOException {
+    int i = from;
+    while (i < to) {
       int room = Math.min(PAGE_ROW_LIMIT - pageValues, (pageBytes + width - 1) / width - count);
       int end = Math.min(to, i + Math.max(1, room));
+      int n = end - i;
+      int at = reserve(n);
+      long[] vals = values;
       switch (kind) {
         case INT32:
-          runInts(((IntColumn) v).values(), i, end);
-          break;
+          {
+            int[] a = ((IntColumn) v).values();
+            for (int k = 0; k < n; k++) {
+              vals[at + k] = a[i + k];
+            }
+            break;
+          }
         case INT64:
-          runLongs(((LongColumn) v).values(), i, end);
+          System.arraycopy(((LongColumn) v).values(), i, vals, at, n);
           break;
         case FLOAT:
-          runFloats(((FloatColumn) v).values(), i, end);
-          break;
+          {
+            float[] a = ((FloatColumn) v).values();
+            for (int k = 0; k < n; k++) {
+              vals[at + k] = Float.floatToIntBits(a[i + k]);
+            }
+            break;
+          }
         default:
-          runDoubles(((DoubleColumn) v).values(), i, end);
-          break;
+          {
+            double[] a = ((DoubleColumn) v).values();
+            for (int k = 0; k < n; k++) {
+              vals[at + k] = Double.doubleToLongBits(a[i + k]);
+            }
+            break;
+          }
       }
+      minMax(vals, at, at + n);
+      if (dictionary) {
+        int[] out = ids;
+        for (int k = at; k < at + n; k++) {
+          out[k] = id(vals[k]);
+        }
+      }
+      count += n;
+      pageValues += n;
       i = end;
       if (pageValues >= PAGE_ROW_LIMIT || plainBytes() >= pageBytes) {
         endPage();
@@ -109,68 +162,19 @@ final class FixedPageEncoder extends PageEncoder {
     return c;
   }
 
-  /** Records that {@code n} values were added from index {@code c} on; min and max are set. */
-  private void added(int n) {
-    count += n;
-    pageValues += n;
-  }
-
-  private void runInts(int[] a, int from, int to) {
-    int n = reserve(to - from);
-    long[] vals = values;
+  /**
+   * Takes values {@code from} to {@code to} of the page into its min and max. The order key of a
+   * value's bits ({@code int} bits sign-extended for INT32 and FLOAT) is the bits for integers and
+   * the bits with the low bits flipped when negative for floating point, so that keys compare as
+   * {@code Float.compare}/{@code Double.compare} do.
+   */
+  private void minMax(long[] vals, int from, int to) {
+    long flip = keyFlip;
     long lo = minKey;
     long hi = maxKey;
-    for (int i = from; i < to; i++, n++) {
-      long bits = a[i];
-      vals[n] = bits;
-      if (bits <= lo) {
-        lo = bits;
-        minBits = bits;
-      }
-      if (bits >= hi) {
-        hi = bits;
-        maxBits = bits;
-      }
-    }
-    minKey = lo;
-    maxKey = hi;
-    ids(vals, n - (to - from), n);
-    added(to - from);
-  }
-
-  private void runLongs(long[] a, int from, int to) {
-    int n = reserve(to - from);
-    long[] vals = values;
-    long lo = minKey;
-    long hi = maxKey;
-    for (int i = from; i < to; i++, n++) {
-      long bits = a[i];
-      vals[n] = bits;
-      if (bits <= lo) {
-        lo = bits;
-        minBits = bits;
-      }
-      if (bits >= hi) {
-        hi = bits;
-        maxBits = bits;
-      }
-    }
-    minKey = lo;
-    maxKey = hi;
-    ids(vals, n - (to - from), n);
-    added(to - from);
-  }
-
-  private void runFloats(float[] a, int from, int to) {
-    int n = reserve(to - from);
-    long[] vals = values;
-    long lo = minKey;
-    long hi = maxKey;
-    for (int i = from; i < to; i++, n++) {
-      int b = Float.floatToIntBits(a[i]);
-      long bits = b;
-      long key = b ^ ((b >> 31) & 0x7fffffff);
-      vals[n] = bits;
+    for (int k = from; k < to; k++) {
+      long bits = vals[k];
+      long key = bits ^ ((bits >> 63) & flip);
       if (key <= lo) {
         lo = key;
         minBits = bits;
@@ -182,120 +186,6 @@ final class FixedPageEncoder extends PageEncoder {
     }
     minKey = lo;
     maxKey = hi;
-    ids(vals, n - (to - from), n);
-    added(to - from);
-  }
-
-  private void runDoubles(double[] a, int from, int to) {
-    int n = reserve(to - from);
-    long[] vals = values;
-    long lo = minKey;
-    long hi = maxKey;
-    for (int i = from; i < to; i++, n++) {
-      long bits = Double.doubleToLongBits(a[i]);
-      long key = bits ^ ((bits >> 63) & 0x7fffffffffffffffL);
-      vals[n] = bits;
-      if (key <= lo) {
-        lo = key;
-        minBits = bits;
-      }
-      if (key >= hi) {
-        hi = key;
-        maxBits = bits;
-      }
-    }
-    minKey = lo;
-    maxKey = hi;
-    ids(vals, n - (to - from), n);
-    added(to - from);
-  }
-
-  /** The dictionary ids of values {@code from} to {@code to} of the page, while dictionary encoding. */
-  private void ids(long[] vals, int from, int to) {
-    if (!dictionary) {
-      return;
-    }
-    int[] out = ids;
-    for (int i = from; i < to; i++) {
-      out[i] = id(vals[i]);
-    }
-  }
-
-  /** The per-value path, for vectors with nulls. */
-  private void appendWithNulls(ColumnVector v, int from, int to) throws IOException {
-    switch (kind) {
-      case INT32:
-        {
-          int[] a = ((IntColumn) v).values();
-          for (int i = from; i < to; i++) {
-            if (v.isNull(i)) {
-              addNull();
-            } else {
-              add(a[i], a[i]);
-            }
-          }
-          return;
-        }
-      case INT64:
-        {
-          long[] a = ((LongColumn) v).values();
-          for (int i = from; i < to; i++) {
-            if (v.isNull(i)) {
-              addNull();
-            } else {
-              add(a[i], a[i]);
-            }
-          }
-          return;
-        }
-      case FLOAT:
-        {
-          float[] a = ((FloatColumn) v).values();
-          for (int i = from; i < to; i++) {
-            if (v.isNull(i)) {
-              addNull();
-            } else {
-              int bits = Float.floatToIntBits(a[i]);
-              add(bits, bits ^ ((bits >> 31) & 0x7fffffff));
-            }
-          }
-          return;
-        }
-      default:
-        {
-          double[] a = ((DoubleColumn) v).values();
-          for (int i = from; i < to; i++) {
-            if (v.isNull(i)) {
-              addNull();
-            } else {
-              long bits = Double.doubleToLongBits(a[i]);
-              add(bits, bits ^ ((bits >> 63) & 0x7fffffffffffffffL));
-            }
-          }
-          return;
-        }
-    }
-  }
-
-  private void add(long bits, long key) throws IOException {
-    int n = count;
-    if (n == values.length) {
-      values = Arrays.copyOf(values, n * 2);
-    }
-    values[n] = bits;
-    count = n + 1;
-    if (key <= minKey) {
-      minKey = key;
-      minBits = bits;
-    }
-    if (key >= maxKey) {
-      maxKey = key;
-      maxBits = bits;
-    }
-    if (dictionary) {
-      addId(n, id(bits));
-    }
-    valueAdded();
   }
 
   /**

@@ -506,13 +506,7 @@ final class ColumnarMerge {
     ColumnBatch[] lasts = new ColumnBatch[groups];
     List<java.util.concurrent.Future<Void>> parts = new ArrayList<>();
     java.util.concurrent.ExecutorService pool =
-        java.util.concurrent.Executors.newFixedThreadPool(
-            threads,
-            t -> {
-              Thread th = new Thread(t, "sediment-compact-verify");
-              th.setDaemon(true);
-              return th;
-            });
+        PartitionCompactor.daemonThreads(threads, "sediment-compact-verify");
     try {
       for (int t = 0; t < threads; t++) {
         int offset = t;

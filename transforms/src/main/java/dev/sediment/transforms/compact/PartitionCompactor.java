@@ -512,6 +512,17 @@ public final class PartitionCompactor {
     result.millisMerge = (System.nanoTime() - t1) / 1_000_000;
   }
 
+  /** A pool of {@code threads} daemon threads named {@code name}. */
+  static java.util.concurrent.ExecutorService daemonThreads(int threads, String name) {
+    return java.util.concurrent.Executors.newFixedThreadPool(
+        threads,
+        r -> {
+          Thread t = new Thread(r, name);
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
   /** Files spilled at once by {@link #spillColumnar}, at most. */
   static final int SPILL_THREADS = 2;
 
@@ -564,14 +575,7 @@ public final class PartitionCompactor {
         outcomes.add(call(t));
       }
     } else {
-      java.util.concurrent.ExecutorService pool =
-          java.util.concurrent.Executors.newFixedThreadPool(
-              threads,
-              r -> {
-                Thread t = new Thread(r, "sediment-compact-spill");
-                t.setDaemon(true);
-                return t;
-              });
+      java.util.concurrent.ExecutorService pool = daemonThreads(threads, "sediment-compact-spill");
       try {
         for (java.util.concurrent.Future<Spilled> f : pool.invokeAll(tasks)) {
           outcomes.add(f.get());
@@ -887,14 +891,7 @@ public final class PartitionCompactor {
     GenericRecord[] firsts = new GenericRecord[groups];
     GenericRecord[] lasts = new GenericRecord[groups];
     List<java.util.concurrent.Future<Void>> parts = new ArrayList<>();
-    java.util.concurrent.ExecutorService pool =
-        java.util.concurrent.Executors.newFixedThreadPool(
-            threads,
-            r -> {
-              Thread t = new Thread(r, "sediment-compact-verify");
-              t.setDaemon(true);
-              return t;
-            });
+    java.util.concurrent.ExecutorService pool = daemonThreads(threads, "sediment-compact-verify");
     try {
       for (int t = 0; t < threads; t++) {
         int offset = t;

@@ -219,36 +219,32 @@ public class ColumnarMergeTest {
     assertThat(r[1].duplicatesDropped >= r[1].rowsRead / 3, equalTo(true));
   }
 
+  /** {@code files} sorted BBO files of {@code rows} rows each under {@code dir}, gaps below {@code gap} ns. */
+  private List<Path> bboFiles(String dir, int files, int rows, int gap, long seed) throws Exception {
+    Random r = new Random(seed);
+    List<Path> in = new ArrayList<>();
+    for (int f = 0; f < files; f++) {
+      List<GenericRecord> records = new ArrayList<>();
+      long ts = Bbo.D0;
+      for (int i = 0; i < rows; i++) {
+        ts += 1 + r.nextInt(gap);
+        records.add(Bbo.row(ts, i, 100 + r.nextInt(50) / 4.0));
+      }
+      in.add(Bbo.write(tmp.getRoot().toPath().resolve(dir + "/" + f + ".parquet"), records, Bbo.SCHEMA));
+    }
+    return in;
+  }
+
   @Test
   public void bboRows_largeEnoughForSeveralPages_sameRows() throws Exception {
-    Random r = new Random(5);
-    List<Path> in = new ArrayList<>();
-    for (int f = 0; f < 3; f++) {
-      List<GenericRecord> rows = new ArrayList<>();
-      long ts = Bbo.D0;
-      for (int i = 0; i < 60_000; i++) {
-        ts += 1 + r.nextInt(1000);
-        rows.add(Bbo.row(ts, i, 100 + r.nextInt(50) / 4.0));
-      }
-      in.add(Bbo.write(tmp.getRoot().toPath().resolve("e/" + f + ".parquet"), rows, Bbo.SCHEMA));
-    }
+    List<Path> in = bboFiles("e", 3, 60_000, 1000, 5);
     assertSameRows(in, new PartitionCompactor.Settings());
     assertSameRows(in, new PartitionCompactor.Settings().withReaderMemory(0));
   }
 
   @Test
   public void bboRows_rowGroupsLargerThanTheReaderMemory_spilledInWindows_sameBytes() throws Exception {
-    Random r = new Random(9);
-    List<Path> in = new ArrayList<>();
-    for (int f = 0; f < 3; f++) {
-      List<GenericRecord> rows = new ArrayList<>();
-      long ts = Bbo.D0;
-      for (int i = 0; i < 200_000; i++) {
-        ts += 1 + r.nextInt(300);
-        rows.add(Bbo.row(ts, i, 100 + r.nextInt(50) / 4.0));
-      }
-      in.add(Bbo.write(tmp.getRoot().toPath().resolve("w/" + f + ".parquet"), rows, Bbo.SCHEMA));
-    }
+    List<Path> in = bboFiles("w", 3, 200_000, 300, 9);
     String straight = columnarSha(in, new PartitionCompactor.Settings());
     assertThat(lastColumnar.filesSpilled, equalTo(0));
     // 1 MiB of reader memory: every file is spilled, two at a time, each reader fetching its
