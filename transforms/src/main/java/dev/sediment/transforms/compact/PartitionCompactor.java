@@ -474,7 +474,7 @@ public final class PartitionCompactor {
       List<MessageType> parquetSchemas,
       long t0)
       throws IOException {
-    // 3. Spill what does not fit, two files at a time.
+    // 3. Spill what does not fit, one file at a time.
     List<ColumnarRuns.Run> spilled = new ArrayList<>();
     spillColumnar(m, toSpill, in, footers, dayStart, spilled, rowsOf, result, nullRows);
     long t1 = System.nanoTime();
@@ -523,17 +523,10 @@ public final class PartitionCompactor {
         });
   }
 
-  /** Files spilled at once by {@link #spillColumnar}, at most. */
-  static final int SPILL_THREADS = 2;
-
   /**
-   * Spills {@code files} into sorted runs ({@link ColumnarMerge#spillFile}), up to {@value
-   * #SPILL_THREADS} at once (no more than the processors): spilling decodes and encodes every row
-   * of a file, one core's work, and the merge cannot start before it ends. The files share the
-   * reader memory (a row group larger than a file's share is fetched in windows) and the rows
-   * sorted in memory. Outcomes are taken in the order of {@code files}, so runs, counts and
-   * rejections are the same as one file at a time: a file that fails to read is rejected with a
-   * typed error and its runs dropped.
+   * Spills {@code files} one at a time into sorted runs ({@link ColumnarMerge#spillFile}); a row
+   * group larger than the reader memory is fetched in windows. A file that fails to read is
+   * rejected with a typed error and its runs dropped.
    */
   private void spillColumnar(
       ColumnarMerge m,
@@ -546,85 +539,21 @@ public final class PartitionCompactor {
       Result result,
       NullKeyRows nullRows)
       throws IOException {
-    int threads =
-        Math.min(files.size(), Math.min(SPILL_THREADS, Runtime.getRuntime().availableProcessors()));
-    if (threads == 0) {
-      return;
-    }
-    long readerBytes = settings.readerMemory / threads;
-    int rowsInMemory = Math.max(1, settings.maxRowsInMemory / threads);
-    List<java.util.concurrent.Callable<Spilled>> tasks = new ArrayList<>();
     for (ResourceId f : files) {
-      tasks.add(
-          () -> {
-            List<ColumnarRuns.Run> mine = new ArrayList<>();
-            try {
-              long rows =
-                  m.spillFile(
-                      f, in.get(f), unitOf(footers, f), dayStart, nullRows, mine, readerBytes,
-                      rowsInMemory);
-              return new Spilled(rows, mine, null);
-            } catch (IOException | RuntimeException e) {
-              return new Spilled(0, List.of(), e);
-            }
-          });
-    }
-    List<Spilled> outcomes = new ArrayList<>();
-    if (threads == 1) {
-      for (java.util.concurrent.Callable<Spilled> t : tasks) {
-        outcomes.add(call(t));
-      }
-    } else {
-      java.util.concurrent.ExecutorService pool = daemonThreads(threads, "sediment-compact-spill");
+      long rows;
       try {
-        for (java.util.concurrent.Future<Spilled> f : pool.invokeAll(tasks)) {
-          outcomes.add(f.get());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted while spilling " + files);
-      } catch (java.util.concurrent.ExecutionException e) {
-        // Only an Error escapes a task (see above).
-        throw (Error) e.getCause();
-      } finally {
-        pool.shutdownNow();
-      }
-    }
-    for (int i = 0; i < files.size(); i++) {
-      ResourceId f = files.get(i);
-      Spilled s = outcomes.get(i);
-      if (s.failure != null) {
+        rows =
+            m.spillFile(
+                f, in.get(f), unitOf(footers, f), dayStart, nullRows, runs, settings.readerMemory,
+                settings.maxRowsInMemory);
+      } catch (IOException | RuntimeException e) {
         nullRows.drop(f);
-        SpoolFileCheck.Rejected r = ColumnarMerge.classify(in.get(f), s.failure);
+        SpoolFileCheck.Rejected r = ColumnarMerge.classify(in.get(f), e);
         result.rejected.add(new Rejection(f, r.type, r.getMessage()));
         continue;
       }
-      runs.addAll(s.runs);
-      rowsOf.put(f, s.rows);
+      rowsOf.put(f, rows);
       result.filesSpilled++;
-    }
-  }
-
-  private static Spilled call(java.util.concurrent.Callable<Spilled> task) throws IOException {
-    try {
-      return task.call();
-    } catch (IOException | RuntimeException | Error e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IOException(e);
-    }
-  }
-
-  /** One file's spill: its rows and runs, or why it failed. */
-  private static final class Spilled {
-    final long rows;
-    final List<ColumnarRuns.Run> runs;
-    final @Nullable Exception failure;
-
-    Spilled(long rows, List<ColumnarRuns.Run> runs, @Nullable Exception failure) {
-      this.rows = rows;
-      this.runs = runs;
-      this.failure = failure;
     }
   }
 

@@ -247,8 +247,8 @@ public class ColumnarMergeTest {
     List<Path> in = bboFiles("w", 3, 200_000, 300, 9);
     String straight = columnarSha(in, new PartitionCompactor.Settings());
     assertThat(lastColumnar.filesSpilled, equalTo(0));
-    // 1 MiB of reader memory: every file is spilled, two at a time, each reader fetching its
-    // 200,000-row group in windows of its half; the read-back is windowed too.
+    // 1 MiB of reader memory: every file is spilled, its reader fetching the 200,000-row group
+    // in windows; the read-back (two readers, half the memory each) is windowed too.
     String windowed = columnarSha(in, new PartitionCompactor.Settings().withReaderMemory(1 << 20));
     assertThat(lastColumnar.filesSpilled, equalTo(3));
     assertThat(lastColumnar.rowCount, equalTo(600_000L));
