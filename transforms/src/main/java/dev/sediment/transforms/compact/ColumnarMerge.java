@@ -317,8 +317,7 @@ final class ColumnarMerge {
    * Reads the rows of the date in {@code file} once into sorted spilled runs: one run while the
    * rows come in order, then runs of at most {@code maxRowsInMemory} rows sorted in memory. Returns
    * the rows read; a failure is thrown after the file's runs are deleted. Row groups larger than
-   * {@code readerBytes} are fetched in windows ({@link ColumnarRuns#fitTo}; 0: whole); unsorted
-   * rows are sorted {@code rowsInMemory} at a time.
+   * the reader memory are fetched in windows ({@link ColumnarRuns#fitTo}).
    */
   long spillFile(
       ResourceId id,
@@ -326,9 +325,7 @@ final class ColumnarMerge {
       long nanosPerUnit,
       long dayStart,
       NullKeyRows nullRows,
-      List<Run> runs,
-      long readerBytes,
-      int rowsInMemory)
+      List<Run> runs)
       throws IOException {
     List<SpilledRun> mine = new ArrayList<>();
     long rows = 0;
@@ -336,7 +333,7 @@ final class ColumnarMerge {
     try (ColumnarRuns.FileRows r =
         new ColumnarRuns.FileRows(
             id, file, order, nanosPerUnit, dayStart, nulls, ColumnarRuns.SPILL_ROWS, ColumnarRuns.SPILL_BYTES,
-            readerBytes)) {
+            settings.readerMemory)) {
       SpillWriter streaming = new SpillWriter(coder, spill);
       mine.add(streaming.run);
       List<ColumnBatch> buf = null;
@@ -370,11 +367,11 @@ final class ColumnarMerge {
             b = b.slice(cut, n);
           }
           while (b.rowCount() > 0) {
-            int take = Math.min(b.rowCount(), rowsInMemory - buffered);
+            int take = Math.min(b.rowCount(), settings.maxRowsInMemory - buffered);
             buf.add(take == b.rowCount() ? b : b.slice(0, take));
             buffered += take;
             b = take == b.rowCount() ? b.slice(0, 0) : b.slice(take, b.rowCount());
-            if (buffered >= rowsInMemory) {
+            if (buffered >= settings.maxRowsInMemory) {
               mine.add(spillSorted(buf));
               buf.clear();
               buffered = 0;
@@ -517,7 +514,7 @@ final class ColumnarMerge {
                   try (ParquetBatchReader r =
                       ColumnarRuns.fitTo(
                           ParquetBatchReader.open(LocalParquetFile.of(file), file.toString()),
-                          readerBytes)) {
+                          settings.readerMemory)) {
                     for (int g = offset; g < groups; g += stride) {
                       r.rowGroups(g, g + 1);
                       ColumnBatch prev = null;

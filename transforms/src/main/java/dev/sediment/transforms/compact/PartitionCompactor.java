@@ -542,10 +542,7 @@ public final class PartitionCompactor {
     for (ResourceId f : files) {
       long rows;
       try {
-        rows =
-            m.spillFile(
-                f, in.get(f), unitOf(footers, f), dayStart, nullRows, runs, settings.readerMemory,
-                settings.maxRowsInMemory);
+        rows = m.spillFile(f, in.get(f), unitOf(footers, f), dayStart, nullRows, runs);
       } catch (IOException | RuntimeException e) {
         nullRows.drop(f);
         SpoolFileCheck.Rejected r = ColumnarMerge.classify(in.get(f), e);
