@@ -133,9 +133,18 @@ final class FixedPageEncoder extends PageEncoder {
       }
       minMax(vals, at, at + n);
       if (dictionary) {
+        // A value equal to the one before it (prices and sizes of sorted ticks) has its id.
         int[] out = ids;
-        for (int k = at; k < at + n; k++) {
-          out[k] = id(vals[k]);
+        long last = vals[at];
+        int lastId = id(last);
+        out[at] = lastId;
+        for (int k = at + 1; k < at + n; k++) {
+          long bits = vals[k];
+          if (bits != last) {
+            last = bits;
+            lastId = id(bits);
+          }
+          out[k] = lastId;
         }
       }
       count += n;

@@ -15,6 +15,8 @@ import java.util.stream.IntStream;
 import org.apache.parquet.VersionParser;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.column.page.PageReader;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
@@ -84,6 +86,11 @@ public final class ParquetBatchReader implements Closeable {
   private long groupEnd;
   private int checkedGroup = -1;
   private long windowRows = Long.MAX_VALUE;
+  private boolean streaming;
+  private final InputFile input;
+  private @Nullable CodecFactory codecs;
+  private final List<StreamingPageReader> streams = new ArrayList<>();
+  private boolean groupOpen;
   private long groupRowsLeft;
   private long nextRow;
   private double bytesPerRow;
@@ -92,6 +99,7 @@ public final class ParquetBatchReader implements Closeable {
       InputFile file, String source, ParquetFileReader reader, @Nullable BatchSchema target)
       throws IOException {
     this.name = file.toString();
+    this.input = file;
     this.source = source;
     this.reader = reader;
     this.sources = List.of(source);
@@ -197,6 +205,45 @@ public final class ParquetBatchReader implements Closeable {
     return this;
   }
 
+  /**
+   * Reads each column's pages from the file as they are decoded ({@link StreamingPageReader}: a
+   * stream and a 64 KiB buffer per column, one page at a time) instead of fetching the row
+   * group's column chunks first, so memory holds about one page per column (and its dictionary)
+   * whatever the size of the row group, and no page is fetched twice: for a merge that keeps many
+   * files open. A range that starts inside a row group starts each flat column at the page that
+   * holds its first row (the page headers say where). {@link #withWindowRows} does not apply.
+   * Default: row groups fetched whole (or in windows). Encrypted files are fetched whole.
+   */
+  public ParquetBatchReader withStreamingPages() {
+    this.streaming = true;
+    return this;
+  }
+
+  /**
+   * About the most memory {@link #withStreamingPages} holds for row group {@code g} of the columns
+   * read, as its page headers say: for each column its largest decompressed data page, its
+   * decompressed dictionary page and the stream's 64 KiB buffer, and the largest compressed page
+   * of any column (held while it is decompressed). Reads every page header of the row group
+   * ({@link ParquetPageGuard}).
+   *
+   * @throws CorruptPageException if a page header cannot be trusted
+   */
+  public long streamingBytes(int g) throws IOException {
+    guard.checkRowGroup(g);
+    checkedGroup = g;
+    long kept = 0;
+    long compressed = 0;
+    for (ParquetBatchSchema.Column col : columns) {
+      ColumnChunkMetaData chunk = chunk(g, col);
+      long[] bytes = chunk == null ? null : guard.streamBytes(chunk);
+      if (bytes != null) {
+        kept += bytes[0] + (64 << 10);
+        compressed = Math.max(compressed, bytes[1]);
+      }
+    }
+    return kept + compressed;
+  }
+
   /** Keeps only the rows whose 0-based index in the file passes {@code keep}; default all. */
   public ParquetBatchReader withRowFilter(LongPredicate keep) {
     this.rowFilter = keep;
@@ -250,7 +297,7 @@ public final class ParquetBatchReader implements Closeable {
     firstSelected = firstRow;
     endSelected = endRow;
     nextRow = firstRow;
-    store = null;
+    closeGroup();
     groupRowsLeft = 0;
     group = -1;
     groupEnd = 0;
@@ -312,10 +359,10 @@ public final class ParquetBatchReader implements Closeable {
   /** The next batch of the selected row groups, or null at their end. */
   public @Nullable ColumnBatch next() throws IOException {
     while (true) {
-      if (store == null || groupRowsLeft == 0) {
+      if (!groupOpen || groupRowsLeft == 0) {
         boolean sameGroup = group >= 0 && nextRow < groupEnd; // the group's next window
         if (!sameGroup && nextGroup >= endGroup) {
-          store = null;
+          closeGroup();
           return null;
         }
         int g = sameGroup ? group : nextGroup++;
@@ -350,7 +397,7 @@ public final class ParquetBatchReader implements Closeable {
       groupRowsLeft -= n;
       bytesPerRow = Math.max(1.0, (double) b.byteSize() / n);
       if (groupRowsLeft == 0) {
-        store = null; // let the row group's pages go
+        closeGroup(); // let the row group's pages go
       }
       LongPredicate keep = rowFilter;
       if (keep != null) {
@@ -369,7 +416,7 @@ public final class ParquetBatchReader implements Closeable {
 
   /** Fetches the pages of row group {@code g} from file row {@code from} on (one window). */
   private void openGroup(int g, long from) throws IOException {
-    store = null;
+    closeGroup();
     group = g;
     groupEnd = Math.min(firstRows[g + 1], endSelected);
     long to = groupEnd;
@@ -387,6 +434,10 @@ public final class ParquetBatchReader implements Closeable {
     if (checkedGroup != g) {
       guard.checkRowGroup(g);
       checkedGroup = g;
+    }
+    if (streaming && !encrypted(g)) {
+      openStreams(g, from, skip);
+      return;
     }
     PageReadStore s;
     boolean ranged = false;
@@ -460,6 +511,102 @@ public final class ParquetBatchReader implements Closeable {
       bytesPerRow = Math.max(1.0, (double) estimate / groupRows);
     }
     store = s;
+    groupOpen = true;
+  }
+
+  private boolean encrypted(int g) {
+    for (ColumnChunkMetaData c : blocks.get(g).getColumns()) {
+      if (c.isEncrypted()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Opens row group {@code g} from file row {@code from} (row {@code skip} of the group) to the end
+   * of the selection with a {@link StreamingPageReader} per column.
+   */
+  private void openStreams(int g, long from, long skip) throws IOException {
+    groupRowsLeft = groupEnd - from;
+    long groupRows = blocks.get(g).getRowCount();
+    readers = new ReaderColumn[columns.size()];
+    pageColumns = new PageColumn[columns.size()];
+    if (codecs == null) {
+      codecs = new CodecFactory(new Configuration(false), 0);
+    }
+    long estimate = 0;
+    groupOpen = true;
+    for (int c = 0; c < readers.length; c++) {
+      ParquetBatchSchema.Column col = columns.get(c);
+      ColumnChunkMetaData chunk = chunk(g, col);
+      if (chunk == null) {
+        throw new IOException(name + ": row group " + g + " lacks column '" + col.path() + "'");
+      }
+      estimate += chunk.getTotalUncompressedSize();
+      long[][] pages = guard.dataPages(chunk);
+      if (pages == null) {
+        throw new IOException(name + ": column '" + col.path() + "' of row group " + g + " was not checked");
+      }
+      // A flat column starts at the page that holds row skip; a list column at its first page.
+      int page = 0;
+      if (!col.isList()) {
+        while (page + 1 < pages[0].length && pages[1][page + 1] <= skip) {
+          page++;
+        }
+      }
+      long first = pages[0].length == 0 ? chunk.getStartingPos() + chunk.getTotalSize() : pages[0][page];
+      long before = pages[0].length == 0 ? 0 : pages[1][page];
+      long values;
+      try {
+        StreamingPageReader r =
+            new StreamingPageReader(input, name, chunk, first, before, !col.isList(), codecs);
+        streams.add(r);
+        values = r.getTotalValueCount() + before;
+        if (PageColumn.handles(col, chunk)) {
+          pageColumns[c] = new PageColumn(name, col, r);
+        } else {
+          readers[c] = new ReaderColumn(name, col, r, version, g);
+          values = readers[c].totalValues() + before;
+        }
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause();
+      } catch (RuntimeException e) {
+        throw new IOException(
+            name + ": column '" + col.path() + "' of row group " + g + " cannot be read: " + e, e);
+      }
+      if (col.isList() ? values < groupRows : values != groupRows) {
+        throw new IOException(
+            name
+                + ": column '"
+                + col.path()
+                + "' of row group "
+                + g
+                + " holds "
+                + values
+                + " values for "
+                + groupRows
+                + " rows");
+      }
+      dropRows(c, skip - before, from - (skip - before));
+    }
+    if (bytesPerRow == 0) {
+      bytesPerRow = Math.max(1.0, (double) estimate / groupRows);
+    }
+  }
+
+  /** Lets the open row group's pages go and closes its streams. */
+  private void closeGroup() {
+    store = null;
+    groupOpen = false;
+    for (StreamingPageReader r : streams) {
+      try {
+        r.close();
+      } catch (IOException e) {
+        // a read-only stream: nothing is lost by a failed close
+      }
+    }
+    streams.clear();
   }
 
   /**
@@ -608,11 +755,17 @@ public final class ParquetBatchReader implements Closeable {
 
   @Override
   public void close() throws IOException {
-    store = null;
+    closeGroup();
     try {
       guard.close();
     } finally {
-      reader.close();
+      try {
+        reader.close();
+      } finally {
+        if (codecs != null) {
+          codecs.release();
+        }
+      }
     }
   }
 }

@@ -101,6 +101,7 @@ public final class ParquetPageGuard implements Closeable {
 
   // The data pages of each chunk of the row group checked last, by the chunk's first byte.
   private final Map<Long, long[][]> dataPages = new HashMap<>();
+  private final Map<Long, long[]> streamBytes = new HashMap<>();
   private long[] pageOffsets = new long[16];
   private long[] pageValues = new long[16];
   private int pageCount;
@@ -108,6 +109,7 @@ public final class ParquetPageGuard implements Closeable {
   /** Checks every page header of row group {@code index}. */
   public void checkRowGroup(int index) throws IOException {
     dataPages.clear();
+    streamBytes.clear();
     for (ColumnChunkMetaData c : blocks.get(index).getColumns()) {
       checkChunk(c);
     }
@@ -121,6 +123,17 @@ public final class ParquetPageGuard implements Closeable {
    */
   public long @Nullable [][] dataPages(ColumnChunkMetaData c) {
     return dataPages.get(c.getStartingPos());
+  }
+
+  /**
+   * What a reader holds to decode column chunk {@code c} a page at a time, as its headers say:
+   * {@code [0]} the bytes it keeps, its largest decompressed data page and its decompressed
+   * dictionary page; {@code [1]} its largest compressed page (dictionary or data), held only
+   * while the page is decompressed. Null if {@code c} was not checked by the last {@link
+   * #checkRowGroup}.
+   */
+  public long @Nullable [] streamBytes(ColumnChunkMetaData c) {
+    return streamBytes.get(c.getStartingPos());
   }
 
   /** Checks every page header of every row group. */
@@ -140,6 +153,9 @@ public final class ParquetPageGuard implements Closeable {
     long seen = 0;
     long pos = start;
     pageCount = 0;
+    long largestPage = 0;
+    long dictionaryPage = 0;
+    long largestCompressed = 0;
     while (seen < values) {
       if (pos >= chunkEnd) {
         throw fail(
@@ -192,6 +208,12 @@ public final class ParquetPageGuard implements Closeable {
             pos, h.compressed - levels, h.uncompressed - levels, codec, h.v2Compressed, body + levels);
       }
       if (h.type == DICTIONARY_PAGE) {
+        dictionaryPage = Math.max(dictionaryPage, h.uncompressed);
+      } else if (h.type == DATA_PAGE || h.type == DATA_PAGE_V2) {
+        largestPage = Math.max(largestPage, h.uncompressed);
+      }
+      largestCompressed = Math.max(largestCompressed, h.compressed);
+      if (h.type == DICTIONARY_PAGE) {
         long bytes = codec == CompressionCodecName.UNCOMPRESSED ? h.compressed : h.uncompressed;
         long most = bytes * 8 / minBits(type);
         if (h.numValues < 0 || h.numValues > most) {
@@ -221,6 +243,7 @@ public final class ParquetPageGuard implements Closeable {
       }
       pos = body + h.compressed;
     }
+    streamBytes.put(start, new long[] {largestPage + dictionaryPage, largestCompressed});
     dataPages.put(
         start,
         new long[][] {

@@ -71,11 +71,28 @@ public class ParquetBatchPyarrowTest {
     readsExactly("pyarrow-v2-zstd.parquet");
   }
 
+  @Test
+  public void v1PagesSnappy_streamed_readExactly() throws Exception {
+    readsExactly("pyarrow-v1-snappy.parquet", true);
+  }
+
+  @Test
+  public void v2PagesZstd_streamed_readExactly() throws Exception {
+    readsExactly("pyarrow-v2-zstd.parquet", true);
+  }
+
   private void readsExactly(String name) throws Exception {
+    readsExactly(name, false);
+  }
+
+  private void readsExactly(String name, boolean streaming) throws Exception {
     Path file = resource(name);
     List<JsonNode> want = expected();
     int row = 0;
     try (ParquetBatchReader r = ParquetBatchReader.open(LocalParquetFile.of(file), file.toUri().toString())) {
+      if (streaming) {
+        r.withStreamingPages();
+      }
       assertEquals(3, r.rowGroupCount());
       List<String> names = new ArrayList<>();
       for (int c = 0; c < r.schema().size(); c++) {

@@ -62,8 +62,19 @@ public class ParquetRowRangeTest {
   /** All rows of {@code file}, by file row index, each as a one-row batch. */
   private static Map<Long, ColumnBatch> rows(Path file, int from, int to, long first, long end)
       throws Exception {
+    Map<Long, ColumnBatch> fetched = rows(file, from, to, first, end, false);
+    // Streaming pages (each column from the page that holds row first on) read the same rows.
+    assertSame(fetched, rows(file, from, to, first, end, true), "streamed [" + first + ", " + end + ")");
+    return fetched;
+  }
+
+  private static Map<Long, ColumnBatch> rows(
+      Path file, int from, int to, long first, long end, boolean streaming) throws Exception {
     Map<Long, ColumnBatch> out = new TreeMap<>();
     try (ParquetBatchReader r = ParquetBatchReader.open(LocalParquetFile.of(file), "f")) {
+      if (streaming) {
+        r.withStreamingPages();
+      }
       r.rowGroups(from, to, first, end);
       assertEquals(first, r.position());
       for (ColumnBatch b = r.next(); b != null; b = r.next()) {
@@ -546,6 +557,82 @@ public class ParquetRowRangeTest {
           rows += b.rowCount();
         }
         assertEquals(z - a, rows);
+      } catch (java.io.IOException e) {
+        failed++;
+      }
+    }
+    assertTrue("failed " + failed, failed > 0);
+  }
+
+  @Test
+  public void streamingPages_holdAPagePerColumn_andFetchNoPageTwice() throws Exception {
+    // 300,000 rows in one row group of pages of up to 64 KiB (parquet-java).
+    Path f = manyPages("stream.parquet", WriterVersion.PARQUET_1_0, 300_000, 64 << 10, 100_000);
+    Map<Long, ColumnBatch> expected = whole(f);
+    CountingFile once = new CountingFile(f);
+    try (ParquetBatchReader r = ParquetBatchReader.open(once, "f")) {
+      while (r.next() != null) {}
+    }
+    CountingFile streamed = new CountingFile(f);
+    Map<Long, ColumnBatch> got = new TreeMap<>();
+    long streamBytes;
+    long chunkBytes;
+    try (ParquetBatchReader r = ParquetBatchReader.open(streamed, "f").withStreamingPages()) {
+      streamBytes = r.streamingBytes(0);
+      chunkBytes = r.compressedBytes(0);
+      for (ColumnBatch b = r.next(); b != null; b = r.next()) {
+        for (int i = 0; i < b.rowCount(); i++) {
+          got.put(b.rowIndex(i), b.slice(i, i + 1));
+        }
+      }
+    }
+    assertSame(expected, got, "streamed");
+    // A page and a dictionary per column (7 columns, pages <= 64 KiB, dictionaries <= 1 MiB),
+    // not the row group's chunks.
+    assertTrue(streamBytes + " of " + chunkBytes, streamBytes * 2 < chunkBytes);
+    assertTrue(chunkBytes > 2_000_000);
+    // The same pages, read once: at most each column's read-ahead buffer (64 KiB) more, and the
+    // page headers the guard reads once more (streamingBytes walked them before reading).
+    assertTrue(
+        streamed.read.get() + " against " + once.read.get(),
+        streamed.read.get() <= once.read.get() + 7 * (64 << 10) + (once.read.get() - chunkBytes) * 2);
+  }
+
+  @Test
+  public void streamingPages_pyarrowAndDuckDbFiles_readAsFetched() throws Exception {
+    // No offset index (DuckDB): ranges start each flat column at the page its headers say.
+    Path duck = duck("stream-duck.parquet", 40_000, ", ROW_GROUP_SIZE 15000");
+    Map<Long, ColumnBatch> expected = whole(duck);
+    assertSame(expected, rows(duck, 0, 3, 0, 40_000, true), "DuckDB streamed whole");
+    assertSame(
+        new TreeMap<>(((TreeMap<Long, ColumnBatch>) expected).subMap(14_999L, 40_000L)),
+        rows(duck, 0, 3, 14_999, 40_000, true),
+        "DuckDB streamed [14999, 40000)");
+  }
+
+  @Test(timeout = 120_000)
+  public void mutatedFiles_streamed_giveTheirRowsOrAnIOException_only() throws Exception {
+    byte[] valid = oneGroupOfManyPages();
+    java.util.Random random = new java.util.Random(29);
+    int failed = 0;
+    for (int round = 0; round < 100; round++) {
+      byte[] m = valid.clone();
+      for (int k = 0; k < 1 + round % 4; k++) {
+        m[random.nextInt(m.length)] = (byte) random.nextInt(256);
+      }
+      long first = round % 2 == 0 ? 0 : random.nextInt(20_000);
+      Path f = tmp.getRoot().toPath().resolve("ms.parquet");
+      java.nio.file.Files.write(f, m);
+      try (ParquetBatchReader r =
+          ParquetBatchReader.open(LocalParquetFile.of(f), "m").withStreamingPages()) {
+        long rowsOf0 = r.rowCount(0);
+        long a = Math.min(first, rowsOf0);
+        r.rowGroups(0, 1, a, rowsOf0);
+        long rows = 0;
+        for (ColumnBatch b = r.next(); b != null; b = r.next()) {
+          rows += b.rowCount();
+        }
+        assertEquals(rowsOf0 - a, rows);
       } catch (java.io.IOException e) {
         failed++;
       }

@@ -316,8 +316,8 @@ final class ColumnarMerge {
   /**
    * Reads the rows of the date in {@code file} once into sorted spilled runs: one run while the
    * rows come in order, then runs of at most {@code maxRowsInMemory} rows sorted in memory. Returns
-   * the rows read; a failure is thrown after the file's runs are deleted. Row groups larger than
-   * the reader memory are fetched in windows ({@link ColumnarRuns#fitTo}).
+   * the rows read; a failure is thrown after the file's runs are deleted. Pages are read as they
+   * are decoded ({@link ParquetBatchReader#withStreamingPages}), whatever the row group's size.
    */
   long spillFile(
       ResourceId id,
@@ -332,8 +332,7 @@ final class ColumnarMerge {
     NullKeyRows.Sink nulls = nullRows.open(id);
     try (ColumnarRuns.FileRows r =
         new ColumnarRuns.FileRows(
-            id, file, order, nanosPerUnit, dayStart, nulls, ColumnarRuns.SPILL_ROWS, ColumnarRuns.SPILL_BYTES,
-            settings.readerMemory)) {
+            id, file, order, nanosPerUnit, dayStart, nulls, ColumnarRuns.SPILL_ROWS, ColumnarRuns.SPILL_BYTES)) {
       SpillWriter streaming = new SpillWriter(coder, spill);
       mine.add(streaming.run);
       List<ColumnBatch> buf = null;
@@ -471,33 +470,24 @@ final class ColumnarMerge {
 
   /**
    * Reads {@code file} back as batches and checks its row count and order. Row groups are shared
-   * between up to two threads, whose pages together stay within {@code readerMemory} (row groups
-   * larger than a thread's half are fetched in windows, {@link ColumnarRuns#fitTo}); each checks
-   * the order within its row groups, and the borders between row groups are checked at the end.
+   * between up to two threads, each reading pages as it decodes them ({@link
+   * ParquetBatchReader#withStreamingPages}: a page per column, whatever the row group's size); a
+   * second thread reads only when both readers' pages fit {@code readerMemory} together. Each
+   * checks the order within its row groups, and the borders between row groups are checked at the
+   * end.
    */
   void verify(Path file, long expectedRows, long readerMemory) throws IOException {
     int groups;
-    long maxGroup = 0;
-    boolean windows = true;
+    long most = 0;
     try (ParquetBatchReader r = ParquetBatchReader.open(LocalParquetFile.of(file), file.toString())) {
       groups = r.rowGroupCount();
       for (int g = 0; g < groups; g++) {
-        maxGroup = Math.max(maxGroup, r.compressedBytes(g));
-        windows &= r.hasOffsetIndex(g);
+        most = Math.max(most, r.streamingBytes(g));
       }
     } catch (IOException | RuntimeException e) {
       throw new IOException(file + " does not read back: " + SpoolFileCheck.text(e), e);
     }
-    // Two readers when their row groups fit the reader memory together, or can be fetched in
-    // windows that do (Sediment's writer gives every row group an offset index).
-    int threads =
-        (int)
-            Math.max(
-                1,
-                Math.min(
-                    Math.min(2, groups),
-                    windows ? 2 : readerMemory / Math.max(1, maxGroup)));
-    long readerBytes = windows ? readerMemory / threads : 0;
+    int threads = (int) Math.max(1, Math.min(Math.min(2, groups), readerMemory / Math.max(1, most)));
     long[] counts = new long[groups];
     ColumnBatch[] firsts = new ColumnBatch[groups];
     ColumnBatch[] lasts = new ColumnBatch[groups];
@@ -512,9 +502,8 @@ final class ColumnarMerge {
             pool.submit(
                 () -> {
                   try (ParquetBatchReader r =
-                      ColumnarRuns.fitTo(
-                          ParquetBatchReader.open(LocalParquetFile.of(file), file.toString()),
-                          settings.readerMemory)) {
+                      ParquetBatchReader.open(LocalParquetFile.of(file), file.toString())
+                          .withStreamingPages()) {
                     for (int g = offset; g < groups; g += stride) {
                       r.rowGroups(g, g + 1);
                       ColumnBatch prev = null;

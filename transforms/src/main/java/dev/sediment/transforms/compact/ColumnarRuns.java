@@ -81,31 +81,6 @@ final class ColumnarRuns {
     return BatchSchema.of(fields);
   }
 
-  /** Windows of a row group are never cut smaller than this many rows. */
-  static final long MIN_WINDOW_ROWS = 65_536;
-
-  /**
-   * {@code reader}, set to fetch each row group larger than {@code readerBytes} compressed bytes
-   * in windows of rows ({@link ParquetBatchReader#withWindowRows}) so that about {@code
-   * readerBytes} of pages are held at once, where the row group has an offset index; the
-   * smallest such window over the row groups, at least {@value #MIN_WINDOW_ROWS} rows. Row groups
-   * that fit, and {@code readerBytes <= 0}, are fetched whole.
-   */
-  static ParquetBatchReader fitTo(ParquetBatchReader reader, long readerBytes) {
-    if (readerBytes <= 0) {
-      return reader;
-    }
-    long window = Long.MAX_VALUE;
-    for (int g = 0; g < reader.rowGroupCount(); g++) {
-      long bytes = reader.compressedBytes(g);
-      if (bytes > readerBytes && reader.hasOffsetIndex(g)) {
-        long rows = (long) ((double) reader.rowCount(g) * readerBytes / bytes);
-        window = Math.min(window, Math.max(MIN_WINDOW_ROWS, rows));
-      }
-    }
-    return window == Long.MAX_VALUE ? reader : reader.withWindowRows(window);
-  }
-
   /**
    * The rows of a spool file that lie on the day starting at {@code dayStart} (first sort key in
    * nanoseconds, {@code nanosPerUnit} from its TIMESTAMP unit), as batches. Rows with a null sort
@@ -126,11 +101,12 @@ final class ColumnarRuns {
         long dayStart,
         NullKeyRows.@Nullable Sink nulls,
         int maxRows,
-        long maxBytes,
-        long readerBytes)
+        long maxBytes)
         throws IOException {
       this.reader =
-          fitTo(ParquetBatchReader.open(input, file.toString()).withBatchLimits(maxRows, maxBytes), readerBytes);
+          ParquetBatchReader.open(input, file.toString())
+              .withBatchLimits(maxRows, maxBytes)
+              .withStreamingPages();
       this.order = order;
       this.nanosPerUnit = nanosPerUnit;
       this.dayStart = dayStart;
@@ -221,8 +197,7 @@ final class ColumnarRuns {
       NullKeyRows.Sink nulls = nullRows.open(file);
       try {
         return new FileRows(
-            file, input, order, nanosPerUnit, dayStart, nulls, ColumnBatch.DEFAULT_MAX_ROWS, batchBytes,
-            0);
+            file, input, order, nanosPerUnit, dayStart, nulls, ColumnBatch.DEFAULT_MAX_ROWS, batchBytes);
       } catch (IOException | RuntimeException e) {
         if (nulls != null) {
           nulls.close();

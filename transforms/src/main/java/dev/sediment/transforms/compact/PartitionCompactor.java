@@ -1,9 +1,10 @@
 package dev.sediment.transforms.compact;
 
-import dev.sediment.io.parquet.AvroParquetRows;
 import dev.sediment.io.lake.LakeFiles;
+import dev.sediment.io.parquet.AvroParquetRows;
 import dev.sediment.io.parquet.CanonicalFooter;
 import dev.sediment.io.parquet.LocalParquetFile;
+import dev.sediment.io.parquet.ParquetBatchReader;
 import dev.sediment.io.parquet.ResourceParquetFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -327,10 +328,12 @@ public final class PartitionCompactor {
               && NullKeyRows.dateOf(f, date, settings.undatedNullKeys) != null)) {
         continue;
       }
+      // Batches stream a page per column ({@link ColumnarRuns.FileRows}); records hold row groups.
+      long cost = batchOrder != null ? streamingBytes(in.get(f), ft) : ft.maxRowGroupBytes;
       if (direct.size() < settings.maxOpenRuns / 2
-          && readerBytes + ft.maxRowGroupBytes <= settings.readerMemory) {
+          && readerBytes + cost <= settings.readerMemory) {
         direct.add(f);
-        readerBytes += ft.maxRowGroupBytes;
+        readerBytes += cost;
       } else {
         toSpill.add(f);
       }
@@ -402,6 +405,23 @@ public final class PartitionCompactor {
       }
     }
     return result;
+  }
+
+  /**
+   * What reading {@code file} as streamed batches holds at most ({@link
+   * ParquetBatchReader#streamingBytes}, over its row groups), or its largest row group if its page
+   * headers cannot be read here (the merge then rejects it with the reason).
+   */
+  private static long streamingBytes(InputFile file, SpoolFileCheck.Footer ft) {
+    try (ParquetBatchReader r = ParquetBatchReader.open(file, file.toString())) {
+      long most = 0;
+      for (int g = 0; g < r.rowGroupCount(); g++) {
+        most = Math.max(most, r.streamingBytes(g));
+      }
+      return most;
+    } catch (IOException | RuntimeException e) {
+      return ft.maxRowGroupBytes;
+    }
   }
 
   /** Steps 3 and 4 over Avro records: spill what does not fit, then merge and write. */

@@ -243,16 +243,35 @@ public class ColumnarMergeTest {
   }
 
   @Test
-  public void bboRows_rowGroupsLargerThanTheReaderMemory_spilledInWindows_sameBytes() throws Exception {
+  public void bboRows_rowGroupsLargerThanTheReaderMemory_streamedAPageAtATime_sameBytes()
+      throws Exception {
     List<Path> in = bboFiles("w", 3, 200_000, 300, 9);
     String straight = columnarSha(in, new PartitionCompactor.Settings());
     assertThat(lastColumnar.filesSpilled, equalTo(0));
-    // 1 MiB of reader memory: every file is spilled, its reader fetching the 200,000-row group
-    // in windows; the read-back (two readers, half the memory each) is windowed too.
-    String windowed = columnarSha(in, new PartitionCompactor.Settings().withReaderMemory(1 << 20));
+    long streamed = 0;
+    long least = Long.MAX_VALUE;
+    long groups = 0;
+    for (Path p : in) {
+      try (ParquetBatchReader r = ParquetBatchReader.open(LocalParquetFile.of(p), p.toString())) {
+        assertThat(r.rowGroupCount(), equalTo(1));
+        streamed += r.streamingBytes(0);
+        least = Math.min(least, r.streamingBytes(0));
+        groups += r.compressedBytes(0);
+      }
+    }
+    // Memory for the three files' pages (a page per column), less than their row groups: all
+    // three are merged straight from Parquet, read a page at a time, and read back so too.
+    assertThat(streamed + " < " + groups, streamed < groups, equalTo(true));
+    String paged = columnarSha(in, new PartitionCompactor.Settings().withReaderMemory(streamed));
+    assertThat(lastColumnar.filesSpilled, equalTo(0));
+    assertThat(lastColumnar.filesMergedDirectly, equalTo(3));
+    assertThat(paged, equalTo(straight));
+    // Less than one file's pages: every file is spilled (read a page at a time) first.
+    String spilled =
+        columnarSha(in, new PartitionCompactor.Settings().withReaderMemory(least - 1));
     assertThat(lastColumnar.filesSpilled, equalTo(3));
     assertThat(lastColumnar.rowCount, equalTo(600_000L));
-    assertThat(windowed, equalTo(straight));
+    assertThat(spilled, equalTo(straight));
   }
 
   @Test
