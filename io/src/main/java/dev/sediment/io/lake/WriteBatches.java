@@ -10,7 +10,9 @@ import dev.sediment.io.batch.BatchStages;
 import dev.sediment.io.batch.ColumnBatch;
 import dev.sediment.io.batch.ColumnBatchCoder;
 import dev.sediment.io.parquet.ParquetBatchWriter;
+import dev.sediment.io.spread.WorkerKeys;
 import dev.sediment.schemas.RecordError;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -19,11 +21,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -31,6 +35,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
@@ -79,7 +84,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * LakeIO#writeParquet()} names them). Each block of 65,536 consecutive rows of a source goes to the
  * shard given by the hash of (source, block), and each file holds its rows in (source, row index)
  * order, the order of the input files. Splitting a batch by directory keeps rows as vectors: no record object per row.
- * A file's bytes depend on its rows alone, not on how they were cut into batches.
+ * A file's bytes depend on its rows alone, not on how they were cut into batches. The files are
+ * dealt out to the workers that write them in turn ({@link WorkerKeys}), not left to where their
+ * names happen to hash.
  *
  * <p>Bounded memory on every runner: rows never go through the shuffle. Each bundle splits its
  * batches into segments (the rows of one directory, source and block) and appends them,
@@ -109,6 +116,10 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
 
   /** Rows of one source that go to the same file (see {@link AssignShardFn}). */
   static final long BLOCK_ROWS = 65_536;
+
+  /** Keys of the shard grouping: (file name, {@link WorkerKeys#salt salt}). */
+  static final KvCoder<String, Integer> SHARD_KEY_CODER =
+      KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of());
 
   /** The name prefix of the hidden directory, below the output directory, where a run spills. */
   static final String SPILL_PREFIX = ".spill-";
@@ -291,7 +302,7 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
           refs.apply(
                   "AssignShard",
                   ParDo.of(new AssignShardFn(staged.shardBytes, sizes)).withSideInputs(sizes))
-              .setCoder(KvCoder.of(StringUtf8Coder.of(), SpillRef.Coder.of()))
+              .setCoder(KvCoder.of(SHARD_KEY_CODER, SpillRef.Coder.of()))
               .apply("GroupByShard", GroupByKey.create())
               .apply(
                   "WriteShard",
@@ -538,10 +549,18 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
    * Keys segments by their file: rows {@code [k * BLOCK_ROWS, (k + 1) * BLOCK_ROWS)} of a source go
    * to the shard given by the hash of (source, k), so the assignment does not depend on how rows
    * were cut into batches, and rows stay together in long runs.
+   *
+   * <p>The key is (file name, salt): the salt ({@link WorkerKeys#salt}) deals the files out to the
+   * workers that write them in turn, in the order of their directories (sorted) and shard numbers,
+   * where the file names alone may all hash to one worker (Flink at parallelism 2 put all five
+   * shards of a 10 M-row run on one). Names and bytes of the files do not depend on it.
    */
-  static final class AssignShardFn extends DoFn<SpillRef, KV<String, SpillRef>> {
+  static final class AssignShardFn extends DoFn<SpillRef, KV<KV<String, Integer>, SpillRef>> {
     private final long shardBytes;
     private final PCollectionView<Map<String, Long>> sizes;
+    private transient @Nullable Map<String, Long> placedSizes;
+    private transient Map<String, Integer> firstFile;
+    private transient Map<String, KV<String, Integer>> keys;
 
     AssignShardFn(long shardBytes, PCollectionView<Map<String, Long>> sizes) {
       this.shardBytes = shardBytes;
@@ -549,15 +568,50 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
     }
 
     @ProcessElement
-    public void process(ProcessContext c) {
+    public void process(ProcessContext c) throws IOException {
       SpillRef r = c.element();
-      Long bytes = c.sideInput(sizes).get(r.directory);
+      Map<String, Long> bytesOf = c.sideInput(sizes);
+      // Runners hand out the same map while they cache the side input; a new one is placed again.
+      if (bytesOf != placedSizes) {
+        firstFile = firstFiles(bytesOf, shardBytes);
+        keys = new HashMap<>();
+        placedSizes = bytesOf;
+      }
+      Long bytes = bytesOf.get(r.directory);
       int count = ShardedFiles.shards(bytes == null ? 0 : bytes, shardBytes);
       String key = r.source + "\n" + r.block;
       int shard =
           Math.floorMod(Hashing.murmur3_32_fixed().hashString(key, StandardCharsets.UTF_8).asInt(), count);
-      c.output(KV.of(ShardedFiles.fileName(r.directory, "part", shard, count, ".parquet"), r));
+      String file = ShardedFiles.fileName(r.directory, "part", shard, count, ".parquet");
+      KV<String, Integer> shardKey = keys.get(file);
+      if (shardKey == null) {
+        Integer first = firstFile.get(r.directory);
+        shardKey = shardKey(file, (first == null ? 0 : first) + shard);
+        keys.put(file, shardKey);
+      }
+      c.output(KV.of(shardKey, r));
     }
+  }
+
+  /**
+   * The number, among all files of the write, of each directory's first file: directories in
+   * sorted order, each with {@link ShardedFiles#shards} files.
+   */
+  static Map<String, Integer> firstFiles(Map<String, Long> bytesOf, long shardBytes) {
+    Map<String, Integer> first = new HashMap<>();
+    int next = 0;
+    for (String dir : new TreeMap<>(bytesOf).keySet()) {
+      first.put(dir, next);
+      next = (next + ShardedFiles.shards(bytesOf.get(dir), shardBytes)) % WorkerKeys.CYCLE;
+    }
+    return first;
+  }
+
+  /** The grouping key of the {@code n}-th file of the write: its name and the salt that places it. */
+  static KV<String, Integer> shardKey(String file, long n) throws IOException {
+    ByteArrayOutputStream prefix = new ByteArrayOutputStream();
+    SHARD_KEY_CODER.getKeyCoder().encode(file, prefix);
+    return KV.of(file, WorkerKeys.salt(prefix.toByteArray(), n));
   }
 
   /**
@@ -568,7 +622,7 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
    * this step again for a shard after it succeeded once (a retried bundle, a lost worker), and the
    * second attempt must find the same segments.
    */
-  static final class WriteShardFn extends DoFn<KV<String, Iterable<SpillRef>>, String> {
+  static final class WriteShardFn extends DoFn<KV<KV<String, Integer>, Iterable<SpillRef>>, String> {
     private final String directory;
     private final String spillDir;
     private final BatchSchema schema;
@@ -581,13 +635,14 @@ public abstract class WriteBatches extends PTransform<PCollection<ColumnBatch>, 
     }
 
     @ProcessElement
-    public void process(@Element KV<String, Iterable<SpillRef>> shard, OutputReceiver<String> out)
+    public void process(
+        @Element KV<KV<String, Integer>, Iterable<SpillRef>> shard, OutputReceiver<String> out)
         throws IOException {
       List<SpillRef> refs = new ArrayList<>();
       for (SpillRef r : shard.getValue()) {
         refs.add(r);
       }
-      ResourceId dest = LakeFiles.child(LakeFiles.dir(directory), shard.getKey());
+      ResourceId dest = LakeFiles.child(LakeFiles.dir(directory), shard.getKey().getKey());
       Path tmp;
       if (LakeFiles.isLocal(dest)) {
         Path target = LakeFiles.localPath(dest);

@@ -9,6 +9,7 @@ import dev.sediment.io.batch.BatchStages;
 import dev.sediment.io.batch.ColumnBatch;
 import dev.sediment.io.batch.ColumnBatchCoder;
 import dev.sediment.io.batch.ColumnType;
+import dev.sediment.io.spread.Spread;
 import dev.sediment.schemas.ErrorType;
 import dev.sediment.schemas.RecordError;
 import java.io.FileNotFoundException;
@@ -36,7 +37,6 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.errorhandling.BadRecord;
 import org.apache.beam.sdk.transforms.errorhandling.BadRecordRouter;
@@ -309,8 +309,8 @@ public final class ParquetBatchIO {
           split
               .get(SplitFn.RANGES)
               .setCoder(RangeCoder.INSTANCE)
-              // One file fans out into many ranges: spread them before decoding.
-              .apply("SpreadRowGroups", Reshuffle.viaRandomKey())
+              // One file fans out into many ranges: deal them out to the workers before decoding.
+              .apply("SpreadRowGroups", Spread.<Range>evenly())
               .apply(
                   "ReadRowGroups",
                   ParDo.of(
