@@ -371,7 +371,8 @@ final class PageColumn {
       throw new IOException(
           file + ": column '" + path() + "' has a page of unexpected encoding " + encoding);
     }
-    defs = levels;
+    // A page with no null (nullable columns as pyarrow and DuckDB write them) needs no levels.
+    defs = present == count ? null : levels;
     pageSize = count;
     pagePos = 0;
     valuePos = 0;

@@ -670,6 +670,11 @@ public final class ParquetBatchIO {
       try (ParquetBatchReader r =
           ParquetBatchReader.open(
               ResourceParquetFile.of(resource, range.sizeBytes), range.resource, schema)) {
+        if ("file".equals(resource.getScheme())) {
+          // A local file is read a page at a time (a stream per column); an object store's in one
+          // ranged read per row group range.
+          r.withStreamingPages();
+        }
         r.rowGroups(range.from, range.to, range.firstRow, range.endRow);
         position = r.position();
         if (range.rowSample) {

@@ -221,10 +221,11 @@ public final class ParquetBatchReader implements Closeable {
 
   /**
    * About the most memory {@link #withStreamingPages} holds for row group {@code g} of the columns
-   * read, as its page headers say: for each column its largest decompressed data page, its
-   * decompressed dictionary page and the stream's 64 KiB buffer, and the largest compressed page
-   * of any column (held while it is decompressed). Reads every page header of the row group
-   * ({@link ParquetPageGuard}).
+   * read, as its page headers say. Each column keeps its current page decoded (at most 12 bytes a
+   * value: the value and a dictionary id; or twice the decompressed page, for strings), its
+   * dictionary twice (as parquet-java decodes it, and as arrays) and a 64 KiB stream buffer; one
+   * page at a time is being decompressed and decoded (its compressed and decompressed bytes and a
+   * level per value). Reads every page header of the row group ({@link ParquetPageGuard}).
    *
    * @throws CorruptPageException if a page header cannot be trusted
    */
@@ -232,16 +233,16 @@ public final class ParquetBatchReader implements Closeable {
     guard.checkRowGroup(g);
     checkedGroup = g;
     long kept = 0;
-    long compressed = 0;
+    long loading = 0;
     for (ParquetBatchSchema.Column col : columns) {
       ColumnChunkMetaData chunk = chunk(g, col);
-      long[] bytes = chunk == null ? null : guard.streamBytes(chunk);
-      if (bytes != null) {
-        kept += bytes[0] + (64 << 10);
-        compressed = Math.max(compressed, bytes[1]);
+      long[] p = chunk == null ? null : guard.pageSizes(chunk);
+      if (p != null) {
+        kept += Math.max(12 * p[2], 2 * p[0]) + 2 * p[3] + (64 << 10);
+        loading = Math.max(loading, p[0] + p[1] + 4 * p[2]);
       }
     }
-    return kept + compressed;
+    return kept + loading;
   }
 
   /** Keeps only the rows whose 0-based index in the file passes {@code keep}; default all. */

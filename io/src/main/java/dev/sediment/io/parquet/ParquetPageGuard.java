@@ -101,7 +101,7 @@ public final class ParquetPageGuard implements Closeable {
 
   // The data pages of each chunk of the row group checked last, by the chunk's first byte.
   private final Map<Long, long[][]> dataPages = new HashMap<>();
-  private final Map<Long, long[]> streamBytes = new HashMap<>();
+  private final Map<Long, long[]> pageSizes = new HashMap<>();
   private long[] pageOffsets = new long[16];
   private long[] pageValues = new long[16];
   private int pageCount;
@@ -109,7 +109,7 @@ public final class ParquetPageGuard implements Closeable {
   /** Checks every page header of row group {@code index}. */
   public void checkRowGroup(int index) throws IOException {
     dataPages.clear();
-    streamBytes.clear();
+    pageSizes.clear();
     for (ColumnChunkMetaData c : blocks.get(index).getColumns()) {
       checkChunk(c);
     }
@@ -126,14 +126,14 @@ public final class ParquetPageGuard implements Closeable {
   }
 
   /**
-   * What a reader holds to decode column chunk {@code c} a page at a time, as its headers say:
-   * {@code [0]} the bytes it keeps, its largest decompressed data page and its decompressed
-   * dictionary page; {@code [1]} its largest compressed page (dictionary or data), held only
-   * while the page is decompressed. Null if {@code c} was not checked by the last {@link
+   * The page sizes of column chunk {@code c} as its headers say, for what a reader decoding it a
+   * page at a time holds: {@code [0]} its largest decompressed data page, {@code [1]} its largest
+   * compressed page, {@code [2]} the most values in one data page, {@code [3]} its decompressed
+   * dictionary page (0: none). Null if {@code c} was not checked by the last {@link
    * #checkRowGroup}.
    */
-  public long @Nullable [] streamBytes(ColumnChunkMetaData c) {
-    return streamBytes.get(c.getStartingPos());
+  public long @Nullable [] pageSizes(ColumnChunkMetaData c) {
+    return pageSizes.get(c.getStartingPos());
   }
 
   /** Checks every page header of every row group. */
@@ -156,6 +156,7 @@ public final class ParquetPageGuard implements Closeable {
     long largestPage = 0;
     long dictionaryPage = 0;
     long largestCompressed = 0;
+    long mostValues = 0;
     while (seen < values) {
       if (pos >= chunkEnd) {
         throw fail(
@@ -211,6 +212,7 @@ public final class ParquetPageGuard implements Closeable {
         dictionaryPage = Math.max(dictionaryPage, h.uncompressed);
       } else if (h.type == DATA_PAGE || h.type == DATA_PAGE_V2) {
         largestPage = Math.max(largestPage, h.uncompressed);
+        mostValues = Math.max(mostValues, h.numValues);
       }
       largestCompressed = Math.max(largestCompressed, h.compressed);
       if (h.type == DICTIONARY_PAGE) {
@@ -243,7 +245,7 @@ public final class ParquetPageGuard implements Closeable {
       }
       pos = body + h.compressed;
     }
-    streamBytes.put(start, new long[] {largestPage + dictionaryPage, largestCompressed});
+    pageSizes.put(start, new long[] {largestPage, largestCompressed, mostValues, dictionaryPage});
     dataPages.put(
         start,
         new long[][] {
