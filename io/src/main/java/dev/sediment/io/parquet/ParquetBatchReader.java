@@ -53,8 +53,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * never an {@code OutOfMemoryError}; a column chunk that holds fewer values than its rows, or a
  * list whose levels make no sense, is an {@link IOException} naming the row group, never an endless
  * loop. A null list element is a {@link ParquetColumnException} ({@link ErrorType#TYPE_MISMATCH})
- * naming its row. Memory is one row group's compressed pages (the requested columns only; or one
- * window's, {@link #withWindowRows}) plus one batch; batches are cut at {@code maxRows} rows or about {@code maxBytes} bytes (the row count
+ * naming its row. Memory is one row group's compressed pages (the requested columns only), or with
+ * {@link #withStreamingPages} about a page per column, plus one batch; batches are cut at {@code maxRows} rows or about {@code maxBytes} bytes (the row count
  * of each batch is planned from the bytes per row seen so far, first from the column chunk sizes).
  * Beam-free.
  */
@@ -85,7 +85,6 @@ public final class ParquetBatchReader implements Closeable {
   private int group = -1;
   private long groupEnd;
   private int checkedGroup = -1;
-  private long windowRows = Long.MAX_VALUE;
   private boolean streaming;
   private final InputFile input;
   private @Nullable CodecFactory codecs;
@@ -190,29 +189,13 @@ public final class ParquetBatchReader implements Closeable {
   }
 
   /**
-   * Fetches a row group with an offset index (see {@link #hasOffsetIndex}) {@code rows} rows at a
-   * time instead of whole, so memory holds about that many rows' compressed pages (and the
-   * dictionary pages) rather than the row group's: for a merge that keeps many files open at once.
-   * Each window fetches the pages that hold its rows; a page across a window's border is fetched
-   * and decoded by both windows. Row groups without an offset index are fetched whole. Default:
-   * whole row groups.
-   */
-  public ParquetBatchReader withWindowRows(long rows) {
-    if (rows < 1) {
-      throw new IllegalArgumentException("window rows must be positive, was " + rows);
-    }
-    this.windowRows = rows;
-    return this;
-  }
-
-  /**
    * Reads each column's pages from the file as they are decoded ({@link StreamingPageReader}: a
    * stream and a 64 KiB buffer per column, one page at a time) instead of fetching the row
    * group's column chunks first, so memory holds about one page per column (and its dictionary)
    * whatever the size of the row group, and no page is fetched twice: for a merge that keeps many
    * files open. A range that starts inside a row group starts each flat column at the page that
-   * holds its first row (the page headers say where). {@link #withWindowRows} does not apply.
-   * Default: row groups fetched whole (or in windows). Encrypted files are fetched whole.
+   * holds its first row (the page headers say where). Default: the pages of a row group (or of
+   * the range's rows, with an offset index) fetched at once. Encrypted files are fetched so.
    */
   public ParquetBatchReader withStreamingPages() {
     this.streaming = true;
@@ -361,14 +344,13 @@ public final class ParquetBatchReader implements Closeable {
   public @Nullable ColumnBatch next() throws IOException {
     while (true) {
       if (!groupOpen || groupRowsLeft == 0) {
-        boolean sameGroup = group >= 0 && nextRow < groupEnd; // the group's next window
-        if (!sameGroup && nextGroup >= endGroup) {
+        if (nextGroup >= endGroup) {
           closeGroup();
           return null;
         }
-        int g = sameGroup ? group : nextGroup++;
+        int g = nextGroup++;
         try {
-          openGroup(g, sameGroup ? nextRow : Math.max(firstRows[g], firstSelected));
+          openGroup(g, Math.max(firstRows[g], firstSelected));
         } catch (CorruptPageException | ParquetColumnException e) {
           throw e;
         } catch (IOException e) {
@@ -415,15 +397,12 @@ public final class ParquetBatchReader implements Closeable {
     }
   }
 
-  /** Fetches the pages of row group {@code g} from file row {@code from} on (one window). */
+  /** Fetches the pages of row group {@code g} from file row {@code from} to the selection's end. */
   private void openGroup(int g, long from) throws IOException {
     closeGroup();
     group = g;
     groupEnd = Math.min(firstRows[g + 1], endSelected);
     long to = groupEnd;
-    if (to - from > windowRows && hasOffsetIndex(g)) {
-      to = from + windowRows;
-    }
     nextRow = from;
     groupRowsLeft = Math.max(0, to - from);
     if (groupRowsLeft == 0) {
@@ -448,10 +427,6 @@ public final class ParquetBatchReader implements Closeable {
         ranged = true;
       } else {
         s = reader.readRowGroup(g);
-        // Fetched whole (no usable offset index): read the rest of the selection from it, not
-        // one window of it per fetch.
-        to = groupEnd;
-        groupRowsLeft = to - from;
       }
     } catch (RuntimeException e) {
       throw new IOException(name + ": row group " + g + " cannot be read: " + e, e);

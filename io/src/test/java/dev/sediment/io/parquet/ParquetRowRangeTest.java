@@ -404,55 +404,6 @@ public class ParquetRowRangeTest {
     assertTrue(whole[1] > 1_000_000);
   }
 
-  /** Every row of {@code file} read with {@link ParquetBatchReader#withWindowRows}, by index. */
-  private static Map<Long, ColumnBatch> windowed(Path file, long window, long first, long end)
-      throws Exception {
-    Map<Long, ColumnBatch> out = new TreeMap<>();
-    try (ParquetBatchReader r =
-        ParquetBatchReader.open(LocalParquetFile.of(file), "f").withWindowRows(window)) {
-      r.rowGroups(0, r.rowGroupCount(), first, end);
-      for (ColumnBatch b = r.next(); b != null; b = r.next()) {
-        for (int i = 0; i < b.rowCount(); i++) {
-          assertTrue(
-              "row " + b.rowIndex(i) + " twice", out.put(b.rowIndex(i), b.slice(i, i + 1)) == null);
-        }
-      }
-      assertEquals(end, r.position());
-    }
-    return out;
-  }
-
-  @Test
-  public void windows_readEveryRowOnceAsWhole_withOrWithoutAnOffsetIndex() throws Exception {
-    // An offset index (parquet-java): fetched 7,777 rows at a time, windows across page borders.
-    Path indexed = manyPages("win.parquet", WriterVersion.PARQUET_1_0, 60_000, 16 << 10, 100_000);
-    Map<Long, ColumnBatch> all = whole(indexed);
-    assertSame(all, windowed(indexed, 7_777, 0, 60_000), "windows of 7,777");
-    TreeMap<Long, ColumnBatch> sorted = new TreeMap<>(all);
-    assertSame(
-        new TreeMap<>(sorted.subMap(59_990L, 60_000L)),
-        windowed(indexed, 1, 59_990, 60_000),
-        "windows of 1 row");
-    Map<Long, ColumnBatch> middle = new TreeMap<>(sorted.subMap(12_345L, 45_678L));
-    assertSame(middle, windowed(indexed, 5_000, 12_345, 45_678), "windows inside a range");
-    // No offset index (DuckDB, 3 row groups): each row group is fetched whole, once.
-    Path plain = duck("win-duck.parquet", 25_000, ", ROW_GROUP_SIZE 10000");
-    Map<Long, ColumnBatch> duckRows = whole(plain);
-    assertSame(duckRows, windowed(plain, 3_000, 0, 25_000), "DuckDB, windows of 3,000");
-    CountingFile once = new CountingFile(plain);
-    try (ParquetBatchReader r = ParquetBatchReader.open(once, "f")) {
-      while (r.next() != null) {}
-    }
-    CountingFile counting = new CountingFile(plain);
-    try (ParquetBatchReader r = ParquetBatchReader.open(counting, "f").withWindowRows(3_000)) {
-      while (r.next() != null) {}
-    }
-    assertEquals(once.read.get(), counting.read.get());
-    try (ParquetBatchReader r = ParquetBatchReader.open(LocalParquetFile.of(plain), "f")) {
-      org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> r.withWindowRows(0));
-    }
-  }
-
   @Test
   public void fileWithoutAnOffsetIndex_isNotCut_butRangesStillReadTheirRows() throws Exception {
     // DuckDB, like pyarrow, writes no offset index by default.
