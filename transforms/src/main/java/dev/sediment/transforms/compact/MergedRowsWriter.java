@@ -41,7 +41,7 @@ import org.apache.parquet.schema.MessageType;
  * pages and row groups end: the same Parquet schema (Avro's conversion of the partition schema,
  * with the inputs' TIMESTAMP annotations, under the Avro record's name), the same footer metadata
  * (parquet-avro's {@code parquet.avro.schema} and {@code writer.model.name}), Snappy, 1 MiB
- * pages, 64 MiB row groups, dictionary encoding. The bytes depend on the rows only: {@link
+ * pages, 32 MiB row groups, dictionary encoding. The bytes depend on the rows only: {@link
  * ParquetBatchWriter} cuts pages and row groups at value counts and sizes, not at batch borders,
  * so neither {@link #ROWS} nor the runs' batching changes them.
  *

@@ -83,8 +83,11 @@ public final class PartitionCompactor {
   static final long NANOS_PER_DAY = 86_400_000_000_000L;
   private static final int BATCH = 1024;
 
-  /** Row group size of every file compaction writes. */
-  static final long ROW_GROUP_BYTES = 64L << 20;
+  /**
+   * Row group size of every file compaction writes: 32 MiB, since the writer holds a row group's
+   * pages until it ends (20 M rows at -Xmx256m: 10.1-11.9 s with 64 MiB, 9.4 s with 32 MiB).
+   */
+  static final long ROW_GROUP_BYTES = 32L << 20;
 
   /** Page size of every file compaction writes. */
   static final int PAGE_BYTES = 1 << 20;
