@@ -439,10 +439,7 @@ public final class ParquetBatchReader implements Closeable {
     long estimate = 0;
     for (int c = 0; c < readers.length; c++) {
       ParquetBatchSchema.Column col = columns.get(c);
-      ColumnChunkMetaData chunk = chunk(g, col);
-      if (chunk == null) {
-        throw new IOException(name + ": row group " + g + " lacks column '" + col.path() + "'");
-      }
+      ColumnChunkMetaData chunk = requireChunk(g, col);
       estimate += chunk.getTotalUncompressedSize();
       long values;
       long drop = skip;
@@ -469,17 +466,7 @@ public final class ParquetBatchReader implements Closeable {
       if (col.isList()
           ? values < groupRows
           : ranged ? values < end || values > groupRows : values != groupRows) {
-        throw new IOException(
-            name
-                + ": column '"
-                + col.path()
-                + "' of row group "
-                + g
-                + " holds "
-                + values
-                + " values for "
-                + groupRows
-                + " rows");
+        throw valueCount(col, g, values, groupRows);
       }
       dropRows(c, drop, from - drop);
     }
@@ -515,10 +502,7 @@ public final class ParquetBatchReader implements Closeable {
     groupOpen = true;
     for (int c = 0; c < readers.length; c++) {
       ParquetBatchSchema.Column col = columns.get(c);
-      ColumnChunkMetaData chunk = chunk(g, col);
-      if (chunk == null) {
-        throw new IOException(name + ": row group " + g + " lacks column '" + col.path() + "'");
-      }
+      ColumnChunkMetaData chunk = requireChunk(g, col);
       estimate += chunk.getTotalUncompressedSize();
       long[][] pages = guard.dataPages(chunk);
       if (pages == null) {
@@ -552,23 +536,27 @@ public final class ParquetBatchReader implements Closeable {
             name + ": column '" + col.path() + "' of row group " + g + " cannot be read: " + e, e);
       }
       if (col.isList() ? values < groupRows : values != groupRows) {
-        throw new IOException(
-            name
-                + ": column '"
-                + col.path()
-                + "' of row group "
-                + g
-                + " holds "
-                + values
-                + " values for "
-                + groupRows
-                + " rows");
+        throw valueCount(col, g, values, groupRows);
       }
       dropRows(c, skip - before, from - (skip - before));
     }
     if (bytesPerRow == 0) {
       bytesPerRow = Math.max(1.0, (double) estimate / groupRows);
     }
+  }
+
+  private ColumnChunkMetaData requireChunk(int g, ParquetBatchSchema.Column col) throws IOException {
+    ColumnChunkMetaData chunk = chunk(g, col);
+    if (chunk == null) {
+      throw new IOException(name + ": row group " + g + " lacks column '" + col.path() + "'");
+    }
+    return chunk;
+  }
+
+  private IOException valueCount(ParquetBatchSchema.Column col, int g, long values, long rows) {
+    return new IOException(
+        name + ": column '" + col.path() + "' of row group " + g + " holds " + values
+            + " values for " + rows + " rows");
   }
 
   /** Lets the open row group's pages go and closes its streams. */
